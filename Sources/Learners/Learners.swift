@@ -1,0 +1,1 @@
+// Module Learners: see DESIGN.md section 2.

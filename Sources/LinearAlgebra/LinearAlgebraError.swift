@@ -1,0 +1,25 @@
+/// What went wrong in a linear-algebra routine, with what to do about it.
+public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Operand dimensions do not fit together.
+  case dimensionMismatch(String)
+  /// A Cholesky factorisation met a non-positive pivot: the matrix is not positive definite.
+  case notPositiveDefinite(pivot: Int, value: Double)
+  /// An entry is NaN or infinite.
+  case nonFinite(String)
+  /// An iterative method did not converge.
+  case noConvergence(String)
+
+  public var description: String {
+    switch self {
+    case .dimensionMismatch(let message):
+      return "dimension mismatch: \(message)"
+    case .notPositiveDefinite(let pivot, let value):
+      return "matrix is not positive definite: pivot \(pivot) is \(value); "
+        + "add a ridge (e.g. diag_reg = 1e-6, which adds diag_reg * trace(K) / n to the diagonal)"
+    case .nonFinite(let message):
+      return "non-finite value: \(message)"
+    case .noConvergence(let message):
+      return "no convergence: \(message)"
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/// A dense real matrix in row-major order on contiguous storage.
+///
+/// Entry (i, j) lives at `storage[i * columns + j]`. Value semantics: copies share storage until
+/// one is written (copy-on-write of the underlying array).
+public struct Matrix: Sendable, Equatable {
+  /// The number of rows.
+  public let rows: Int
+  /// The number of columns.
+  public let columns: Int
+  /// The entries, row by row.
+  public var storage: [Double]
+
+  /// A matrix with every entry equal to `value`.
+  public init(rows: Int, columns: Int, repeating value: Double = 0) {
+    precondition(rows >= 0 && columns >= 0, "a matrix has non-negative dimensions")
+    self.rows = rows
+    self.columns = columns
+    storage = Array(repeating: value, count: rows * columns)
+  }
+
+  /// A matrix from row-major entries; throws when the count does not match the dimensions.
+  public init(rows: Int, columns: Int, storage: [Double]) throws(LinearAlgebraError) {
+    guard rows >= 0, columns >= 0, storage.count == rows * columns else {
+      throw .dimensionMismatch(
+        "\(storage.count) entries cannot fill a \(rows) x \(columns) matrix; "
+          + "pass rows * columns = \(max(0, rows) * max(0, columns)) values in row-major order")
+    }
+    self.rows = rows
+    self.columns = columns
+    self.storage = storage
+  }
+
+  /// A matrix from an array of equally long rows.
+  public init(_ rowArrays: [[Double]]) throws(LinearAlgebraError) {
+    let columns = rowArrays.first?.count ?? 0
+    guard rowArrays.allSatisfy({ $0.count == columns }) else {
+      throw .dimensionMismatch("rows have different lengths; every row needs \(columns) entries")
+    }
+    try self.init(rows: rowArrays.count, columns: columns, storage: rowArrays.flatMap { $0 })
+  }
+
+  /// The n x n identity.
+  public static func identity(_ n: Int) -> Matrix {
+    var result = Matrix(rows: n, columns: n)
+    for i in 0..<n { result.storage[i * n + i] = 1 }
+    return result
+  }
+
+  /// Entry (i, j).
+  @inlinable
+  public subscript(row: Int, column: Int) -> Double {
+    get { storage[row * columns + column] }
+    set { storage[row * columns + column] = newValue }
+  }
+
+  /// The transpose.
+  public var transposed: Matrix {
+    var result = Matrix(rows: columns, columns: rows)
+    storage.withUnsafeBufferPointer { source in
+      result.storage.withUnsafeMutableBufferPointer { target in
+        // Tiles keep both the read and the write streams in cache.
+        let tile = 32
+        for i0 in stride(from: 0, to: rows, by: tile) {
+          for j0 in stride(from: 0, to: columns, by: tile) {
+            for i in i0..<min(i0 + tile, rows) {
+              for j in j0..<min(j0 + tile, columns) {
+                target[j * rows + i] = source[i * columns + j]
+              }
+            }
+          }
+        }
+      }
+    }
+    return result
+  }
+
+  /// Whether the matrix is square.
+  public var isSquare: Bool { rows == columns }
+
+  /// The sum of the diagonal entries.
+  public var trace: Double {
+    var sum = 0.0
+    for i in 0..<min(rows, columns) { sum += storage[i * columns + i] }
+    return sum
+  }
+
+  /// The largest absolute entry (0 for an empty matrix).
+  public var maxAbsoluteEntry: Double {
+    storage.reduce(0) { max($0, abs($1)) }
+  }
+}

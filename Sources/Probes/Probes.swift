@@ -1,0 +1,1 @@
+// Module Probes: see DESIGN.md section 2.

@@ -1,0 +1,2 @@
+import Probes
+print("symmetry-probe")
