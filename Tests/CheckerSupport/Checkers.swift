@@ -1,1 +1,83 @@
-import Probes
+import Symmetries
+import Testing
+
+// MARK: - Tolerances
+
+/// Round-off bound for the group laws: rotations and inner products are sums of at most d terms,
+/// so their error is about d * 1.1e-16 of the largest value; the test shapes have d <= 108, so
+/// 1e-12 leaves an order of magnitude to spare, while a wrong index moves values by O(1).
+public let actionRoundOff = 1e-12
+
+// MARK: - Data
+
+/// A seeded batch of standard-normal images.
+public func randomBatch(_ shape: ImageShape, count: Int, seed: UInt64) -> ImageBatch {
+  var generator = SeededGenerator(seed: seed)
+  return try! ImageBatch(shape: shape, values: generator.gaussians(count * shape.dimension))
+}
+
+/// Shape shorthand for tests (dimensions known to be positive).
+public func shape(_ height: Int, _ width: Int, _ channels: Int) -> ImageShape {
+  try! ImageShape(height: height, width: width, channels: channels)
+}
+
+/// Inner products <x_i, x_j> of the flattened images, row-major n x n.
+public func gram(_ batch: ImageBatch) -> [Double] {
+  var result: [Double] = []
+  for i in 0..<batch.count {
+    for j in 0..<batch.count {
+      result.append(zip(batch.image(i), batch.image(j)).reduce(0) { $0 + $1.0 * $1.1 })
+    }
+  }
+  return result
+}
+
+// MARK: - Checkers
+
+/// Records an issue unless `actual` matches `expected` under the project's rule
+/// (`relativeDeviation`) within `tolerance`.
+public func expectClose(
+  _ actual: some Collection<Double>, _ expected: some Collection<Double>,
+  tolerance: Double, _ what: @autoclosure () -> String = "",
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let deviation = relativeDeviation(actual, expected)
+  #expect(
+    deviation <= tolerance,
+    "\(what()): relative deviation \(deviation) exceeds \(tolerance)",
+    sourceLocation: sourceLocation)
+}
+
+/// Checks the group-action laws of `action` on `batch`: inverse both ways, linearity,
+/// orthogonality (inner products of every pair of images), and that its matrix is orthogonal,
+/// each to `actionRoundOff`. `batch` needs at least two images.
+public func checkGroupActionLaws(
+  _ action: any GroupAction, on batch: ImageBatch, tolerance: Double = actionRoundOff,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  let moved = try action.apply(to: batch)
+  #expect(moved.shape == batch.shape, "\(action) changed the shape", sourceLocation: sourceLocation)
+  expectClose(
+    try action.inverse.apply(to: moved).values, batch.values, tolerance: tolerance,
+    "\(action): inverse after action", sourceLocation: sourceLocation)
+  expectClose(
+    try action.apply(to: action.inverse.apply(to: batch)).values, batch.values,
+    tolerance: tolerance, "\(action): action after inverse", sourceLocation: sourceLocation)
+  expectClose(
+    gram(moved), gram(batch), tolerance: tolerance,
+    "\(action): inner products", sourceLocation: sourceLocation)
+
+  // Linearity: g(2 x_0 - 3 x_1) = 2 g x_0 - 3 g x_1.
+  let combination = zip(batch.image(0), batch.image(1)).map { 2 * $0 - 3 * $1 }
+  let single = try ImageBatch(shape: batch.shape, values: combination)
+  let expected = zip(moved.image(0), moved.image(1)).map { 2 * $0 - 3 * $1 }
+  expectClose(
+    try action.apply(to: single).values, expected, tolerance: tolerance,
+    "\(action): linearity", sourceLocation: sourceLocation)
+
+  let m = try action.matrix(for: batch.shape)
+  let product = try m.transposed.multiplied(by: m)
+  expectClose(
+    product.storage, Matrix.identity(batch.shape.dimension).storage, tolerance: tolerance,
+    "\(action): matrix orthogonality", sourceLocation: sourceLocation)
+}

@@ -1,0 +1,60 @@
+/// A family of group actions sharing one stable catalogue name, e.g. all circular translations.
+///
+/// A family draws random elements from a seed (Haar measure for continuous groups, uniform for
+/// finite ones) and lists a few fixed testing elements for a shape, which the law suite checks.
+/// Finite families draw among non-identity elements: a probe by the identity is vacuous.
+public protocol ActionFamily: Sendable, CustomStringConvertible {
+  /// The stable name used by the command-line tool, the JSON reports and the claims.
+  var name: String { get }
+
+  /// The action's formula in one line, shown by `symmetry-probe actions`.
+  var formula: String { get }
+
+  /// A random element for images of `shape`, drawn with `generator` unless `parameters` fix it.
+  func element(
+    for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
+  ) throws(SymmetryError) -> any GroupAction
+
+  /// A few fixed elements for images of `shape`, covering the family's distinct cases.
+  func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction]
+}
+
+extension ActionFamily {
+  public var description: String { name }
+
+  /// A random element drawn from a fresh generator seeded with `seed`.
+  public func element(
+    for shape: ImageShape, parameters: ActionParameters = ActionParameters(), seed: UInt64
+  ) throws(SymmetryError) -> any GroupAction {
+    var generator = SeededGenerator(seed: seed)
+    return try element(for: shape, parameters: parameters, using: &generator)
+  }
+}
+
+/// Optional parameters that fix part of a random element (the tool's `--shift`, `--patch`,
+/// `--turns`); a family ignores those that do not apply to it.
+public struct ActionParameters: Sendable, Hashable {
+  /// A circular shift (dy, dx) for `translation`.
+  public var shift: PixelShift?
+  /// The patch side k for `patch-shuffle`.
+  public var patch: Int?
+  /// The number of counter-clockwise quarter turns for `quarter-turn`.
+  public var turns: Int?
+
+  public init(shift: PixelShift? = nil, patch: Int? = nil, turns: Int? = nil) {
+    self.shift = shift
+    self.patch = patch
+    self.turns = turns
+  }
+}
+
+/// A displacement of dy rows and dx columns.
+public struct PixelShift: Sendable, Hashable, CustomStringConvertible {
+  public var dy: Int
+  public var dx: Int
+  public init(dy: Int, dx: Int) {
+    self.dy = dy
+    self.dx = dx
+  }
+  public var description: String { "(\(dy), \(dx))" }
+}

@@ -1,0 +1,30 @@
+/// The mirror image left to right.
+///
+/// (g x)(y, x, c) = x(y, W - 1 - x, c). An involution: g = g⁻¹.
+public struct HorizontalFlip: GroupAction {
+  public init() {}
+  public var familyName: String { HorizontalFlipFamily().name }
+  public func validate(_ shape: ImageShape) throws(SymmetryError) {}
+
+  public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
+    let (h, w) = (batch.shape.height, batch.shape.width)
+    let source = (0..<(h * w)).map { p in (p / w) * w + (w - 1 - p % w) }
+    return batch.gatheringPixels(from: source)
+  }
+
+  public var inverse: any GroupAction { self }
+  public var description: String { "horizontal flip" }
+}
+
+/// The catalogue family `horizontal-flip`: the group {e, flip}; draws the flip.
+public struct HorizontalFlipFamily: ActionFamily {
+  public init() {}
+  public var name: String { "horizontal-flip" }
+  public var formula: String { "(g x)(y, x, c) = x(y, W - 1 - x, c)" }
+  public func element(
+    for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
+  ) throws(SymmetryError) -> any GroupAction { HorizontalFlip() }
+  public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
+    [HorizontalFlip()]
+  }
+}

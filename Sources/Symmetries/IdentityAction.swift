@@ -1,0 +1,9 @@
+/// The identity element: e x = x for every image.
+public struct IdentityAction: GroupAction {
+  public init() {}
+  public var familyName: String { "identity" }
+  public func validate(_ shape: ImageShape) throws(SymmetryError) {}
+  public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch { batch }
+  public var inverse: any GroupAction { self }
+  public var description: String { "identity" }
+}

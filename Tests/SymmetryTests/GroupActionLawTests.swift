@@ -1,0 +1,90 @@
+import CheckerSupport
+import Symmetries
+import Testing
+
+/// Shapes that exercise square and non-square images and one, two and three channels.
+let lawShapes = [shape(4, 4, 2), shape(4, 6, 3), shape(6, 6, 1), shape(2, 2, 3)]
+
+/// The testing elements of `family` for `shape`, or nil when the family rightly refuses the
+/// shape (a quarter turn of a non-square image), which is itself checked.
+func testingElements(
+  _ family: any ActionFamily, _ shape: ImageShape,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> [any GroupAction]? {
+  do {
+    return try family.testingElements(for: shape)
+  } catch .notSquare where shape.height != shape.width {
+    return nil
+  }
+}
+
+@Suite("Group-action laws, for every action in the catalogue")
+struct GroupActionLawTests {
+  @Test(
+    "Every action is orthogonal and invertible: it preserves inner products and its inverse undoes it",
+    arguments: ActionCatalogue.names, lawShapes)
+  func lawsHold(name: String, shape: ImageShape) throws {
+    let family = try ActionCatalogue.family(named: name)
+    guard let elements = try testingElements(family, shape) else { return }
+    #expect(!elements.isEmpty)
+    for element in elements {
+      try checkGroupActionLaws(element, on: randomBatch(shape, count: 3, seed: 7))
+    }
+    let drawn = try family.element(for: shape, seed: 99)
+    try checkGroupActionLaws(drawn, on: randomBatch(shape, count: 3, seed: 8))
+  }
+
+  @Test(
+    "Composition acts as one action after the other, and its inverse undoes it",
+    arguments: ActionCatalogue.names, ActionCatalogue.names)
+  func compositionLaw(first: String, second: String) throws {
+    let s = shape(4, 4, 2)
+    let g = try ActionCatalogue.family(named: first).element(for: s, seed: 21)
+    let h = try ActionCatalogue.family(named: second).element(for: s, seed: 22)
+    let x = randomBatch(s, count: 2, seed: 23)
+    let composed = g.then(h)
+    expectClose(
+      try composed.apply(to: x).values, try h.apply(to: g.apply(to: x)).values,
+      tolerance: 0, "\(first) then \(second)")
+    expectClose(
+      try composed.inverse.apply(to: composed.apply(to: x)).values, x.values,
+      tolerance: actionRoundOff, "inverse of \(first) then \(second)")
+  }
+
+  @Test("The identity is neutral on both sides", arguments: ActionCatalogue.names)
+  func identityIsNeutral(name: String) throws {
+    let s = shape(4, 4, 3)
+    let g = try ActionCatalogue.family(named: name).element(for: s, seed: 31)
+    let x = randomBatch(s, count: 2, seed: 32)
+    let expected = try g.apply(to: x).values
+    #expect(try IdentityAction().then(g).apply(to: x).values == expected)
+    #expect(try g.then(IdentityAction()).apply(to: x).values == expected)
+    #expect(try IdentityAction().apply(to: x) == x)
+  }
+
+  @Test("Random draws are determined by the seed and differ between seeds",
+        arguments: ActionCatalogue.names)
+  func drawsAreSeeded(name: String) throws {
+    let s = shape(4, 4, 3)
+    let family = try ActionCatalogue.family(named: name)
+    let x = randomBatch(s, count: 1, seed: 41)
+    let a = try family.element(for: s, seed: 5).apply(to: x)
+    let b = try family.element(for: s, seed: 5).apply(to: x)
+    #expect(a == b)
+    // Flips have a single non-identity element; every other family has many.
+    if !name.hasSuffix("flip") {
+      let draws = try (6..<12).map { try family.element(for: s, seed: $0).apply(to: x) }
+      #expect(draws.contains { $0 != a }, "six seeds all drew the same \(name) element")
+    }
+  }
+
+  @Test("No drawn element is the identity on a shape where the family is non-trivial",
+        arguments: ActionCatalogue.names)
+  func drawsAreNotIdentity(name: String) throws {
+    let s = shape(4, 4, 3)
+    let family = try ActionCatalogue.family(named: name)
+    for seed in UInt64(0)..<5 {
+      #expect(try !family.element(for: s, seed: seed).isIdentity(on: s))
+    }
+  }
+}
