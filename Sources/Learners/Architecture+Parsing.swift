@@ -89,7 +89,7 @@ extension Architecture {
         if !current.isEmpty { tokens.append(current) }
         current = ""
       default:
-        if !character.isWhitespace { current.append(character) }
+        current.append(character)
       }
     }
     guard !open else { throw .malformedArguments(layer: current, reason: "missing ')'") }
@@ -107,7 +107,9 @@ extension Architecture {
         throw .malformedArguments(layer: token, reason: "text after ')'")
       }
       let inner = token[token.index(after: open)..<token.index(before: token.endIndex)]
-      arguments = inner.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      arguments = inner.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.filter { !$0.isWhitespace }
+      }
       guard !arguments.contains(where: \.isEmpty) else {
         throw .malformedArguments(layer: token, reason: "an empty argument; write name(), or values between commas")
       }
@@ -179,11 +181,13 @@ extension Architecture {
     /// k from `k=` or a positional integer.
     mutating func filterSize() throws(ArchitectureError) -> Int? {
       var text = named.removeValue(forKey: "k")
-      if let index = positional.firstIndex(where: { Int($0) != nil }) {
-        guard text == nil else {
-          throw .malformedArguments(layer: token, reason: "the filter size is given twice")
-        }
-        text = positional.remove(at: index)
+      let integers = positional.filter { Int($0) != nil }
+      guard integers.count + (text == nil ? 0 : 1) <= 1 else {
+        throw .malformedArguments(layer: token, reason: "the filter size is given twice")
+      }
+      if let integer = integers.first {
+        text = integer
+        positional.removeAll { $0 == integer }
       }
       guard let text else { return nil }
       guard let value = Int(text) else {
@@ -195,11 +199,13 @@ extension Architecture {
     /// The padding from `padding=` or a positional padding name.
     mutating func padding() throws(ArchitectureError) -> Padding? {
       var text = named.removeValue(forKey: "padding")
-      if let index = positional.firstIndex(where: { Padding(rawValue: $0) != nil }) {
-        guard text == nil else {
-          throw .malformedArguments(layer: token, reason: "the padding is given twice")
-        }
-        text = positional.remove(at: index)
+      let names = positional.filter { Padding(rawValue: $0) != nil }
+      guard names.count + (text == nil ? 0 : 1) <= 1 else {
+        throw .malformedArguments(layer: token, reason: "the padding is given twice")
+      }
+      if let name = names.first {
+        text = name
+        positional.removeAll { $0 == name }
       }
       guard let text else { return nil }
       guard let value = Padding(rawValue: text) else {
