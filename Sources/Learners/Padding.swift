@@ -12,7 +12,8 @@
 /// For an even k the extra tap is on the high side (lo = (k - 1) / 2 < k - 1 - lo), as in
 /// `lax.padtype_to_pads(..., "SAME")`, which neural-tangents uses for both `SAME` and `CIRCULAR`.
 ///
-/// Reference: neural-tangents 0.6.5, `neural_tangents/_src/stax/linear.py`:
+/// Reference: neural-tangents, `neural_tangents/_src/stax/linear.py` (older releases: the same
+/// functions in `neural_tangents/stax.py`):
 /// `_conv_kernel_diagonal_spatial` sums K(p + d, p + d) with `lax.reduce_window(..., padding=SAME
 /// or VALID)` (zero padding) and divides by `filter_size` = k * k; `_conv_kernel_full_spatial_shared`
 /// convolves the (p, q) plane with the diagonal filter diag(1/k) per axis under the same padding, so

@@ -13,7 +13,7 @@
 ///
 /// Both spatial kinds agree on the pixel diagonal, which is why LCN and CNN-VEC kernels coincide.
 ///
-/// Reference: neural-tangents 0.6.5, `neural_tangents/_src/stax/linear.py`, `_Conv` (one private
+/// Reference: neural-tangents, `neural_tangents/_src/stax/linear.py`, `_Conv` (one private
 /// function behind `Conv` and `ConvLocal`, switched by `shared_weights`) and
 /// `_conv_kernel_full_spatial_unshared` (diagonal only, bias on the diagonal only).
 public enum WeightSharing: String, CaseIterable, Sendable, Hashable {
