@@ -1,0 +1,61 @@
+import Foundation
+
+/// A pointwise nonlinearity phi with a closed-form infinite-width dual.
+///
+/// For a centred Gaussian pair (u, v) with variances v1, v2 and covariance s, the dual gives
+/// K = E[phi(u) phi(v)] and Kdot = E[phi'(u) phi'(v)]; an activation layer maps the NNGP S to K and
+/// the NTK T to Kdot * T.
+public enum Activation: String, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+  /// phi(x) = max(x, 0).
+  case relu
+  /// phi(x) = erf(x), unscaled.
+  case erf
+
+  public var description: String { rawValue }
+
+  /// The dual (K, Kdot) at covariance `s` and variances `v1`, `v2`.
+  ///
+  /// - ReLU (arc-cosine kernel of degree 1 and 0): with c = s / sqrt(v1 v2) clipped to [-1, 1]
+  ///   and theta = arccos c, K = sqrt(v1 v2) (sin theta + (pi - theta) c) / (2 pi) and
+  ///   Kdot = (pi - theta) / (2 pi). A zero variance means a constant-zero pre-activation, whose
+  ///   ReLU and (with relu'(0) = 0, as in JAX) derivative vanish: (0, 0).
+  /// - Erf: with D = (1 + 2 v1)(1 + 2 v2), K = (2 / pi) arcsin(2 s / sqrt(D)) with the argument
+  ///   clipped to [-1, 1], and Kdot = (4 / pi) / sqrt(D - 4 s^2), where D - 4 s^2 is evaluated as
+  ///   1 + 2 (v1 + v2) + 4 max(v1 v2 - s^2, 0) so round-off cannot make it vanish.
+  ///
+  /// The clipping makes every result finite for finite inputs: round-off can push |c| past 1.
+  ///
+  /// References: Y. Cho and L. Saul, "Kernel methods for deep learning", NeurIPS 2009 (ReLU);
+  /// C. Williams, "Computing with infinite networks", NeurIPS 1997 (erf).
+  /// - Complexity: O(1).
+  func dual(covariance s: Double, variance1 v1: Double, variance2 v2: Double)
+    -> (value: Double, derivative: Double)
+  {
+    switch self {
+    case .relu:
+      let product = v1 * v2
+      guard product > 0 else { return (0, 0) }
+      let norm = product.squareRoot()
+      let c = Swift.min(Swift.max(s / norm, -1), 1)
+      let theta = acos(c)
+      let value = norm * (sin(theta) + (Double.pi - theta) * c) / (2 * Double.pi)
+      return (value, (Double.pi - theta) / (2 * Double.pi))
+    case .erf:
+      let d = (1 + 2 * v1) * (1 + 2 * v2)
+      let argument = Swift.min(Swift.max(2 * s / d.squareRoot(), -1), 1)
+      let value = 2 / Double.pi * asin(argument)
+      let gap = 1 + 2 * (v1 + v2) + 4 * Swift.max(v1 * v2 - s * s, 0)
+      return (value, 4 / Double.pi / gap.squareRoot())
+    }
+  }
+}
+
+extension Activation {
+  /// The activation with this name (case-insensitive): "relu" or "erf".
+  public init(named name: String) throws(ArchitectureError) {
+    guard let match = Self(rawValue: name.lowercased()) else {
+      throw .unknownActivation(name: name, known: Self.allCases.map(\.rawValue))
+    }
+    self = match
+  }
+}

@@ -1,0 +1,99 @@
+import Dispatch
+import Symmetries
+
+extension Architecture: KernelFunction {
+  /// The infinite-width NNGP and NTK Gram matrices between `x1` and `x2` (n1 x n2), or of `x1`
+  /// with itself (n1 x n1, symmetric) when `x2` is nil.
+  ///
+  /// Each entry runs the layer recursions on its image pair (see `Layer`, `AffineLayer`,
+  /// `Activation`), starting from S0(p, q) = <x_p, x'_q> / C and T0 = 0, with each image's own
+  /// variances S_xx(p, p) precomputed once per image. In the symmetric case each unordered pair
+  /// is computed once and mirrored. Entries are independent, so the result has the same bits for
+  /// any number of threads; it is also bitwise symmetric under swapping the batches.
+  ///
+  /// - Parameter parallel: spread rows over the cores with `DispatchQueue.concurrentPerform`.
+  /// - Throws: `KernelError` on batches of different shapes, a `valid` filter that does not fit,
+  ///   or an entry that overflows.
+  /// - Complexity: O((n1 + n1 n2) L P k^2) with a flatten readout (P pixels, L layers, k x k
+  ///   filters), O((n1 + n1 n2) L P^2 k^2) with global average pooling; half the pairs in the
+  ///   symmetric case.
+  public func kernels(
+    _ x1: ImageBatch, _ x2: ImageBatch?, parallel: Bool
+  ) throws(KernelError) -> KernelMatrices {
+    if let x2, x2.shape != x1.shape {
+      throw .shapeMismatch(first: x1.shape, second: x2.shape)
+    }
+    let plan = try KernelPlan(self, shape: x1.shape)
+    let rows = x1.count
+    let second = x2 ?? x1
+    let columns = second.count
+    let firstVariances = Self.trajectories(x1, plan: plan, parallel: parallel)
+    let secondVariances = x2 == nil ? firstVariances : Self.trajectories(second, plan: plan, parallel: parallel)
+    var nngp = Matrix(rows: rows, columns: columns)
+    var ntk = Matrix(rows: rows, columns: columns)
+    nngp.storage.withUnsafeMutableBufferPointer { nngpBuffer in
+      ntk.storage.withUnsafeMutableBufferPointer { ntkBuffer in
+        // Each cell has exactly one writer (see below), so sharing the buffers is race-free.
+        nonisolated(unsafe) let nngp = nngpBuffer
+        nonisolated(unsafe) let ntk = ntkBuffer
+        Self.forEach(rows, parallel: parallel) { i in
+          var workspace = PairWorkspace(capacity: plan.capacity)
+          // Row i writes (i, j) for its own columns and, when symmetric, the mirror (j, i) for
+          // j > i; no other row writes those cells.
+          let start = x2 == nil ? i : 0
+          for j in start..<columns {
+            let entry = plan.kernel(
+              x1.image(i), second.image(j), firstVariances[i], secondVariances[j],
+              workspace: &workspace)
+            nngp[i * columns + j] = entry.nngp
+            ntk[i * columns + j] = entry.ntk
+            if x2 == nil {
+              nngp[j * columns + i] = entry.nngp
+              ntk[j * columns + i] = entry.ntk
+            }
+          }
+        }
+      }
+    }
+    for (index, value) in zip(nngp.storage.indices, zip(nngp.storage, ntk.storage)) {
+      guard value.0.isFinite, value.1.isFinite else {
+        throw .nonFiniteEntry(
+          row: index / columns, column: index % columns,
+          value: value.0.isFinite ? value.1 : value.0)
+      }
+    }
+    return KernelMatrices(nngp: nngp, ntk: ntk)
+  }
+
+  /// The Gram matrices on all cores: `kernels(x1, x2, parallel: true)`.
+  public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws(KernelError) -> KernelMatrices {
+    try kernels(x1, x2, parallel: true)
+  }
+
+  // MARK: - Helpers
+
+  /// Every image's variances at every activation.
+  private static func trajectories(
+    _ batch: ImageBatch, plan: KernelPlan, parallel: Bool
+  ) -> [VarianceTrajectory] {
+    var result = [VarianceTrajectory](repeating: [], count: batch.count)
+    result.withUnsafeMutableBufferPointer { buffer in
+      // Index i writes only result[i].
+      nonisolated(unsafe) let result = buffer
+      forEach(batch.count, parallel: parallel) { i in
+        var workspace = PairWorkspace(capacity: plan.capacity)
+        result[i] = plan.variances(of: batch.image(i), workspace: &workspace)
+      }
+    }
+    return result
+  }
+
+  /// Runs `body` for 0..<count, concurrently or in order; each index writes only its own cells.
+  private static func forEach(_ count: Int, parallel: Bool, _ body: @Sendable (Int) -> Void) {
+    if parallel, count > 1 {
+      DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    } else {
+      for i in 0..<count { body(i) }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import Symmetries
+
+/// Input that an architecture's kernel cannot be evaluated on, with what was wrong and how to
+/// fix it.
+public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The two batches hold images of different shapes.
+  case shapeMismatch(first: ImageShape, second: ImageShape)
+  /// A `valid` filter larger than the (possibly already shrunk) image.
+  case filterLargerThanImage(layer: Int, filterSize: Int, height: Int, width: Int)
+  /// A kernel entry overflowed to infinity or NaN.
+  case nonFiniteEntry(row: Int, column: Int, value: Double)
+  /// A requested block does not lie inside the Gram matrix.
+  case blockOutOfRange(rows: Range<Int>, columns: Range<Int>, rowCount: Int, columnCount: Int)
+
+  public var description: String {
+    switch self {
+    case .shapeMismatch(let first, let second):
+      return "the batches hold \(first) and \(second) images; a kernel compares images of one "
+        + "shape, so resize or crop one batch"
+    case .filterLargerThanImage(let layer, let filterSize, let height, let width):
+      return "layer \(layer) applies a \(filterSize) x \(filterSize) 'valid' filter to a "
+        + "\(height) x \(width) image, which leaves no output pixel; use a smaller filter, "
+        + "fewer 'valid' layers, or 'same' or 'circular' padding"
+    case .nonFiniteEntry(let row, let column, let value):
+      return "kernel entry (\(row), \(column)) is \(value); the inputs or weight standard "
+        + "deviations are too large for float64, so rescale the images"
+    case .blockOutOfRange(let rows, let columns, let rowCount, let columnCount):
+      return "block rows \(rows), columns \(columns) is not inside the \(rowCount) x "
+        + "\(columnCount) Gram matrix; pass ranges within 0..<\(rowCount) and 0..<\(columnCount)"
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// Module Learners: see DESIGN.md section 2.
