@@ -1,2 +1,6 @@
-import Probes
-print("symmetry-probe")
+import Foundation
+
+let tool = Tool(commands: [
+  CommandEntry(ActionsCommand.self),
+])
+exit(tool.run(Array(CommandLine.arguments.dropFirst())))

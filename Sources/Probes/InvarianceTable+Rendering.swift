@@ -1,0 +1,151 @@
+import Foundation
+import Learners
+
+extension InvarianceTable {
+  /// The distinct (architecture, activation) rows in measurement order.
+  var rowKeys: [(architecture: String, activation: String)] {
+    var seen = Set<String>()
+    var keys: [(String, String)] = []
+    for cell in cells where seen.insert(cell.architecture + "\u{0}" + cell.activation).inserted {
+      keys.append((cell.architecture, cell.activation))
+    }
+    return keys
+  }
+
+  func cell(_ architecture: String, _ activation: String, _ action: String, _ kernel: KernelKind)
+    -> InvarianceCell?
+  {
+    cells.first {
+      $0.architecture == architecture && $0.activation == activation && $0.action == action
+        && $0.kernel == kernel
+    }
+  }
+
+  /// JSON: an array with one object per (architecture, activation, action, kernel).
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(cells), as: UTF8.self)
+  }
+
+  /// Markdown: one table per (kind of invariance, kernel); each cell the verdict and the
+  /// measured deviation, with `(!)` where it contradicts the expectation and `(trivial)` where
+  /// the action is the identity on these images.
+  public func markdown() -> String {
+    var lines: [String] = []
+    lines.append(
+      "Verdicts: `=` invariant (deviation <= \(format(VerdictThresholds.kernel.roundOff))), "
+        + "`x` not invariant (> \(format(VerdictThresholds.kernel.effectFloor))), "
+        + "`?` inconclusive; `(!)` contradicts the expected table. Images: \(shape).")
+    for invariance in ["algorithmic", "functional"] {
+      for kind in KernelKind.allCases {
+        lines.append("")
+        lines.append("**\(invariance.capitalized) invariance, \(kind.rawValue.uppercased())**")
+        lines.append("")
+        lines.append("| architecture | " + actions.joined(separator: " | ") + " |")
+        lines.append("|---|" + String(repeating: "---|", count: actions.count))
+        for (architecture, activation) in rowKeys {
+          var entries: [String] = []
+          for action in actions {
+            guard let cell = cell(architecture, activation, action, kind) else {
+              entries.append("")
+              continue
+            }
+            let isAlgorithmic = invariance == "algorithmic"
+            let verdict = isAlgorithmic ? cell.algorithmic : cell.functional
+            let expected = isAlgorithmic ? cell.expectedAlgorithmic : cell.expectedFunctional
+            let value = isAlgorithmic ? cell.algorithmicDeviation : cell.functionalDeviation
+            var entry = "\(symbol(verdict)) \(format(value))"
+            if cell.trivial { entry += " (trivial)" }
+            if let expected, expected != verdict { entry += " (!)" }
+            entries.append(entry)
+          }
+          lines.append("| \(architecture) \(activation) | " + entries.joined(separator: " | ") + " |")
+        }
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Plain text for a terminal: the markdown tables' content in aligned columns.
+  public func text() -> String {
+    var out: [String] = []
+    let header = ["architecture"] + actions.map(abbreviate)
+    for invariance in ["algorithmic", "functional"] {
+      for kind in KernelKind.allCases {
+        var rows: [[String]] = [header]
+        for (architecture, activation) in rowKeys {
+          var row = ["\(architecture) \(activation)"]
+          for action in actions {
+            guard let cell = cell(architecture, activation, action, kind) else {
+              row.append("")
+              continue
+            }
+            let isAlgorithmic = invariance == "algorithmic"
+            let verdict = isAlgorithmic ? cell.algorithmic : cell.functional
+            let expected = isAlgorithmic ? cell.expectedAlgorithmic : cell.expectedFunctional
+            let value = isAlgorithmic ? cell.algorithmicDeviation : cell.functionalDeviation
+            row.append(
+              symbol(verdict) + " " + format(value)
+                + ((expected.map { $0 != verdict } ?? false) ? "!" : ""))
+          }
+          rows.append(row)
+        }
+        out.append("\(invariance) invariance, \(kind.rawValue.uppercased()) kernel:")
+        out.append(alignColumns(rows))
+        out.append("")
+      }
+    }
+    out.append(
+      "= invariant (deviation <= \(format(VerdictThresholds.kernel.roundOff)))   "
+        + "x not invariant (> \(format(VerdictThresholds.kernel.effectFloor)))   ? inconclusive   "
+        + "! contradicts the expected table")
+    let surprises = self.surprises
+    out.append(
+      surprises.isEmpty
+        ? "Every cell with an expectation matches DESIGN.md's table."
+        : "\(surprises.count) cells contradict the expected table.")
+    return out.joined(separator: "\n")
+  }
+}
+
+/// The verdict's one-character symbol.
+func symbol(_ verdict: Verdict) -> String {
+  switch verdict {
+  case .invariant: return "="
+  case .notInvariant: return "x"
+  case .inconclusive: return "?"
+  }
+}
+
+/// A deviation in compact scientific notation (0 stays 0).
+func format(_ value: Double) -> String {
+  if value == 0 { return "0" }
+  if !value.isFinite { return "\(value)" }
+  return String(format: "%.0e", value)
+}
+
+/// Short column headings for the terminal.
+func abbreviate(_ action: String) -> String {
+  let known = [
+    "orthogonal": "O(d)", "pixel-permutation": "pix-perm",
+    "pixelwise-channel-rotation": "O(C)^P", "channel-rotation": "O(C)",
+    "channel-permutation": "ch-perm", "translation": "transl",
+    "horizontal-flip": "h-flip", "vertical-flip": "v-flip", "quarter-turn": "rot90",
+    "patch-shuffle": "patches",
+  ]
+  return known[action] ?? action
+}
+
+/// Rows of cells padded to aligned columns.
+func alignColumns(_ rows: [[String]]) -> String {
+  let columns = rows.map(\.count).max() ?? 0
+  var widths = [Int](repeating: 0, count: columns)
+  for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+  return rows.map { row in
+    row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+      .joined(separator: "  ")
+  }.joined(separator: "\n")
+}

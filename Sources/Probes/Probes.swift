@@ -1,1 +1,0 @@
-// Module Probes: see DESIGN.md section 2.

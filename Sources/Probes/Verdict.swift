@@ -1,0 +1,49 @@
+/// What a probe concludes from a measured deviation.
+///
+/// Three outcomes, never rounded to two: a deviation at round-off level is `invariant`, one
+/// above an effect-size floor is `notInvariant`, and anything between is `inconclusive`
+/// (a symmetry that almost holds, or a probe too weak to tell).
+public enum Verdict: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  case invariant = "invariant"
+  case notInvariant = "not invariant"
+  case inconclusive = "inconclusive"
+
+  public var description: String { rawValue }
+
+  /// The verdict for `deviation` under `thresholds`.
+  public init(deviation: Double, thresholds: VerdictThresholds) {
+    if !deviation.isFinite || deviation > thresholds.effectFloor {
+      self = .notInvariant
+    } else if deviation <= thresholds.roundOff {
+      self = .invariant
+    } else {
+      self = .inconclusive
+    }
+  }
+}
+
+/// The two thresholds a verdict compares a relative deviation with.
+public struct VerdictThresholds: Sendable, Hashable, Codable {
+  /// At or below this, the deviation is float64 round-off: invariant.
+  public var roundOff: Double
+  /// Above this, the deviation is a real effect: not invariant.
+  public var effectFloor: Double
+
+  public init(roundOff: Double, effectFloor: Double) {
+    precondition(roundOff < effectFloor, "the round-off threshold must lie below the effect floor")
+    self.roundOff = roundOff
+    self.effectFloor = effectFloor
+  }
+
+  /// For kernel-level probes. A kernel entry is a few hundred float64 operations per layer on
+  /// O(1) values (sums over at most H W C terms and 3 x 3 filters), so an exact symmetry shows as
+  /// a relative deviation of about 1e-15 to 1e-13; 1e-10 leaves three orders of magnitude. The
+  /// smallest genuine breaks measured on the fixture images (see the invariance table) are of
+  /// order 1e-2, so a floor of 1e-4 separates them by two orders from either side.
+  public static let kernel = VerdictThresholds(roundOff: 1e-10, effectFloor: 1e-4)
+
+  /// For prediction-level probes: the kernel's round-off is amplified by the linear solve up to
+  /// the condition number of the (ridged) train kernel, about 1e4 to 1e6 for the small training
+  /// sets of the probes, hence 1e-7; real breaks change predictions by 1e-2 or more.
+  public static let prediction = VerdictThresholds(roundOff: 1e-7, effectFloor: 1e-3)
+}

@@ -1,0 +1,98 @@
+/// The arguments of one command, consumed option by option; whatever is left is an error.
+///
+/// Accepts `--name value` and `--name=value`. The shape follows swift-argument-parser (a command
+/// is a value type built from its options, validated, then run) without the dependency.
+struct ArgumentList {
+  private var remaining: [String]
+  let command: String
+
+  init(_ arguments: [String], command: String) {
+    remaining = arguments
+    self.command = command
+  }
+
+  /// Whether `--help` or `-h` was given.
+  var wantsHelp: Bool { remaining.contains("--help") || remaining.contains("-h") }
+
+  /// Removes and returns the value of `--name`, or nil if absent.
+  mutating func option(_ name: String) throws(CommandLineError) -> String? {
+    let flag = "--\(name)"
+    guard let index = remaining.firstIndex(where: { $0 == flag || $0.hasPrefix(flag + "=") }) else {
+      return nil
+    }
+    let argument = remaining.remove(at: index)
+    if argument.count > flag.count { return String(argument.dropFirst(flag.count + 1)) }
+    guard index < remaining.count, !remaining[index].hasPrefix("--") else {
+      throw .missingValue(option: flag, command: command)
+    }
+    return remaining.remove(at: index)
+  }
+
+  /// Every value of a repeatable `--name`, each possibly a comma-separated list.
+  mutating func list(_ name: String) throws(CommandLineError) -> [String]? {
+    var values: [String] = []
+    while let value = try option(name) {
+      values += value.split(separator: ",").map { $0.trimmingWhitespace() }
+    }
+    return values.isEmpty ? nil : values
+  }
+
+  /// The value of `--name` converted by `parse`, or nil if absent.
+  mutating func option<T>(
+    _ name: String, expected: String, _ parse: (String) -> T?
+  ) throws(CommandLineError) -> T? {
+    guard let text = try option(name) else { return nil }
+    guard let value = parse(text) else {
+      throw .invalidValue(option: "--\(name)", value: text, expected: expected)
+    }
+    return value
+  }
+
+  /// The value of a required `--name`.
+  mutating func required(_ name: String) throws(CommandLineError) -> String {
+    guard let value = try option(name) else { throw .missingOption(option: "--\(name)", command: command) }
+    return value
+  }
+
+  /// Removes `--name` and says whether it was there.
+  mutating func flag(_ name: String) -> Bool {
+    guard let index = remaining.firstIndex(of: "--\(name)") else { return false }
+    remaining.remove(at: index)
+    return true
+  }
+
+  /// Throws if any argument was not consumed.
+  func finish() throws(CommandLineError) {
+    if let first = remaining.first { throw .unexpectedArgument(first, command: command) }
+  }
+}
+
+extension Substring {
+  func trimmingWhitespace() -> String {
+    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+  }
+}
+
+/// A mistake on the command line, with how to fix it.
+enum CommandLineError: Error, CustomStringConvertible {
+  case missingValue(option: String, command: String)
+  case missingOption(option: String, command: String)
+  case invalidValue(option: String, value: String, expected: String)
+  case unexpectedArgument(String, command: String)
+  case unknownCommand(String, known: [String])
+
+  var description: String {
+    switch self {
+    case .missingValue(let option, let command):
+      return "\(option) needs a value; see 'symmetry-probe \(command) --help'"
+    case .missingOption(let option, let command):
+      return "\(command) needs \(option); see 'symmetry-probe \(command) --help'"
+    case .invalidValue(let option, let value, let expected):
+      return "\(option) '\(value)' is not valid: expected \(expected)"
+    case .unexpectedArgument(let argument, let command):
+      return "unexpected argument '\(argument)'; see 'symmetry-probe \(command) --help'"
+    case .unknownCommand(let name, let known):
+      return "unknown command '\(name)'; commands: \(known.joined(separator: ", "))"
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// One sub-command as the dispatcher sees it.
+struct CommandEntry {
+  let name: String
+  let abstract: String
+  let help: String
+  let execute: (inout ArgumentList) throws -> Void
+
+  init<C: Command>(_ type: C.Type) {
+    name = C.name
+    abstract = C.abstract
+    help = C.help
+    execute = { arguments in try C(&arguments).run() }
+  }
+}
+
+/// The tool: dispatches to a sub-command and turns errors into messages and exit codes
+/// (2 for a mistake on the command line, 1 for a failure while running).
+struct Tool {
+  let commands: [CommandEntry]
+
+  var overview: String {
+    """
+    symmetry-probe: test the symmetries of learning algorithms.
+
+    USAGE: symmetry-probe <command> [options]
+           symmetry-probe <command> --help
+
+    COMMANDS:
+    \(commands.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }
+      .joined(separator: "\n"))
+    """
+  }
+
+  func run(_ arguments: [String]) -> Int32 {
+    guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
+      print(overview)
+      return 0
+    }
+    guard let command = commands.first(where: { $0.name == name }) else {
+      report(CommandLineError.unknownCommand(name, known: commands.map(\.name)))
+      return 2
+    }
+    var list = ArgumentList(Array(arguments.dropFirst()), command: command.name)
+    if list.wantsHelp {
+      print(command.help)
+      return 0
+    }
+    do {
+      try command.execute(&list)
+      return 0
+    } catch let error as CommandLineError {
+      report(error)
+      return 2
+    } catch {
+      report(error)
+      return 1
+    }
+  }
+
+  private func report(_ error: any Error) {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+  }
+}

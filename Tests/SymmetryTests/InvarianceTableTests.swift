@@ -1,0 +1,158 @@
+import CheckerSupport
+import Learners
+import Probes
+import Symmetries
+import Testing
+
+/// Probe images for the table claims: 6 x 6 pixels with 2 channels (so channel actions are not
+/// trivial), 4 train and 2 test images; seeded standard normal. Not 4 x 4: there a 2 x 2 patch
+/// shuffle permutes only a 2 x 2 grid of patches, and most such permutations are translations
+/// by 2 pixels or flips, which are genuine symmetries of the local kernels.
+private let probeShape = shape(6, 6, 2)
+private let probe = try! KernelInvarianceProbe(
+  train: randomBatch(probeShape, count: 4, seed: 100), test: randomBatch(probeShape, count: 2, seed: 101))
+
+@Suite("The invariance table")
+struct InvarianceTableTests {
+  @Test(
+    "Every architecture's kernels have exactly the invariances DESIGN.md expects, both ways",
+    arguments: NamedArchitecture.allCases, ActionCatalogue.names)
+  func tableMatchesExpectations(architecture: NamedArchitecture, action: String) throws {
+    let rows = try Activation.allCases.map { try InvarianceRow(architecture, activation: $0, depth: 2) }
+    let table = try InvarianceTable.measure(
+      rows: rows, families: [ActionCatalogue.family(named: action)], probe: probe)
+    for cell in table.cells {
+      #expect(cell.expectedAlgorithmic != nil && cell.expectedFunctional != nil)
+      #expect(
+        cell.algorithmic == cell.expectedAlgorithmic,
+        "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): algorithmic deviation \(cell.algorithmicDeviation)")
+      #expect(
+        cell.functional == cell.expectedFunctional,
+        "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): functional deviation \(cell.functionalDeviation)")
+    }
+  }
+
+  @Test("A table with a custom row measures it without expectations, and renders as JSON, markdown and SVG")
+  func customRowAndRendering() throws {
+    let custom = try Architecture(parsing: "conv(3) relu gap readout")
+    let rows = [InvarianceRow(name: "mine", activation: "custom", kernel: custom, expected: nil)]
+    let table = try InvarianceTable.measure(
+      rows: rows, families: [TranslationFamily(), PixelPermutationFamily()], probe: probe)
+    #expect(table.cells.count == 4)
+    #expect(table.cells.allSatisfy { $0.expectedAlgorithmic == nil && $0.meetsExpectation })
+    let json = try table.json()
+    for key in [
+      "\"architecture\"", "\"activation\"", "\"action\"", "\"kernel\"", "\"algorithmic_deviation\"",
+      "\"functional_deviation\"", "\"algorithmic\"", "\"functional\"",
+    ] {
+      #expect(json.contains(key), "JSON lacks \(key)")
+    }
+    #expect(json.contains("\"not invariant\""))
+    #expect(table.markdown().contains("| mine custom |"))
+    #expect(table.svg().hasPrefix("<svg"))
+  }
+}
+
+@Suite("Exact identities between kernels")
+struct KernelIdentityTests {
+  /// Averages and pooled sums reorder floating-point additions; at depth 2 on 4 x 4 images the
+  /// terms are O(1) and there are at most a few hundred of them, so 1e-12 is ample for round-off.
+  static let identityTolerance = 1e-12
+
+  @Test(
+    "Averaging the CNN-VEC kernel over all circular translations of one argument gives the CNN-GAP kernel, NNGP and NTK",
+    arguments: Activation.allCases)
+  func poolingIsTranslationAveraging(activation: Activation) throws {
+    let vec = try NamedArchitecture.cnnVec.architecture(depth: 2, activation: activation)
+    let gap = try NamedArchitecture.cnnGap.architecture(depth: 2, activation: activation)
+    let averaged = GroupAveragedKernel.overTranslations(vec, shape: probeShape)
+    let x = randomBatch(probeShape, count: 3, seed: 5)
+    let y = randomBatch(probeShape, count: 2, seed: 6)
+    let expected = try gap.kernels(x, y)
+    let measured = try averaged.kernels(x, y)
+    #expect(averaged.isExact && averaged.elements.count == probeShape.pixelCount)
+    expectClose(measured.nngp.storage, expected.nngp.storage, tolerance: Self.identityTolerance, "NNGP")
+    expectClose(measured.ntk.storage, expected.ntk.storage, tolerance: Self.identityTolerance, "NTK")
+  }
+
+  @Test("CNN-GAP with zero (same) padding loses exact translation invariance: a negative control")
+  func samePaddingBreaksTranslations() throws {
+    let row = try InvarianceRow(.cnnGap, activation: .relu, depth: 2, padding: .same)
+    let table = try InvarianceTable.measure(rows: [row], families: [TranslationFamily()], probe: probe)
+    for cell in table.cells {
+      #expect(cell.algorithmic == .notInvariant, "deviation \(cell.algorithmicDeviation)")
+      #expect(cell.functional == .notInvariant, "deviation \(cell.functionalDeviation)")
+      #expect(cell.meetsExpectation)
+    }
+  }
+
+  @Test("Precomposing a kernel with g equals acting on the data with g")
+  func precompositionIsActingOnData() throws {
+    let gap = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .erf)
+    let g = try PixelPermutationFamily().element(for: probeShape, seed: 3)
+    let x = randomBatch(probeShape, count: 3, seed: 7)
+    let precomposed = try PrecomposedKernel(gap, action: g).kernels(x, nil)
+    let moved = try gap.kernels(g.apply(to: x), nil)
+    #expect(precomposed == moved)
+  }
+}
+
+@Suite("The verdict machinery")
+struct VerdictTests {
+  @Test("A deviation at round-off is invariant, above the floor not invariant, between inconclusive")
+  func thresholds() {
+    let t = VerdictThresholds.kernel
+    #expect(Verdict(deviation: 0, thresholds: t) == .invariant)
+    #expect(Verdict(deviation: t.roundOff, thresholds: t) == .invariant)
+    #expect(Verdict(deviation: t.roundOff * 10, thresholds: t) == .inconclusive)
+    #expect(Verdict(deviation: t.effectFloor * 1.01, thresholds: t) == .notInvariant)
+    #expect(Verdict(deviation: .nan, thresholds: t) == .notInvariant)
+    #expect(Verdict(deviation: .infinity, thresholds: t) == .notInvariant)
+  }
+
+  @Test("A probe fed a non-invariant kernel never says invariant", arguments: ActionCatalogue.names)
+  func nonInvariantKernelIsCaught(action: String) throws {
+    // K(x, x') = <m * x, m * x'> with a fixed non-constant mask m on the flattened image: it
+    // weights pixels and channels differently, so no action in the catalogue leaves it unchanged.
+    let mask = (0..<probeShape.dimension).map { 1 + Double($0 % 7) / 3 }
+    let masked = ClosureKernel { x1, x2 in
+      let second = x2 ?? x1
+      var k = Matrix(rows: x1.count, columns: second.count)
+      for i in 0..<x1.count {
+        for j in 0..<second.count {
+          k[i, j] = zip(zip(x1.image(i), second.image(j)), mask).reduce(0) { $0 + $1.0.0 * $1.0.1 * $1.1 * $1.1 }
+        }
+      }
+      return KernelMatrices(nngp: k, ntk: k)
+    }
+    let row = InvarianceRow(name: "masked", activation: "none", kernel: masked, expected: nil)
+    let table = try InvarianceTable.measure(
+      rows: [row], families: [ActionCatalogue.family(named: action)], probe: probe)
+    for cell in table.cells {
+      #expect(cell.algorithmic != .invariant, "algorithmic deviation \(cell.algorithmicDeviation)")
+      #expect(cell.functional != .invariant, "functional deviation \(cell.functionalDeviation)")
+    }
+  }
+
+  @Test("A kernel perturbed by one part in 10^7 is inconclusive, not rounded to either side")
+  func smallBreakIsInconclusive() throws {
+    let fcn = try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu)
+    // Adds 1e-7 * K(x, x') * (first pixel of x), which a translation changes.
+    let perturbed = ClosureKernel { x1, x2 in
+      var k = try fcn.kernels(x1, x2)
+      for i in 0..<k.nngp.rows {
+        let bump = 1 + 1e-7 * x1.image(i).first!
+        for j in 0..<k.nngp.columns {
+          k.nngp[i, j] *= bump
+          k.ntk[i, j] *= bump
+        }
+      }
+      return k
+    }
+    let row = InvarianceRow(name: "perturbed", activation: "relu", kernel: perturbed, expected: nil)
+    let table = try InvarianceTable.measure(rows: [row], families: [TranslationFamily()], probe: probe)
+    for cell in table.cells {
+      #expect(cell.algorithmic == .inconclusive, "deviation \(cell.algorithmicDeviation)")
+    }
+  }
+}
