@@ -22,17 +22,25 @@ public struct ChannelStatistics: Sendable, Equatable {
     let channels = batch.shape.channels
     var sums = [Double](repeating: 0, count: channels)
     var squares = [Double](repeating: 0, count: channels)
-    let samples = Double(batch.values.count / channels)
+    let pixels = batch.values.count / channels
     batch.values.withUnsafeBufferPointer { x in
-      for i in x.indices { sums[i % channels] += x[i] }
-      for c in 0..<channels { sums[c] /= samples }
-      for i in x.indices {
-        let deviation = x[i] - sums[i % channels]
-        squares[i % channels] += deviation * deviation
+      sums.withUnsafeMutableBufferPointer { mu in
+        squares.withUnsafeMutableBufferPointer { s in
+          for p in 0..<pixels {
+            for c in 0..<channels { mu[c] += x[p * channels + c] }
+          }
+          for c in 0..<channels { mu[c] /= Double(pixels) }
+          for p in 0..<pixels {
+            for c in 0..<channels {
+              let deviation = x[p * channels + c] - mu[c]
+              s[c] += deviation * deviation
+            }
+          }
+        }
       }
     }
     means = sums
-    standardDeviations = squares.map { ($0 / samples).squareRoot() }
+    standardDeviations = squares.map { ($0 / Double(pixels)).squareRoot() }
   }
 }
 
@@ -52,10 +60,10 @@ extension ImageBatch {
           + "compute them on images of the same shape")
     }
     let means = statistics.means
-    let scales = statistics.standardDeviations.map { $0 > 0 ? 1 / $0 : 1 }
+    let divisors = statistics.standardDeviations.map { $0 > 0 ? $0 : 1 }
     let result = values.withUnsafeBufferPointer { x in
       [Double](unsafeUninitializedCapacity: x.count) { output, initialized in
-        for i in x.indices { output[i] = (x[i] - means[i % channels]) * scales[i % channels] }
+        for i in x.indices { output[i] = (x[i] - means[i % channels]) / divisors[i % channels] }
         initialized = x.count
       }
     }
