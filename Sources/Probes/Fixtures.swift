@@ -23,8 +23,10 @@ public enum Fixtures {
       } else {
         searched.append("\(environmentVariable) (not set)")
       }
-      let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        .appendingPathComponent("fixtures", isDirectory: true)
+      let current = URL(
+        fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true
+      )
+      .appendingPathComponent("fixtures", isDirectory: true)
       if isDirectory(current) { return current }
       searched.append(current.path)
       let repository = URL(fileURLWithPath: #filePath)

@@ -93,7 +93,8 @@ extension NumPyArray {
       case .float64:
         for i in 0..<count {
           let raw = data.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
-          output[i] = Double(bitPattern: bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw))
+          output[i] = Double(
+            bitPattern: bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw))
         }
       case .float32:
         for i in 0..<count {

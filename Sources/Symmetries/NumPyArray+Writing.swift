@@ -16,14 +16,17 @@ extension NumPyArray {
     let useVersion2 = paddedLength(preambleV1 + header.count + 1) - preambleV1 > 0xFFFF
     let preamble = useVersion2 ? preambleV1 + 2 : preambleV1
     let total = paddedLength(preamble + header.count + 1)
-    header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: total - preamble - header.count - 1))
+    header.append(
+      contentsOf: repeatElement(UInt8(ascii: " "), count: total - preamble - header.count - 1))
     header.append(UInt8(ascii: "\n"))
 
     var data = Data(capacity: total + values.count * elementType.byteCount)
     data.append(contentsOf: NumPyArray.magic)
     data.append(contentsOf: [useVersion2 ? 2 : 1, 0])
     let headerLength = header.count
-    for k in 0..<(useVersion2 ? 4 : 2) { data.append(UInt8(truncatingIfNeeded: headerLength >> (8 * k))) }
+    for k in 0..<(useVersion2 ? 4 : 2) {
+      data.append(UInt8(truncatingIfNeeded: headerLength >> (8 * k)))
+    }
     data.append(contentsOf: header)
     data.append(contentsOf: try encodedValues())
     return data
@@ -59,14 +62,16 @@ extension NumPyArray {
         for (i, value) in source.enumerated() {
           switch type {
           case .float64:
-            target.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 8 * i, as: UInt64.self)
+            target.storeBytes(
+              of: value.bitPattern.littleEndian, toByteOffset: 8 * i, as: UInt64.self)
           case .float32:
             let single = Float(value)
             guard single.isFinite || !value.isFinite else {
               failure = .valueNotRepresentable(index: i, value: value, dtype: type.descr)
               return
             }
-            target.storeBytes(of: single.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+            target.storeBytes(
+              of: single.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
           case .int64:
             guard let integer = Int64(exactly: value) else {
               failure = .valueNotRepresentable(index: i, value: value, dtype: type.descr)

@@ -280,7 +280,8 @@ struct PythonLiteralParser {
   mutating func parseName() throws(DataFileError) -> PythonLiteral {
     let start = position
     while position < bytes.count, isNameByte(bytes[position]) { position += 1 }
-    let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    let name = String(
+      decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     switch name {
     case "True": return .boolean(true)
     case "False": return .boolean(false)

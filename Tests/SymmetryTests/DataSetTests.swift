@@ -5,8 +5,12 @@ import Testing
 
 /// Loaded once per test process: the CIFAR-10 training split is 123 MB of float64.
 private enum Loaded {
-  static let cifarTest = Result { () throws(DataFileError) in try DataSet.cifar10.load(split: "test") }
-  static let cifarTrain = Result { () throws(DataFileError) in try DataSet.cifar10.load(split: "train") }
+  static let cifarTest = Result { () throws(DataFileError) in
+    try DataSet.cifar10.load(split: "test")
+  }
+  static let cifarTrain = Result { () throws(DataFileError) in
+    try DataSet.cifar10.load(split: "train")
+  }
   static let digits = Result { () throws(DataFileError) in try DataSet.digits.load(split: "all") }
 }
 
@@ -73,7 +77,8 @@ struct DataSetTests {
     let statistics = try ChannelStatistics(of: Loaded.cifarTrain.get().images)
     let published = [0.49139968, 0.48215841, 0.44653091]
     for c in 0..<3 {
-      #expect(abs(statistics.means[c] * DataSet.cifar10.unitScale - published[c]) < subsetMeanTolerance)
+      #expect(
+        abs(statistics.means[c] * DataSet.cifar10.unitScale - published[c]) < subsetMeanTolerance)
     }
   }
 
@@ -110,7 +115,9 @@ struct DataSetTests {
   @Test("The fixture files match the SHA-256 digests in their READMEs")
   func checksums() throws {
     #expect(throws: Never.self) { try DataSet.digits.load(split: "all", verification: .checksums) }
-    #expect(throws: Never.self) { try DataSet.cifar10.load(split: "test", verification: .checksums) }
+    #expect(throws: Never.self) {
+      try DataSet.cifar10.load(split: "test", verification: .checksums)
+    }
   }
 
   @Test("The fixtures folder is found and holds every catalogue data set")
@@ -156,7 +163,8 @@ struct DataSetTests {
     #expect(try DataSet.digits.load(split: "all", from: copy, verification: .layout).count == 1_796)
     let path = copy.appendingPathComponent("all-images.u8").path
     #expect(
-      throws: DataFileError.unexpectedFileSize(path: path, expectedBytes: 115_008, actualBytes: 114_944)
+      throws: DataFileError.unexpectedFileSize(
+        path: path, expectedBytes: 115_008, actualBytes: 114_944)
     ) {
       try DataSet.digits.load(split: "all", from: copy)
     }
@@ -181,7 +189,9 @@ struct DataSetTests {
     #expect {
       try DataSet.digits.load(split: "all", from: copy, verification: .checksums)
     } throws: { error in
-      guard let error = error as? DataFileError, case .checksumMismatch = error else { return false }
+      guard let error = error as? DataFileError, case .checksumMismatch = error else {
+        return false
+      }
       return true
     }
   }
@@ -245,7 +255,8 @@ struct DataSetTests {
     let expected = (images[2, 5, 7, 0] + images[2, 5, 7, 1] + images[2, 5, 7, 2]) / 3
     #expect(abs(gray[2, 5, 7, 0] - expected) < summationTolerance)
     let luma = try images.grayscale(.luminance)
-    let weighted = 0.299 * images[1, 0, 0, 0] + 0.587 * images[1, 0, 0, 1] + 0.114 * images[1, 0, 0, 2]
+    let weighted =
+      0.299 * images[1, 0, 0, 0] + 0.587 * images[1, 0, 0, 1] + 0.114 * images[1, 0, 0, 2]
     #expect(abs(luma[1, 0, 0, 0] - weighted) < summationTolerance)
     #expect(throws: SymmetryError.self) { try Loaded.digits.get().images.grayscale(.luminance) }
   }
@@ -283,6 +294,8 @@ struct DataSetTests {
     let subset = try data.classBalancedSubset(perClass: 8, using: &generator)
     #expect(subset.count == 80)
     #expect(subset.labelCounts == [Int](repeating: 8, count: 10))
-    #expect(throws: SymmetryError.self) { try data.classBalancedSubset(perClass: 87, using: &generator) }
+    #expect(throws: SymmetryError.self) {
+      try data.classBalancedSubset(perClass: 87, using: &generator)
+    }
   }
 }

@@ -96,14 +96,18 @@ struct NumPyTests {
 
   @Test("Arrays written by NumPy here are byte-identical to NumPy's own files")
   func writerMatchesNumPy() throws {
-    for name in ["float64-2x3.npy", "uint8-images-2x2x2x3.npy", "float64-scalar.npy", "float32-3.npy"] {
+    for name in [
+      "float64-2x3.npy", "uint8-images-2x2x2x3.npy", "float64-scalar.npy", "float32-3.npy",
+    ] {
       let url = try npyFixture(name)
       let numPyBytes = try Data(contentsOf: url)
       #expect(try NumPyArray(npyAt: url).npyData() == numPyBytes, "\(name)")
     }
   }
 
-  @Test("uint8, float32, int64, big-endian, scalar and version 2.0 files written by NumPy read correctly")
+  @Test(
+    "uint8, float32, int64, big-endian, scalar and version 2.0 files written by NumPy read correctly"
+  )
   func readsNumPyVariants() throws {
     let images = try NumPyArray(npyAt: npyFixture("uint8-images-2x2x2x3.npy"))
     #expect(images.shape == [2, 2, 2, 3])
@@ -224,20 +228,22 @@ struct NumPyTests {
     }
   }
 
-  @Test("Headers that are not the prescribed dictionary are malformed", arguments: [
-    "{'descr': '<f8', 'fortran_order': False}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': [2, 3]}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3)}",
-    "{'descr': '<f8', 'fortran_order': 0, 'shape': (6,)}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,)}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296)}",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (6,)} junk",
-    "{'descr': '<f8', 'fortran_order': False, 'shape': ((((((((((6,),),),),),),),),),)}",
-    "{'descr': '<f8 , 'fortran_order': False, 'shape': (6,)}",
-    "[1, 2]",
-    "",
-  ])
+  @Test(
+    "Headers that are not the prescribed dictionary are malformed",
+    arguments: [
+      "{'descr': '<f8', 'fortran_order': False}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': [2, 3]}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3)}",
+      "{'descr': '<f8', 'fortran_order': 0, 'shape': (6,)}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,)}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296)}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (6,)} junk",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': ((((((((((6,),),),),),),),),),)}",
+      "{'descr': '<f8 , 'fortran_order': False, 'shape': (6,)}",
+      "[1, 2]",
+      "",
+    ])
   func malformedHeaders(header: String) throws {
     var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0]
     let text = Array(header.utf8) + [UInt8(ascii: "\n")]
@@ -306,8 +312,10 @@ struct NumPyTests {
     let errors: [DataFileError] = [
       .fileNotFound(path: "x"), .unreadable(path: "x", reason: "r"), .badMagic(found: [1]),
       .unsupportedVersion(major: 9, minor: 0), .malformedHeader("m"), .fortranOrder,
-      .truncatedData(expectedBytes: 2, actualBytes: 1), .sizeNotMultiple(path: "x", bytes: 5, itemBytes: 2),
-      .labelCountMismatch(images: 1, labels: 2), .labelOutOfRange(index: 0, label: 10, classCount: 10),
+      .truncatedData(expectedBytes: 2, actualBytes: 1),
+      .sizeNotMultiple(path: "x", bytes: 5, itemBytes: 2),
+      .labelCountMismatch(images: 1, labels: 2),
+      .labelOutOfRange(index: 0, label: 10, classCount: 10),
       .checksumMismatch(path: "x", expected: "a", actual: "b"),
     ]
     for error in errors {

@@ -122,7 +122,9 @@ public enum DataSet: String, CaseIterable, Sendable {
   }
 
   /// The image and label files of `split`.
-  func recordedFiles(split: String) throws(DataFileError) -> (images: RecordedFile, labels: RecordedFile) {
+  func recordedFiles(split: String) throws(DataFileError) -> (
+    images: RecordedFile, labels: RecordedFile
+  ) {
     switch (self, split) {
     case (.cifar10, "train"):
       return (
@@ -131,7 +133,8 @@ public enum DataSet: String, CaseIterable, Sendable {
           sha256: "c60be474cc3b1f259ec6533177319e08544ec7e5bae0fb92dff084d381b65826"),
         RecordedFile(
           name: "train-labels.u8", bytes: 5_000,
-          sha256: "0cbafd4dfb25472c7c0d137ea8e7920f0afa3475882651ef6f8825cb39e748fb"))
+          sha256: "0cbafd4dfb25472c7c0d137ea8e7920f0afa3475882651ef6f8825cb39e748fb")
+      )
     case (.cifar10, "test"):
       return (
         RecordedFile(
@@ -139,7 +142,8 @@ public enum DataSet: String, CaseIterable, Sendable {
           sha256: "da362006b99671213d1a5d856cab2bedf64d40bad4501630ee60f4ceb2d3ec7f"),
         RecordedFile(
           name: "test-labels.u8", bytes: 1_000,
-          sha256: "636a087e604331a0b9dafc94b6e9ade0c9cec72c4400d12473ccdb3e264474c1"))
+          sha256: "636a087e604331a0b9dafc94b6e9ade0c9cec72c4400d12473ccdb3e264474c1")
+      )
     case (.digits, "all"):
       return (
         RecordedFile(
@@ -147,7 +151,8 @@ public enum DataSet: String, CaseIterable, Sendable {
           sha256: "8f26b2bd9d135c256808f68f14fdabddde6d9c7f869ae419704b051f0f14b3b3"),
         RecordedFile(
           name: "all-labels.u8", bytes: 1_797,
-          sha256: "8ba4f891220f5e4c9c819638d1602d74b83618f167043c6da52a2a247841ddf0"))
+          sha256: "8ba4f891220f5e4c9c819638d1602d74b83618f167043c6da52a2a247841ddf0")
+      )
     default:
       throw .unknownSplit(dataSet: rawValue, split: split, known: splits)
     }

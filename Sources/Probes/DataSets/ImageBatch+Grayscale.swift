@@ -13,7 +13,9 @@ extension ImageBatch {
   ///
   /// - Throws: `SymmetryError.invalidParameter` for `.luminance` on images without 3 channels.
   /// - Complexity: O(n * d).
-  public func grayscale(_ conversion: GrayscaleConversion = .channelMean) throws(SymmetryError) -> ImageBatch {
+  public func grayscale(_ conversion: GrayscaleConversion = .channelMean) throws(SymmetryError)
+    -> ImageBatch
+  {
     let channels = shape.channels
     let weights: [Double]
     switch conversion {

@@ -83,12 +83,14 @@ extension LabelledImages {
     }
     let images: ImageBatch
     do {
-      images = try ImageBatch(shape: shape, values: LabelledImages.decode(imageData, element: element))
+      images = try ImageBatch(
+        shape: shape, values: LabelledImages.decode(imageData, element: element))
     } catch .nonFiniteValue(let index, let value) {
       throw .nonFiniteValue(index: index, value: value)
     } catch {
       // The size check above makes the values fill whole images.
-      throw .wrongShape(expected: "whole \(shape) images", actual: [imageData.count / element.byteCount])
+      throw .wrongShape(
+        expected: "whole \(shape) images", actual: [imageData.count / element.byteCount])
     }
     try self.init(images: images, labels: labels, classNames: classNames)
   }

@@ -16,7 +16,8 @@ extension Matrix {
         "label \(labels[index]) of item \(index) is outside 0..<\(classCount); "
           + "pass the number of classes, not the largest label")
     }
-    var targets = Matrix(rows: labels.count, columns: classCount, repeating: -1 / Double(classCount))
+    var targets = Matrix(
+      rows: labels.count, columns: classCount, repeating: -1 / Double(classCount))
     for (i, label) in labels.enumerated() { targets[i, label] += 1 }
     return targets
   }
