@@ -1,7 +1,10 @@
 import Foundation
 
 let tool = Tool(commands: [
+  CommandEntry(TableCommand.self),
   CommandEntry(ActionsCommand.self),
   CommandEntry(TransformCommand.self),
 ])
-exit(tool.run(Array(CommandLine.arguments.dropFirst())))
+let arguments = Array(CommandLine.arguments.dropFirst())
+// With no arguments, the main job: the invariance table on the fixtures, written to a folder.
+exit(tool.run(arguments.isEmpty ? ["table", "--output", "symmetry-probe-output"] : arguments))

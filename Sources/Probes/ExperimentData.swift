@@ -1,0 +1,63 @@
+import Symmetries
+
+/// Train and test images from a fixture data set, preprocessed the standard way: scaled to
+/// [0, 1], average-pooled to `size` x `size`, and standardised per channel with the training
+/// images' statistics (applied unchanged to the test images).
+///
+/// CIFAR-10 takes train images from its train split and test images from its test split; the
+/// digits, which have a single split, take the first `trainCount` images for training and the
+/// next `testCount` for testing. Either way the first images of a split, so runs are
+/// reproducible without a seed.
+public struct ExperimentData: Sendable {
+  public let dataSet: DataSet
+  public let train: LabelledImages
+  public let test: LabelledImages
+
+  /// Loads and preprocesses; throws when the counts exceed the split or `size` does not divide
+  /// the native image side.
+  public static func load(
+    _ dataSet: DataSet, size: Int? = nil, trainCount: Int, testCount: Int
+  ) throws -> ExperimentData {
+    guard trainCount > 0, testCount > 0 else {
+      throw ProbeError.tooFewImages("need at least one train and one test image, got \(trainCount) and \(testCount)")
+    }
+    let (train, test): (LabelledImages, LabelledImages)
+    switch dataSet {
+    case .cifar10:
+      train = try dataSet.load(split: "train").prefix(trainCount)
+      test = try dataSet.load(split: "test").prefix(testCount)
+    case .digits:
+      let all = try dataSet.load(split: "all")
+      guard trainCount + testCount <= all.count else {
+        throw ProbeError.tooFewImages(
+          "the digits have \(all.count) images; \(trainCount) train + \(testCount) test is too many")
+      }
+      train = try all.prefix(trainCount)
+      let rest = Array(trainCount..<(trainCount + testCount))
+      test = try LabelledImages(
+        images: all.images.selecting(rest), labels: rest.map { all.labels[$0] },
+        classNames: all.classNames)
+    }
+    let native = dataSet.imageShape.height
+    let factor: Int
+    if let size {
+      guard size > 0, native % size == 0 else {
+        throw ProbeError.invalidOption(
+          "size \(size) must divide the native \(native) x \(native) images (e.g. \(native / 2) or \(native / 4))")
+      }
+      factor = native / size
+    } else {
+      factor = 1
+    }
+    func prepare(_ images: ImageBatch) throws -> ImageBatch {
+      let scaled = try images.scaled(by: dataSet.unitScale)
+      return factor == 1 ? scaled : try scaled.averagePooled(by: factor)
+    }
+    let trainImages = try prepare(train.images)
+    let statistics = try ChannelStatistics(of: trainImages)
+    return ExperimentData(
+      dataSet: dataSet,
+      train: try train.replacingImages(trainImages.standardised(by: statistics)),
+      test: try test.replacingImages(prepare(test.images).standardised(by: statistics)))
+  }
+}

@@ -1,0 +1,58 @@
+import Learners
+import Symmetries
+
+/// The invariance-table experiment as a value: which learners, which actions, on which images.
+///
+/// The defaults are the main job of `symmetry-probe`: FCN, LCN, CNN-VEC and CNN-GAP of depth 2
+/// with 3 x 3 circular filters, ReLU and Erf, every catalogue action, on 8 train and 4 test
+/// CIFAR-10 images average-pooled to 8 x 8 (3 channels, so channel actions are not trivial).
+public struct InvarianceTableJob: Sendable {
+  public var architectures: [NamedArchitecture] = NamedArchitecture.allCases
+  public var activations: [Activation] = Activation.allCases
+  /// Extra rows from the layer-list syntax (`Architecture(parsing:)`), measured without
+  /// expectations.
+  public var customArchitectures: [Architecture] = []
+  public var actions: [any ActionFamily] = ActionCatalogue.families
+  public var parameters = ActionParameters()
+  public var depth = 2
+  public var filterSize = 3
+  public var padding = Padding.circular
+  public var dataSet = DataSet.cifar10
+  public var size: Int? = 8
+  public var trainCount = 8
+  public var testCount = 4
+  public var seed: UInt64 = 0
+
+  public init() {}
+
+  /// The table's rows: named architectures x activations, then the custom rows.
+  public func rows() throws -> [InvarianceRow] {
+    var rows: [InvarianceRow] = []
+    for architecture in architectures {
+      for activation in activations {
+        rows.append(
+          try InvarianceRow(
+            architecture, activation: activation, depth: depth, filterSize: filterSize,
+            padding: padding))
+      }
+    }
+    for (index, custom) in customArchitectures.enumerated() {
+      rows.append(
+        InvarianceRow(
+          name: customArchitectures.count == 1 ? "custom" : "custom-\(index + 1)",
+          activation: custom.description, kernel: custom, expected: nil))
+    }
+    return rows
+  }
+
+  /// Loads the images and measures the table.
+  public func run(progress: (String) -> Void = { _ in }) throws -> InvarianceTable {
+    let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
+    let probe = try KernelInvarianceProbe(train: data.train.images, test: data.test.images)
+    progress(
+      "probing on \(trainCount) train + \(testCount) test \(dataSet.rawValue) images of \(probe.train.shape)")
+    return try InvarianceTable.measure(
+      rows: rows(), families: actions, probe: probe, seed: seed, parameters: parameters,
+      progress: progress)
+  }
+}

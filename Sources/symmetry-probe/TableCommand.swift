@@ -1,0 +1,111 @@
+import Foundation
+import Learners
+import Probes
+import Symmetries
+
+/// `symmetry-probe table`: the invariance table for any subset, and (with no arguments to the
+/// tool) the main job.
+struct TableCommand: Command {
+  static let name = "table"
+  static let abstract = "Measure which learners are invariant to which actions (the main job)."
+  static let help = """
+    USAGE: symmetry-probe table [--architectures LIST] [--activations LIST] [--actions LIST]
+             [--depth L] [--filter K] [--padding P] [--layers SPEC ...]
+             [--dataset cifar10|digits] [--size S] [--train N] [--test M] [--seed N]
+             [--shift DY,DX] [--patch K] [--format text|json|markdown] [--output DIR]
+
+    For every learner (architecture x activation, NNGP and NTK) and every action g, measures on
+    real images X (train) and X* (test), with A = X and X* together:
+      algorithmic deviation  max |K(gA, gX) - K(A, X)| / max |K(A, X)|
+      functional deviation   max |K(A, gX) - K(A, X)| / max |K(A, X)|
+    and gives a verdict: '=' invariant (<= 1e-10, round-off), 'x' not invariant (> 1e-4),
+    '?' inconclusive. Cells that contradict DESIGN.md's expected table are marked '!'.
+    Running 'symmetry-probe' with no arguments is 'symmetry-probe table --output
+    symmetry-probe-output'.
+
+    OPTIONS:
+      --architectures LIST  comma-separated, from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)
+      --activations LIST    relu, erf (default: both)
+      --actions LIST        action names (default: all; see 'symmetry-probe actions')
+      --depth L             hidden layers (default 2)
+      --filter K            filter side (default 3)
+      --padding P           circular (default), same or valid
+      --layers SPEC         add your own architecture as a row (repeatable); its syntax:
+    \(Architecture.layerListSyntax.split(separator: "\n").map { "                        " + $0 }.joined(separator: "\n"))
+      --dataset NAME        cifar10 (default) or digits
+      --size S              downsample to S x S (default 8)
+      --train N, --test M   probe images (default 8 and 4)
+      --seed N              seed of the drawn group elements (default 0)
+      --shift DY,DX         use this translation instead of a random one
+      --patch K             patch side for patch-shuffle (default 2)
+      --format F            text (default), json or markdown, printed to standard output
+      --output DIR          also write invariance-table.md, .json and .svg into DIR
+
+    EXAMPLE: does my architecture break pixel permutations?
+      symmetry-probe table --architectures CNN-GAP --activations relu \\
+        --layers "conv(3) relu conv(3) relu local(3) relu flatten readout" --actions pixel-permutation
+    """
+
+  var job = InvarianceTableJob()
+  var format = OutputFormat.text
+  var output: URL?
+
+  init(_ arguments: inout ArgumentList) throws {
+    if let names = try arguments.list("architectures") {
+      job.architectures = try names.map { try NamedArchitecture(named: $0) }
+    }
+    if let names = try arguments.list("activations") {
+      job.activations = try names.map { try Activation(named: $0) }
+    }
+    if let names = try arguments.list("actions") {
+      job.actions = try names.map { try ActionCatalogue.family(named: $0) }
+    }
+    job.depth = try arguments.option("depth", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
+    job.filterSize = try arguments.option("filter", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.filterSize
+    job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
+    while let spec = try arguments.option("layers") {
+      job.customArchitectures.append(
+        try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding))
+    }
+    job.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? job.dataSet
+    job.size = try arguments.option("size", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.size
+    job.trainCount = try arguments.option("train", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
+    job.testCount = try arguments.option("test", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
+    job.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? job.seed
+    job.parameters.shift = try arguments.option("shift", expected: "two integers DY,DX, e.g. 1,-2") { text in
+      let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
+      return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
+    }
+    job.parameters.patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    format = try OutputFormat.parse(&arguments)
+    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    try arguments.finish()
+  }
+
+  func run() throws {
+    let start = Date()
+    let table = try job.run(progress: progress)
+    switch format {
+    case .text: print(table.text())
+    case .markdown: print(table.markdown())
+    case .json: print(try table.json())
+    }
+    if let output {
+      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+      let files = [
+        ("invariance-table.md", table.markdown()), ("invariance-table.json", try table.json()),
+        ("invariance-table.svg", table.svg()),
+      ]
+      for (name, contents) in files {
+        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
+      }
+      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
+    }
+    progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+  }
+}
+
+/// A progress line on standard error (standard output stays machine-readable).
+func progress(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}
