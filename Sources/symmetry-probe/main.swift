@@ -4,6 +4,7 @@ let tool = Tool(commands: [
   CommandEntry(TableCommand.self),
   CommandEntry(ActionsCommand.self),
   CommandEntry(TransformCommand.self),
+  CommandEntry(KernelCommand.self),
 ])
 let arguments = Array(CommandLine.arguments.dropFirst())
 // With no arguments, the main job: the invariance table on the fixtures, written to a folder.
