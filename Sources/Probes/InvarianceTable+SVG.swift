@@ -10,10 +10,10 @@ extension InvarianceTable {
     let keys = rowKeys.flatMap { key in KernelKind.allCases.map { (key.architecture, key.activation, $0) } }
     let cellSize = 34.0
     let labelWidth = 150.0
-    let headerHeight = 120.0
+    let headerHeight = 175.0
     let panelWidth = labelWidth + cellSize * Double(actions.count)
     let gap = 40.0
-    let width = 2 * panelWidth + gap + 20
+    let width = 2 * panelWidth + gap + 140
     let height = headerHeight + cellSize * Double(keys.count) + 90
     var svg: [String] = [
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
@@ -68,8 +68,8 @@ extension InvarianceTable {
       }
     }
     svg.append(
-      "<text x=\"400\" y=\"\(legendY + 11)\">= invariant   x not invariant   ? inconclusive   "
-        + "black outline: contradicts the expected table</text>")
+      "<text x=\"400\" y=\"\(legendY + 11)\" xml:space=\"preserve\">= invariant    "
+        + "x not invariant    ? inconclusive    black outline: contradicts the expected table</text>")
     svg.append("</svg>")
     return svg.joined(separator: "\n")
   }
