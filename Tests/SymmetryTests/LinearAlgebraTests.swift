@@ -1,0 +1,134 @@
+import Testing
+import Symmetries
+
+// MARK: - Helpers
+
+/// A matrix of uniform entries in [-1, 1) from a seeded stream.
+private func uniformMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
+  var generator = SeededGenerator(seed: seed)
+  var result = Matrix(rows: rows, columns: columns)
+  for index in result.storage.indices { result.storage[index] = 2 * generator.uniform() - 1 }
+  return result
+}
+
+/// A symmetric positive definite matrix G G^T / n + I with a condition number of order 10.
+private func spdMatrix(_ n: Int, seed: UInt64) -> Matrix {
+  let g = uniformMatrix(n, n, seed: seed)
+  var result = try! Matrix.product(g, g, transposeB: true)
+  for index in result.storage.indices { result.storage[index] /= Double(n) }
+  for i in 0..<n { result[i, i] += 1 }
+  return result
+}
+
+/// op(a) op(b) by the textbook triple loop, the reference for the blocked product.
+private func naiveProduct(_ a: Matrix, _ transposeA: Bool, _ b: Matrix, _ transposeB: Bool) -> Matrix {
+  let m = transposeA ? a.columns : a.rows
+  let k = transposeA ? a.rows : a.columns
+  let n = transposeB ? b.rows : b.columns
+  var result = Matrix(rows: m, columns: n)
+  for i in 0..<m {
+    for j in 0..<n {
+      var sum = 0.0
+      for p in 0..<k {
+        sum += (transposeA ? a[p, i] : a[i, p]) * (transposeB ? b[j, p] : b[p, j])
+      }
+      result[i, j] = sum
+    }
+  }
+  return result
+}
+
+/// The largest entrywise |x - y|.
+private func maxDifference(_ x: Matrix, _ y: Matrix) -> Double {
+  zip(x.storage, y.storage).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+// MARK: - Matrix product
+
+@Suite("Matrix product")
+struct MatrixProductTests {
+  /// Entries lie in [-1, 1), so each product entry is a sum of k terms of size at most 1 and
+  /// the two summation orders differ by at most about k^2 ulp (the classical gamma_k bound).
+  static func tolerance(depth k: Int) -> Double { Double(k * k) * Double.ulpOfOne }
+
+  static let shapes: [(Int, Int, Int)] = [(37, 53, 29), (1, 1, 1), (6, 4, 257), (80, 9, 3), (5, 300, 70)]
+
+  @Test(
+    "The blocked product equals the naive triple loop for every transposition",
+    arguments: shapes, [(false, false), (true, false), (false, true), (true, true)])
+  func equalsNaive(shape: (Int, Int, Int), transposition: (Bool, Bool)) throws {
+    let (m, n, k) = shape
+    let (ta, tb) = transposition
+    let a = ta ? uniformMatrix(k, m, seed: 1) : uniformMatrix(m, k, seed: 1)
+    let b = tb ? uniformMatrix(n, k, seed: 2) : uniformMatrix(k, n, seed: 2)
+    let fast = try Matrix.product(a, b, transposeA: ta, transposeB: tb)
+    let reference = naiveProduct(a, ta, b, tb)
+    #expect(fast.rows == m && fast.columns == n)
+    #expect(maxDifference(fast, reference) <= Self.tolerance(depth: k))
+  }
+
+  @Test("multiplied(by:) is the plain product")
+  func multipliedIsProduct() throws {
+    let a = uniformMatrix(13, 21, seed: 3)
+    let b = uniformMatrix(21, 8, seed: 4)
+    #expect(maxDifference(try a.multiplied(by: b), naiveProduct(a, false, b, false)) <= Self.tolerance(depth: 21))
+  }
+
+  @Test("The product is bit-identical with one and two threads")
+  func threadIndependent() throws {
+    // Several row blocks, several column panels and two depth blocks, so both threads work.
+    let a = uniformMatrix(80, 270, seed: 5)
+    let b = uniformMatrix(270, 70, seed: 6)
+    let one = try a.multiplied(by: b, threads: 1)
+    let two = try a.multiplied(by: b, threads: 2)
+    #expect(one.storage == two.storage)
+    let oneT = try Matrix.product(a, a, transposeA: true, threads: 1)
+    let twoT = try Matrix.product(a, a, transposeA: true, threads: 2)
+    #expect(oneT.storage == twoT.storage)
+  }
+
+  @Test("The raw entry point computes alpha op(A) op(B) + beta C on sub-matrices")
+  func rawAlphaBeta() {
+    let a = uniformMatrix(20, 30, seed: 7)
+    let b = uniformMatrix(30, 25, seed: 8)
+    let c0 = uniformMatrix(20, 25, seed: 9)
+    var c = c0
+    // Multiply the top-left 11 x 17 block of A by the top-left 17 x 9 block of B into C's block.
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        c.storage.withUnsafeMutableBufferPointer { pc in
+          GEMM.multiply(
+            m: 11, n: 9, k: 17, alpha: 2, a: pa.baseAddress!, lda: 30, b: pb.baseAddress!, ldb: 25,
+            beta: 0.5, c: pc.baseAddress!, ldc: 25, threads: 2)
+        }
+      }
+    }
+    var worst = 0.0
+    for i in 0..<20 {
+      for j in 0..<25 {
+        var expected = c0[i, j]
+        if i < 11 && j < 9 {
+          var sum = 0.0
+          for p in 0..<17 { sum += a[i, p] * b[p, j] }
+          expected = 2 * sum + 0.5 * c0[i, j]
+        }
+        worst = max(worst, abs(c[i, j] - expected))
+      }
+    }
+    #expect(worst <= 4 * Self.tolerance(depth: 17))
+  }
+
+  @Test("Mismatched inner dimensions throw a dimension mismatch")
+  func mismatchThrows() {
+    let a = Matrix(rows: 3, columns: 4)
+    let b = Matrix(rows: 5, columns: 2)
+    #expect(throws: LinearAlgebraError.self) { try a.multiplied(by: b) }
+    #expect(throws: LinearAlgebraError.self) { try Matrix.product(a, b, transposeA: true) }
+  }
+
+  @Test("Empty products are zero matrices of the right shape")
+  func emptyProducts() throws {
+    let p = try Matrix(rows: 3, columns: 0).multiplied(by: Matrix(rows: 0, columns: 2))
+    #expect(p == Matrix(rows: 3, columns: 2))
+  }
+}
