@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import Symmetries
 
 // MARK: - Helpers
@@ -130,5 +131,115 @@ struct MatrixProductTests {
   func emptyProducts() throws {
     let p = try Matrix(rows: 3, columns: 0).multiplied(by: Matrix(rows: 0, columns: 2))
     #expect(p == Matrix(rows: 3, columns: 2))
+  }
+}
+
+// MARK: - Cholesky and triangular solves
+
+@Suite("Cholesky factorisation")
+struct CholeskyTests {
+  /// The test matrices have entries of order 1 and condition number of order 10, so backward
+  /// errors of order n ulp and solution errors of order n * cond ulp; 1e-11 is a generous
+  /// multiple of both for n <= 200.
+  static let tolerance = 1e-11
+
+  @Test("L L^T reproduces A to round-off, across several blocks", arguments: [1, 5, 97, 200])
+  func reconstructs(n: Int) throws {
+    let a = spdMatrix(n, seed: 11)
+    let factor = try a.cholesky()
+    let l = factor.lower
+    for i in 0..<n {
+      #expect(l[i, i] > 0)
+      for j in (i + 1)..<max(i + 1, n) { #expect(l[i, j] == 0) }
+    }
+    #expect(maxDifference(try Matrix.product(l, l, transposeB: true), a) <= Self.tolerance)
+  }
+
+  @Test("Cholesky solve matches the product to round-off")
+  func solveInvertsProduct() throws {
+    let a = spdMatrix(150, seed: 12)
+    let x = uniformMatrix(150, 7, seed: 13)
+    let b = try a.multiplied(by: x)
+    #expect(maxDifference(try a.cholesky().solve(b), x) <= Self.tolerance)
+  }
+
+  @Test("The factor is bit-identical with one and two threads")
+  func threadIndependent() throws {
+    let a = spdMatrix(200, seed: 14)
+    #expect(try a.cholesky(threads: 1).lower.storage == a.cholesky(threads: 2).lower.storage)
+  }
+
+  @Test("The log-determinant of a diagonal matrix is the sum of the logs of its entries")
+  func logDeterminant() throws {
+    var a = Matrix(rows: 3, columns: 3)
+    a[0, 0] = 2
+    a[1, 1] = 3
+    a[2, 2] = 0.5
+    #expect(abs(try a.cholesky().logDeterminant - log(3)) <= 1e-15)
+  }
+
+  @Test("A matrix that is not positive definite throws at the failing pivot, without NaN")
+  func notPositiveDefinite() throws {
+    // [[1, 2], [2, 1]] has eigenvalues 3 and -1: the second pivot is 1 - 4 = -3.
+    let a = try Matrix([[1, 2], [2, 1]])
+    #expect(throws: LinearAlgebraError.notPositiveDefinite(pivot: 1, value: -3)) { try a.cholesky() }
+    // A rank-deficient Gram matrix past the first block fails at the duplicated row.
+    var b = spdMatrix(120, seed: 15)
+    for j in 0..<120 { b[110, j] = b[100, j]; b[j, 110] = b[j, 100] }
+    b[110, 110] = b[100, 100]
+    do {
+      _ = try b.cholesky()
+      Issue.record("a singular matrix was factored")
+    } catch {
+      guard case .notPositiveDefinite(let pivot, let value) = error else {
+        Issue.record("unexpected error \(error)")
+        return
+      }
+      #expect(pivot == 110)
+      #expect(!value.isNaN && value <= 1e-12)
+    }
+  }
+
+  @Test("Bad input throws typed errors", arguments: [
+    (Matrix(rows: 2, columns: 3), "non-square"),
+    (try! Matrix([[1, .nan], [.nan, 1]]), "NaN"),
+    (try! Matrix([[1, 0.5], [0, 1]]), "asymmetric"),
+  ])
+  func badInput(matrix: Matrix, label: String) {
+    #expect(throws: LinearAlgebraError.self, "\(label)") { try matrix.cholesky() }
+  }
+}
+
+@Suite("Triangular solves")
+struct TriangularSolveTests {
+  /// Well-conditioned triangular systems (diagonal 2 + entries in [-1, 1) / n): errors of order
+  /// n ulp.
+  static let tolerance = 1e-12
+
+  static func triangular(_ n: Int) -> Matrix {
+    var l = uniformMatrix(n, n, seed: 21)
+    for i in 0..<n {
+      for j in 0..<n { l[i, j] = j > i ? 0 : l[i, j] / Double(n) }
+      l[i, i] = 2 + l[i, i]
+    }
+    return l
+  }
+
+  @Test("Forward and back substitution invert L and L^T with many right-hand sides", arguments: [1, 63, 130])
+  func inverts(n: Int) throws {
+    let l = Self.triangular(n)
+    let x = uniformMatrix(n, 5, seed: 22)
+    let forward = try l.solveLowerTriangular(try l.multiplied(by: x))
+    let backward = try l.solveLowerTriangular(try Matrix.product(l, x, transposeA: true), transposed: true)
+    #expect(maxDifference(forward, x) <= Self.tolerance)
+    #expect(maxDifference(backward, x) <= Self.tolerance)
+  }
+
+  @Test("A zero on the diagonal or a mismatched right-hand side throws")
+  func badInput() {
+    var l = Self.triangular(4)
+    #expect(throws: LinearAlgebraError.self) { try l.solveLowerTriangular(Matrix(rows: 3, columns: 1)) }
+    l[2, 2] = 0
+    #expect(throws: LinearAlgebraError.singular(pivot: 2)) { try l.solveLowerTriangular(Matrix(rows: 4, columns: 1)) }
   }
 }
