@@ -243,3 +243,123 @@ struct TriangularSolveTests {
     #expect(throws: LinearAlgebraError.singular(pivot: 2)) { try l.solveLowerTriangular(Matrix(rows: 4, columns: 1)) }
   }
 }
+
+// MARK: - Symmetric eigendecomposition
+
+@Suite("Symmetric eigendecomposition")
+struct SymmetricEigenTests {
+  /// Residuals ||A V - V diag(lambda)|| and ||V^T V - I|| of a backward-stable method are of
+  /// order n ulp ||A||; with ||A|| <= n and n <= 150, 1e-10 is a generous multiple.
+  static let tolerance = 1e-10
+
+  static func symmetric(_ n: Int, seed: UInt64) -> Matrix {
+    let g = uniformMatrix(n, n, seed: seed)
+    var a = g
+    for i in 0..<n { for j in 0..<n { a[i, j] = g[i, j] + g[j, i] } }
+    return a
+  }
+
+  @Test("A V = V diag(lambda) and V^T V = I, with ascending values", arguments: [1, 2, 3, 10, 100, 150])
+  func decomposes(n: Int) throws {
+    let a = Self.symmetric(n, seed: 31)
+    let (values, v) = try a.symmetricEigen()
+    #expect(values.count == n)
+    #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
+    var scaled = v
+    for i in 0..<n { for j in 0..<n { scaled[i, j] *= values[j] } }
+    #expect(maxDifference(try a.multiplied(by: v), scaled) <= Self.tolerance)
+    #expect(maxDifference(try Matrix.product(v, v, transposeA: true), .identity(n)) <= Self.tolerance)
+  }
+
+  @Test("Known spectrum: diag(3, 1, 2) and a repeated eigenvalue are recovered")
+  func knownSpectrum() throws {
+    let values = try Matrix([[3, 0, 0], [0, 1, 0], [0, 0, 2]]).symmetricEigen().values
+    #expect(values == [1, 2, 3])
+    // J - I for the 4 x 4 all-ones J has eigenvalues -1 (three times) and 3.
+    var a = Matrix(rows: 4, columns: 4, repeating: 1)
+    for i in 0..<4 { a[i, i] = 0 }
+    let repeated = try a.symmetricEigen().values
+    #expect(zip(repeated, [-1.0, -1, -1, 3]).allSatisfy { abs($0 - $1) <= 1e-14 })
+  }
+
+  @Test("The decomposition is bit-identical with one and two threads")
+  func threadIndependent() throws {
+    let a = Self.symmetric(140, seed: 32)
+    let one = try a.symmetricEigen(threads: 1)
+    let two = try a.symmetricEigen(threads: 2)
+    #expect(one.values == two.values)
+    #expect(one.vectors.storage == two.vectors.storage)
+  }
+
+  @Test("Non-square, non-finite and asymmetric matrices throw")
+  func badInput() {
+    #expect(throws: LinearAlgebraError.self) { try Matrix(rows: 2, columns: 3).symmetricEigen() }
+    #expect(throws: LinearAlgebraError.self) { try Matrix([[1, .infinity], [.infinity, 1]]).symmetricEigen() }
+    #expect(throws: LinearAlgebraError.notSymmetric(row: 1, column: 0, difference: -1)) {
+      try Matrix([[1, 1], [0, 1]]).symmetricEigen()
+    }
+  }
+}
+
+// MARK: - Haar orthogonal matrices
+
+@Suite("Haar orthogonal sampling")
+struct HaarTests {
+  /// Householder QR gives Q orthogonal to a few n ulp; 1e-12 covers n <= 200.
+  static let orthogonality = 1e-12
+
+  @Test("Q^T Q = I to round-off", arguments: [1, 2, 7, 65, 200])
+  func orthogonal(n: Int) throws {
+    var generator = SeededGenerator(seed: 41)
+    let q = Matrix.haarOrthogonal(dimension: n, using: &generator)
+    #expect(maxDifference(try Matrix.product(q, q, transposeA: true), .identity(n)) <= Self.orthogonality)
+  }
+
+  @Test("The same seed gives the same matrix")
+  func deterministic() {
+    var a = SeededGenerator(seed: 42)
+    var b = SeededGenerator(seed: 42)
+    #expect(Matrix.haarOrthogonal(dimension: 30, using: &a) == Matrix.haarOrthogonal(dimension: 30, using: &b))
+  }
+
+  @Test("About half of the draws have determinant +1, within a binomial 4-sigma interval")
+  func determinantSign() throws {
+    // Haar measure on O(3) gives each component, det = +1 and det = -1, probability 1/2.
+    var generator = SeededGenerator(seed: 43)
+    let draws = 400
+    var positive = 0
+    for _ in 0..<draws {
+      let q = Matrix.haarOrthogonal(dimension: 3, using: &generator)
+      let det = q[0, 0] * (q[1, 1] * q[2, 2] - q[1, 2] * q[2, 1])
+        - q[0, 1] * (q[1, 0] * q[2, 2] - q[1, 2] * q[2, 0])
+        + q[0, 2] * (q[1, 0] * q[2, 1] - q[1, 1] * q[2, 0])
+      #expect(abs(abs(det) - 1) <= 1e-14)
+      if det > 0 { positive += 1 }
+    }
+    // Binomial(400, 1/2): mean 200, standard deviation 10.
+    #expect(abs(positive - 200) <= 40)
+  }
+
+  @Test("An entry has mean 0 and variance 1/d within 4 standard errors", arguments: [(0, 0), (7, 2)])
+  func entryMoments(entry: (Int, Int)) {
+    // The entries of a Haar matrix are those of a uniform unit vector: E q = 0, E q^2 = 1/d,
+    // E q^4 = 3 / (d (d + 2)). Totals over a whole matrix are fixed (sum of squares = d), so
+    // each claim follows one entry across independent draws.
+    var generator = SeededGenerator(seed: 44)
+    let d = 8
+    let draws = 400
+    var sum = 0.0
+    var sumSquares = 0.0
+    for _ in 0..<draws {
+      let x = Matrix.haarOrthogonal(dimension: d, using: &generator)[entry.0, entry.1]
+      sum += x
+      sumSquares += x * x
+    }
+    let n = Double(draws)
+    let dd = Double(d)
+    let meanError = (1 / dd / n).squareRoot()
+    let squareError = ((3 / (dd * (dd + 2)) - 1 / (dd * dd)) / n).squareRoot()
+    #expect(abs(sum / n) <= 4 * meanError)
+    #expect(abs(sumSquares / n - 1 / dd) <= 4 * squareError)
+  }
+}
