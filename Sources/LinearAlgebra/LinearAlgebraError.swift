@@ -10,6 +10,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
   case singular(pivot: Int)
   /// An entry is NaN or infinite.
   case nonFinite(String)
+  /// A scalar argument is out of its domain (a negative time, a NaN learning rate, ...).
+  case invalidArgument(String)
   /// An iterative method did not converge.
   case noConvergence(String)
 
@@ -27,6 +29,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
       return "triangular matrix is singular: diagonal entry \(pivot) is zero"
     case .nonFinite(let message):
       return "non-finite value: \(message)"
+    case .invalidArgument(let message):
+      return "invalid argument: \(message)"
     case .noConvergence(let message):
       return "no convergence: \(message)"
     }
