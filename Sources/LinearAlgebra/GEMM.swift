@@ -8,9 +8,9 @@ import Foundation
 ///
 /// The product is blocked for the cache hierarchy (GotoBLAS style: panels of B of KC x NC, blocks
 /// of A of MC x KC, both packed into contiguous micro-panels) and computed by a 6 x 4 register
-/// tile of `SIMD2<Double>` accumulators (see `microkernel`). Threads share out the MC x NC output blocks only; the
-/// k dimension is never split, so every entry of C is summed in the same order whatever the
-/// thread count, and results are bit-identical for any `threads`.
+/// tile of `SIMD2<Double>` accumulators (see `microkernel`). Threads share out the MC x NC
+/// output blocks only; the k dimension is never split, so every entry of C is summed in the
+/// same order whatever the thread count, and results are bit-identical for any `threads`.
 ///
 /// Reference: K. Goto and R. van de Geijn, "Anatomy of high-performance matrix multiplication",
 /// ACM TOMS 34 (2008).

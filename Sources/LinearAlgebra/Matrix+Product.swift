@@ -29,15 +29,15 @@ extension Matrix {
           + "the inner dimensions \(k) and \(kb) must agree")
     }
     var result = Matrix(rows: m, columns: n)
-    if m == 0 || n == 0 { return result }
+    if m == 0 || n == 0 || k == 0 { return result }
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         result.storage.withUnsafeMutableBufferPointer { pc in
           GEMM.multiply(
             m: m, n: n, k: k,
-            a: pa.baseAddress ?? UnsafePointer(bitPattern: 8)!, lda: max(1, a.columns),
+            a: pa.baseAddress!, lda: a.columns,
             transposeA: transposeA,
-            b: pb.baseAddress ?? UnsafePointer(bitPattern: 8)!, ldb: max(1, b.columns),
+            b: pb.baseAddress!, ldb: b.columns,
             transposeB: transposeB,
             c: pc.baseAddress!, ldc: n, threads: threads)
         }
