@@ -1,20 +1,45 @@
 extension Matrix {
-  /// The product self * other.
+  /// The product self * other, computed by the blocked, packed, multi-threaded `GEMM`.
+  ///
+  /// (self other)_ij = sum_p self_ip other_pj, each entry summed in the same order whatever the
+  /// thread count, so the bits do not depend on `threads`.
   ///
   /// - Complexity: O(rows * columns * other.columns).
-  public func multiplied(by other: Matrix) throws(LinearAlgebraError) -> Matrix {
-    guard columns == other.rows else {
+  public func multiplied(
+    by other: Matrix, threads: Int = GEMM.defaultThreadCount
+  ) throws(LinearAlgebraError) -> Matrix {
+    try Matrix.product(self, other, threads: threads)
+  }
+
+  /// The product op(a) op(b), where op(x) is x or its transpose x^T.
+  ///
+  /// `product(a, b, transposeA: true)` is a^T b and `product(a, b, transposeB: true)` is a b^T,
+  /// computed without forming a transpose. Bit-identical for any `threads`.
+  ///
+  /// - Complexity: O(m n k) for op(a) m x k and op(b) k x n.
+  public static func product(
+    _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+    threads: Int = GEMM.defaultThreadCount
+  ) throws(LinearAlgebraError) -> Matrix {
+    let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
+    let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+    guard k == kb else {
       throw .dimensionMismatch(
-        "cannot multiply \(rows) x \(columns) by \(other.rows) x \(other.columns): "
-          + "the inner dimensions \(columns) and \(other.rows) must agree")
+        "cannot multiply \(m) x \(k) by \(kb) x \(n) (after transposition): "
+          + "the inner dimensions \(k) and \(kb) must agree")
     }
-    var result = Matrix(rows: rows, columns: other.columns)
-    for i in 0..<rows {
-      for k in 0..<columns {
-        let a = storage[i * columns + k]
-        if a == 0 { continue }
-        for j in 0..<other.columns {
-          result.storage[i * other.columns + j] += a * other.storage[k * other.columns + j]
+    var result = Matrix(rows: m, columns: n)
+    if m == 0 || n == 0 || k == 0 { return result }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        result.storage.withUnsafeMutableBufferPointer { pc in
+          GEMM.multiply(
+            m: m, n: n, k: k,
+            a: pa.baseAddress!, lda: a.columns,
+            transposeA: transposeA,
+            b: pb.baseAddress!, ldb: b.columns,
+            transposeB: transposeB,
+            c: pc.baseAddress!, ldc: n, threads: threads)
         }
       }
     }

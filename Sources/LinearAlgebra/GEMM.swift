@@ -1,0 +1,167 @@
+import Foundation
+
+/// General matrix multiplication on raw row-major buffers: C <- alpha op(A) op(B) + beta C.
+///
+/// op(A) is m x k and op(B) is k x n; op(X) is X or its transpose. Entry (i, p) of a row-major
+/// operand X with leading dimension `ldx` lives at `x[i * ldx + p]`; a transposed operand is
+/// read as X^T without copying it.
+///
+/// The product is blocked for the cache hierarchy (GotoBLAS style: panels of B of KC x NC, blocks
+/// of A of MC x KC, both packed into contiguous micro-panels) and computed by a 6 x 4 register
+/// tile of `SIMD2<Double>` accumulators (see `microkernel`). Threads share out the MC x NC
+/// output blocks only; the k dimension is never split, so every entry of C is summed in the
+/// same order whatever the thread count, and results are bit-identical for any `threads`.
+///
+/// Reference: K. Goto and R. van de Geijn, "Anatomy of high-performance matrix multiplication",
+/// ACM TOMS 34 (2008).
+public enum GEMM {
+  /// Rows of the register tile.
+  static let mr = 6
+  /// Columns of the register tile (one `SIMD4<Double>`).
+  static let nr = 4
+  /// Depth of a packed panel: a KC x NR micro-panel of B (8 KiB) stays in L1.
+  static let kc = 256
+  /// Rows of a packed block of A: MC x KC, pre-broadcast (288 KiB), stays in L2.
+  static let mc = 72
+  /// Columns of a packed panel of B: KC x NC (2 MiB) stays in L3.
+  static let nc = 1024
+
+  /// The number of threads used when a caller does not say: the active processor count.
+  public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+  /// Computes C <- alpha op(A) op(B) + beta C on raw row-major buffers.
+  ///
+  /// When `beta == 0`, C is write-only (its previous contents, even NaN, are ignored).
+  /// The caller guarantees that the buffers hold the addressed entries and that C does not
+  /// overlap A or B.
+  ///
+  /// - Parameters:
+  ///   - m: Rows of op(A) and of C.
+  ///   - n: Columns of op(B) and of C.
+  ///   - k: Columns of op(A), rows of op(B).
+  ///   - a: A, row-major: m x k (`transposeA == false`) or k x m.
+  ///   - lda: The row stride of A as stored.
+  ///   - b: B, row-major: k x n (`transposeB == false`) or n x k.
+  ///   - ldb: The row stride of B as stored.
+  ///   - c: C, row-major m x n.
+  ///   - ldc: The row stride of C.
+  ///   - threads: Worker threads (at least 1); the result does not depend on it.
+  /// - Complexity: O(m n k) time, O(KC (NC + threads MC)) scratch memory.
+  public static func multiply(
+    m: Int, n: Int, k: Int,
+    alpha: Double = 1,
+    a: UnsafePointer<Double>, lda: Int, transposeA: Bool = false,
+    b: UnsafePointer<Double>, ldb: Int, transposeB: Bool = false,
+    beta: Double = 0,
+    c: UnsafeMutablePointer<Double>, ldc: Int,
+    threads: Int = defaultThreadCount
+  ) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "GEMM dimensions must be non-negative")
+    if m == 0 || n == 0 { return }
+    if k == 0 || alpha == 0 {
+      scale(m: m, n: n, c: c, ldc: ldc, by: beta)
+      return
+    }
+    let aOperand = Operand(
+      base: a, rowStride: transposeA ? 1 : lda, columnStride: transposeA ? lda : 1)
+    let bOperand = Operand(
+      base: b, rowStride: transposeB ? 1 : ldb, columnStride: transposeB ? ldb : 1)
+    let output = Output(base: c, ldc: ldc)
+    // Small products are not worth a thread hand-off.
+    let workers = m * n * k < 64 * 64 * 64 ? 1 : max(1, threads)
+
+    let panelB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
+    defer { panelB.deallocate() }
+
+    for jc in stride(from: 0, to: n, by: nc) {
+      let ncBlock = min(nc, n - jc)
+      let bPanels = (ncBlock + nr - 1) / nr
+      for pc in stride(from: 0, to: k, by: kc) {
+        let kcBlock = min(kc, k - pc)
+        let first = pc == 0
+        let packedB = SharedPointer(panelB)
+        Parallel.forEach(bPanels, workers: workers) { panel in
+          let j = panel * nr
+          packB(
+            bOperand, row: pc, column: jc + j, depth: kcBlock, width: min(nr, ncBlock - j),
+            into: packedB.base + panel * nr * kcBlock)
+        }
+        let mBlocks = (m + mc - 1) / mc
+        // Split the columns too when there are fewer row blocks than workers, so that short,
+        // wide products still use every thread; the split depends only on the shape.
+        let columnGroups = mBlocks >= 2 * workers ? 1 : min(bPanels, 4 * workers)
+        let panelsPerGroup = (bPanels + columnGroups - 1) / columnGroups
+        Parallel.forEach(mBlocks * columnGroups, workers: workers) { item in
+          let ic = (item / columnGroups) * mc
+          let group = item % columnGroups
+          let panelRange =
+            min(bPanels, group * panelsPerGroup)..<min(bPanels, (group + 1) * panelsPerGroup)
+          if panelRange.isEmpty { return }
+          computeBlock(
+            a: aOperand, rowStart: ic, rows: min(mc, m - ic), depthStart: pc, depth: kcBlock,
+            packedB: UnsafePointer(packedB.base), panels: panelRange, columnStart: jc,
+            columns: ncBlock, alpha: alpha, beta: first ? beta : 1, output: output)
+        }
+      }
+    }
+  }
+
+  /// C <- beta C, with beta == 0 meaning "overwrite with zeros".
+  static func scale(m: Int, n: Int, c: UnsafeMutablePointer<Double>, ldc: Int, by beta: Double) {
+    for i in 0..<m {
+      let row = c + i * ldc
+      if beta == 0 {
+        row.update(repeating: 0, count: n)
+      } else if beta != 1 {
+        for j in 0..<n { row[j] *= beta }
+      }
+    }
+  }
+
+  /// One MC x KC block of A times the packed KC x NC panel of B, accumulated into C.
+  static func computeBlock(
+    a: Operand, rowStart: Int, rows: Int, depthStart: Int, depth: Int,
+    packedB: UnsafePointer<Double>, panels: Range<Int>, columnStart: Int, columns: Int,
+    alpha: Double, beta: Double, output: Output
+  ) {
+    let rowPanels = (rows + mr - 1) / mr
+    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: rowPanels * 2 * mr * depth)
+    defer { packedA.deallocate() }
+    for panel in 0..<rowPanels {
+      let i = panel * mr
+      packA(
+        a, row: rowStart + i, column: depthStart, height: min(mr, rows - i), depth: depth,
+        into: packedA + panel * 2 * mr * depth)
+    }
+    for jPanel in panels {
+      let j = jPanel * nr
+      let width = min(nr, columns - j)
+      let bMicro = packedB + jPanel * nr * depth
+      for panel in 0..<rowPanels {
+        let i = panel * mr
+        let height = min(mr, rows - i)
+        let cTile = output.base + (rowStart + i) * output.ldc + columnStart + j
+        microkernel(
+          depth: depth, a: packedA + panel * 2 * mr * depth, b: bMicro, alpha: alpha, beta: beta,
+          c: cTile, ldc: output.ldc, height: height, width: width)
+      }
+    }
+  }
+}
+
+extension GEMM {
+  /// A read-only operand addressed by strides, so transposition costs nothing.
+  struct Operand {
+    let base: UnsafePointer<Double>
+    let rowStride: Int
+    let columnStride: Int
+  }
+
+  /// The output buffer and its row stride.
+  struct Output: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    let ldc: Int
+  }
+}
+
+extension GEMM.Operand: @unchecked Sendable {}
