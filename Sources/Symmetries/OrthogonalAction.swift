@@ -33,7 +33,7 @@ public struct OrthogonalAction: GroupAction {
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
     try validate(batch.shape)
     // Images are rows: (Q x)^T = x^T Q^T, so the batch is X Q^T.
-    let rotated = try! batch.flattened.multiplied(by: matrix.transposed)
+    let rotated = try! Matrix.product(batch.flattened, matrix, transposeB: true)
     return ImageBatch(uncheckedShape: shape, values: rotated.storage)
   }
 
