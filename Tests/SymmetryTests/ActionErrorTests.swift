@@ -77,15 +77,19 @@ struct ActionErrorTests {
     #expect(throws: SymmetryError.self) { try ChannelPermutation(source: [1, -1]) }
   }
 
-  @Test("An action drawn for one shape refuses a batch of another", arguments: ActionCatalogue.names)
+  @Test(
+    "An action refuses exactly the shapes its validation refuses, with the same typed error",
+    arguments: ActionCatalogue.names)
   func shapeMismatch(name: String) throws {
     let g = try ActionCatalogue.family(named: name).element(for: shape(4, 4, 3), seed: 1)
-    let other = randomBatch(shape(4, 4, 2), count: 1, seed: 2)
-    // Channel-agnostic spatial actions act on any shape; the rest must refuse, never trap.
-    do {
-      _ = try g.apply(to: other)
-    } catch {
-      #expect(error is SymmetryError)
+    for other in [shape(4, 4, 2), shape(4, 6, 3), shape(4, 4, 3)] {
+      let batch = randomBatch(other, count: 1, seed: 2)
+      do {
+        try g.validate(other)
+        #expect(try g.apply(to: batch).shape == other, "\(g) on \(other)")
+      } catch let refusal {
+        #expect(throws: refusal) { try g.apply(to: batch) }
+      }
     }
   }
 }

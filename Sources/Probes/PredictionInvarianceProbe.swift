@@ -1,0 +1,55 @@
+import Learners
+import Symmetries
+
+/// Prediction-level invariance probes of any learner under one group action, on a fixed
+/// training set S = (X, Y) and test images X*.
+///
+/// - algorithmic: f_{g·S}(g X*) against f_S(X*): train on transformed data, predict on
+///   transformed inputs, compare with the untransformed run;
+/// - functional: f_S(g X*) against f_S(X*).
+/// Each deviation is max |moved - base| / max |base| over all test predictions.
+public struct PredictionInvarianceProbe: Sendable {
+  public let train: ImageBatch
+  public let targets: Matrix
+  public let test: ImageBatch
+
+  public init(train: ImageBatch, targets: Matrix, test: ImageBatch) throws(ProbeError) {
+    guard train.shape == test.shape else {
+      throw .mismatch("train images are \(train.shape) but test images are \(test.shape)")
+    }
+    guard targets.rows == train.count else {
+      throw .mismatch("\(train.count) training images but \(targets.rows) rows of targets")
+    }
+    guard train.count > 0, test.count > 0 else {
+      throw .tooFewImages("a probe needs at least one train and one test image")
+    }
+    self.train = train
+    self.targets = targets
+    self.test = test
+  }
+
+  /// The algorithmic and functional deviations of `learner`'s predictions under `action`.
+  /// - Complexity: two fits and three predictions.
+  public func measure(_ learner: some Learner, under action: any GroupAction) throws
+    -> PredictionInvarianceMeasurement
+  {
+    let fitted = try learner.fit(train, targets: targets)
+    let base = try fitted.predict(test).storage
+    let movedTest = try action.apply(to: test)
+    let retrained = try learner.fit(action.apply(to: train), targets: targets)
+    let algorithmic = deviation(try retrained.predict(movedTest).storage, from: base)
+    let functional = deviation(try fitted.predict(movedTest).storage, from: base)
+    return PredictionInvarianceMeasurement(
+      algorithmicDeviation: algorithmic, functionalDeviation: functional,
+      algorithmic: Verdict(deviation: algorithmic, thresholds: .prediction),
+      functional: Verdict(deviation: functional, thresholds: .prediction))
+  }
+}
+
+/// What a prediction-level probe measured, and its verdicts (`VerdictThresholds.prediction`).
+public struct PredictionInvarianceMeasurement: Sendable, Hashable, Codable {
+  public var algorithmicDeviation: Double
+  public var functionalDeviation: Double
+  public var algorithmic: Verdict
+  public var functional: Verdict
+}
