@@ -9,9 +9,9 @@ import Symmetries
 public struct InvarianceTableJob: Sendable {
   public var architectures: [NamedArchitecture] = NamedArchitecture.allCases
   public var activations: [Activation] = Activation.allCases
-  /// Extra rows from the layer-list syntax (`Architecture(parsing:)`), measured without
-  /// expectations.
-  public var customArchitectures: [Architecture] = []
+  /// Extra rows in the layer-list syntax (`Architecture(parsing:)`), measured without
+  /// expectations and labelled by the text the user wrote.
+  public var customArchitectures: [(label: String, architecture: Architecture)] = []
   public var actions: [any ActionFamily] = ActionCatalogue.families
   public var parameters = ActionParameters()
   public var depth = 2
@@ -36,11 +36,10 @@ public struct InvarianceTableJob: Sendable {
             padding: padding))
       }
     }
-    for (index, custom) in customArchitectures.enumerated() {
+    for custom in customArchitectures {
       rows.append(
         InvarianceRow(
-          name: customArchitectures.count == 1 ? "custom" : "custom-\(index + 1)",
-          activation: custom.description, kernel: custom, expected: nil))
+          name: "custom", activation: custom.label, kernel: custom.architecture, expected: nil))
     }
     return rows
   }

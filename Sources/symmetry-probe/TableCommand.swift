@@ -65,7 +65,7 @@ struct TableCommand: Command {
     job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
     while let spec = try arguments.option("layers") {
       job.customArchitectures.append(
-        try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding))
+        (spec, try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding)))
     }
     job.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? job.dataSet
     job.size = try arguments.option("size", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.size
