@@ -46,25 +46,6 @@ public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
 
   public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws -> KernelMatrices {
     let second = x2 ?? x1
-    var sum: KernelMatrices?
-    for element in elements {
-      let term = try base.kernels(x1, element.apply(to: second))
-      if var total = sum {
-        for i in total.nngp.storage.indices {
-          total.nngp.storage[i] += term.nngp.storage[i]
-          total.ntk.storage[i] += term.ntk.storage[i]
-        }
-        sum = total
-      } else {
-        sum = term
-      }
-    }
-    var mean = sum!
-    let scale = 1 / Double(elements.count)
-    for i in mean.nngp.storage.indices {
-      mean.nngp.storage[i] *= scale
-      mean.ntk.storage[i] *= scale
-    }
-    return mean
+    return try averaged(count: elements.count) { try base.kernels(x1, elements[$0].apply(to: second)) }
   }
 }

@@ -1,0 +1,55 @@
+import Learners
+
+/// Where a group action was applied in a learning-curve run.
+public enum ActedOn: String, Sendable, Codable, CaseIterable {
+  /// Every train and test input transformed by one fixed g (or none).
+  case data
+  /// The learner changed instead: its kernel symmetrised or averaged over the group.
+  case model
+}
+
+/// One measured point of a learning curve: a learner at one training-set size, averaged over
+/// repeats (random training subsets and group draws).
+public struct CurvePoint: Sendable, Hashable, Codable {
+  public var dataset: String
+  public var architecture: String
+  public var kernel: KernelKind
+  /// The catalogue name of the action, or `none`.
+  public var action: String
+  public var actedOn: ActedOn
+  public var trainSize: Int
+  /// Mean test accuracy (argmax of the prediction against the label).
+  public var accuracy: Double
+  /// Mean test MSE: the mean over test images and classes of (f(x) - y)^2, y centred one-hot.
+  public var mse: Double
+  /// Standard deviations over repeats (0 for a single repeat).
+  public var accuracyStd: Double
+  public var mseStd: Double
+  public var repeats: Int
+
+  enum CodingKeys: String, CodingKey {
+    case dataset, architecture, kernel, action, accuracy, mse, repeats
+    case actedOn = "acted_on"
+    case trainSize = "train_size"
+    case accuracyStd = "accuracy_std"
+    case mseStd = "mse_std"
+  }
+
+  /// The curve this point belongs to.
+  public var curve: CurveKey {
+    CurveKey(architecture: architecture, kernel: kernel, action: action, actedOn: actedOn)
+  }
+}
+
+/// Identifies one learning curve: a learner under one action.
+public struct CurveKey: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var architecture: String
+  public var kernel: KernelKind
+  public var action: String
+  public var actedOn: ActedOn
+
+  public var description: String {
+    let acted = action == "none" ? "" : " (\(action) on \(actedOn.rawValue))"
+    return "\(architecture) \(kernel.rawValue.uppercased())\(acted)"
+  }
+}

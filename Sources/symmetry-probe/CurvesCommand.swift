@@ -1,0 +1,128 @@
+import Foundation
+import Learners
+import Probes
+import Symmetries
+
+/// `symmetry-probe curves`: learning curves under matched and spurious symmetries.
+struct CurvesCommand: Command {
+  static let name = "curves"
+  static let abstract = "Learning curves of kernel regression with group actions on data and model."
+  static let help = """
+    USAGE: symmetry-probe curves [--dataset cifar10|digits] [--size S] [--max-train M]
+             [--architectures LIST] [--kernels nngp,ntk] [--actions LIST] [--model-actions LIST]
+             [--repeats R] [--test N] [--depth L] [--activation relu|erf] [--gap-max-train M]
+             [--seed N] [--format text|json|markdown] [--output DIR]
+
+    Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity, ridge 1e-6
+    relative to the mean diagonal) on a doubling grid of training-set sizes 16, 32, ..., M,
+    repeated over random training subsets and group draws (the same subsets and the same g for
+    every learner in a repeat). Prints a table, writes SVG plots and the JSON of every point.
+
+    OPTIONS:
+      --dataset NAME         cifar10 (default) or digits
+      --size S               image side after average pooling (default 8; cifar10: 8, 16 or 32)
+      --max-train M          largest training set (default 1024)
+      --gap-max-train M      cap for CNN-GAP, whose kernel costs O((H W)^2) per pair (default 512)
+      --architectures LIST   default: FCN,LCN,CNN-VEC,CNN-GAP
+      --kernels LIST         default: nngp,ntk
+      --actions LIST         actions on the data, each 'none', a catalogue name, or
+                             'patch-shuffle:K' for K x K patches (default: none, orthogonal,
+                             pixel-permutation, patch-shuffle:2, patch-shuffle:4,
+                             pixelwise-channel-rotation, translation)
+      --model-actions LIST   changes of the learner: translation-average (FCN: exact mean over
+                             all translations of one argument), orthogonal-symmetrisation
+                             (CNN-GAP: Monte Carlo mean of K(g x, g x') over 4 Haar draws)
+                             (default: both; 'none' for neither)
+      --repeats R            repeats (default 2)
+      --test N               test images (default 500)
+      --depth L              hidden layers (default 2), --activation F (default relu)
+      --seed N               seed of subsets and group draws (default 0)
+      --format F             text (default), json or markdown, printed to standard output
+      --output DIR           where to write curves.json and the SVG plots
+                             (default symmetry-probe-output/curves)
+    """
+
+  var experiment = LearningCurveExperiment()
+  var format = OutputFormat.text
+  var output = URL(fileURLWithPath: "symmetry-probe-output/curves", isDirectory: true)
+
+  init(_ arguments: inout ArgumentList) throws {
+    let positive = "a positive integer"
+    func positiveInt(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
+    experiment.dataActions = try ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2",
+      "patch-shuffle:4", "pixelwise-channel-rotation", "translation"].map { try CurveAction(parsing: $0) }
+    experiment.modelActions = ModelAction.allCases
+    experiment.testCount = 500
+    experiment.gapMaxTrainSize = 512
+    var maxTrain = 1024
+    experiment.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? .cifar10
+    experiment.size = try arguments.option("size", expected: positive, positiveInt) ?? 8
+    maxTrain = try arguments.option("max-train", expected: "an integer >= 16", { Int($0).flatMap { $0 >= 16 ? $0 : nil } }) ?? maxTrain
+    experiment.gapMaxTrainSize = try arguments.option("gap-max-train", expected: positive, positiveInt) ?? experiment.gapMaxTrainSize
+    if let names = try arguments.list("architectures") {
+      experiment.architectures = try names.map { try NamedArchitecture(named: $0) }
+    }
+    if let names = try arguments.list("kernels") {
+      experiment.kinds = try names.map { name in
+        guard let kind = KernelKind(rawValue: name.lowercased()) else {
+          throw CommandLineError.invalidValue(option: "--kernels", value: name, expected: "nngp or ntk")
+        }
+        return kind
+      }
+    }
+    if let names = try arguments.list("actions") {
+      experiment.dataActions = try names.map { try CurveAction(parsing: $0) }
+    }
+    if let names = try arguments.list("model-actions") {
+      experiment.modelActions = try names.filter { $0 != "none" }.map { name in
+        guard let action = ModelAction(rawValue: name) else {
+          throw CommandLineError.invalidValue(
+            option: "--model-actions", value: name,
+            expected: ModelAction.allCases.map(\.rawValue).joined(separator: ", ") + " or none")
+        }
+        return action
+      }
+    }
+    experiment.repeats = try arguments.option("repeats", expected: positive, positiveInt) ?? experiment.repeats
+    experiment.testCount = try arguments.option("test", expected: positive, positiveInt) ?? experiment.testCount
+    experiment.depth = try arguments.option("depth", expected: positive, positiveInt) ?? experiment.depth
+    experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
+    experiment.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
+    format = try OutputFormat.parse(&arguments)
+    if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
+    try arguments.finish()
+    experiment.trainSizes = Array(sequence(first: 16) { $0 * 2 <= maxTrain ? $0 * 2 : nil })
+  }
+
+  func run() throws {
+    let start = Date()
+    let curves = try experiment.run(progress: progress)
+    switch format {
+    case .text: print(curves.table(markdown: false))
+    case .markdown: print(curves.table(markdown: true))
+    case .json: print(try curves.json())
+    }
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    var files = [("curves.json", try curves.json()), ("curves.md", curves.table(markdown: true))]
+    let label = "\(curves.dataset) \(curves.shape)"
+    for metric in [LearningCurves.Metric.accuracy, .mse] {
+      files.append(
+        ("architectures-\(metric.rawValue).svg",
+         curves.svg(metric, title: "Natural images, \(label): test \(metric.rawValue)") { $0.action == "none" }))
+    }
+    for architecture in experiment.architectures {
+      for kind in experiment.kinds {
+        files.append(
+          ("\(architecture.rawValue)-\(kind.rawValue)-mse.svg",
+           curves.svg(.mse, title: "\(architecture.rawValue) \(kind.rawValue.uppercased()), \(label): test MSE") {
+             $0.architecture == architecture.rawValue && $0.kernel == kind
+           }))
+      }
+    }
+    for (name, contents) in files {
+      try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
+    }
+    progress("wrote \(files.count) files to \(output.path)")
+    progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+  }
+}
