@@ -71,11 +71,16 @@ struct KernelCommand: Command {
   let job: Job
 
   init(_ arguments: inout ArgumentList) throws {
-    let nonNegativeInteger = "a non-negative integer"
     let plan = try arguments.option("plan").map { URL(fileURLWithPath: $0) }
-    if let plan, let index = try arguments.option("shard", expected: nonNegativeInteger, { Int($0) }) {
-      let count = try arguments.option("of", expected: "a positive integer") { Int($0) }
-      guard let count else { throw CommandLineError.missingOption(option: "--of", command: Self.name) }
+    let index = try arguments.option("shard", expected: "a shard index, 0 <= I < N") { Int($0) }
+    let count = try arguments.option("of", expected: "a positive number of shards") { Int($0) }
+    if index != nil || count != nil {
+      guard let plan else {
+        throw CommandLineError.missingOption(option: "--plan DIR (with --shard)", command: Self.name)
+      }
+      guard let index, let count else {
+        throw CommandLineError.missingOption(option: "both --shard I and --of N", command: Self.name)
+      }
       try arguments.finish()
       job = .shard(directory: plan, index: index, count: count)
       return
@@ -87,7 +92,8 @@ struct KernelCommand: Command {
     if let plan {
       let blockSize = try arguments.option("block-size", expected: "a positive integer") { Int($0) }
       guard let blockSize else {
-        throw CommandLineError.missingOption(option: "--block-size (or --shard I --of N)", command: Self.name)
+        throw CommandLineError.missingOption(
+          option: "--block-size (or --shard I --of N)", command: Self.name)
       }
       mode = .plan(directory: plan, blockSize: blockSize)
     } else {

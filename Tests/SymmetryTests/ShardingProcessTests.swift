@@ -13,7 +13,9 @@ import Testing
 struct ShardingProcessTests {
   static let imageShape = shape(6, 6, 2)
 
-  @Test("Shards computed by concurrent separate processes assemble bit-identically to the single-process result")
+  @Test(
+    "Shards computed by concurrent separate processes assemble bit-identically to the single-process result"
+  )
   func separateProcesses() throws {
     let tool = try #require(builtTool)
     let folder = try freshFolder("processes")
@@ -34,7 +36,9 @@ struct ShardingProcessTests {
     #expect(bitIdentical(result.ntk, single.ntk))
   }
 
-  @Test("A shard killed with SIGKILL mid-run leaves only whole blocks, and its rerun completes bit-identically")
+  @Test(
+    "A shard killed with SIGKILL mid-run leaves only whole blocks, and its rerun completes bit-identically"
+  )
   func killedShard() throws {
     let tool = try #require(builtTool)
     let folder = try freshFolder("kill")
@@ -45,7 +49,8 @@ struct ShardingProcessTests {
     let planFolder = try Self.plan(x, blockSize: 2, in: folder, tool: tool)
     let blocksFolder = planFolder.appendingPathComponent("blocks")
 
-    let shard = try startTool(tool, ["kernel", "--plan", planFolder.path, "--shard", "0", "--of", "1"])
+    let shard = try startTool(
+      tool, ["kernel", "--plan", planFolder.path, "--shard", "0", "--of", "1"])
     let deadline = Date().addingTimeInterval(60)
     while shard.isRunning, Date() < deadline {
       let written = try FileManager.default.contentsOfDirectory(atPath: blocksFolder.path)
@@ -63,7 +68,8 @@ struct ShardingProcessTests {
     #expect(afterKill.count < plan.blocks.count, "the kill came before the first block")
     #expect(afterKill.allSatisfy { $0.kind == .missing }, "a killed shard left a partial block")
 
-    let rerun = try runTool(tool, ["kernel", "--plan", planFolder.path, "--shard", "0", "--of", "1"])
+    let rerun = try runTool(
+      tool, ["kernel", "--plan", planFolder.path, "--shard", "0", "--of", "1"])
     #expect(rerun.status == 0)
     #expect(rerun.output.contains("\(afterKill.count) computed, 0 recomputed"))
     #expect(plan.problems().isEmpty)
@@ -80,11 +86,14 @@ struct ShardingProcessTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let plan = try Self.plan(
       randomBatch(Self.imageShape, count: 4, seed: 23), blockSize: 2, in: folder, tool: tool)
-    #expect(try runTool(tool, ["kernel", "--plan", plan.path, "--shard", "0", "--of", "2"]).status == 0)
+    #expect(
+      try runTool(tool, ["kernel", "--plan", plan.path, "--shard", "0", "--of", "2"]).status == 0)
     let result = try runTool(
       tool,
-      ["assemble", "--plan", plan.path, "--nngp", folder.appendingPathComponent("k.npy").path,
-       "--ntk", folder.appendingPathComponent("t.npy").path])
+      [
+        "assemble", "--plan", plan.path, "--nngp", folder.appendingPathComponent("k.npy").path,
+        "--ntk", folder.appendingPathComponent("t.npy").path,
+      ])
     #expect(result.status == 1)
     #expect(result.output.contains("block 1 ("))
     #expect(result.output.contains("000001.block): missing"))
@@ -99,8 +108,10 @@ struct ShardingProcessTests {
     let plan = folder.appendingPathComponent("plan")
     let result = try runTool(
       tool,
-      ["kernel", "--architecture", "CNN-GAP", "--depth", "2", "--activation", "relu", "--input",
-       input.path, "--plan", plan.path, "--block-size", "\(blockSize)"])
+      [
+        "kernel", "--architecture", "CNN-GAP", "--depth", "2", "--activation", "relu", "--input",
+        input.path, "--plan", plan.path, "--block-size", "\(blockSize)",
+      ])
     try #require(result.status == 0, "planning failed: \(result.output)")
     return plan
   }
@@ -109,7 +120,8 @@ struct ShardingProcessTests {
   static func assemble(_ plan: URL, in folder: URL, tool: URL) throws -> KernelMatrices {
     let nngp = folder.appendingPathComponent("k.npy")
     let ntk = folder.appendingPathComponent("t.npy")
-    let result = try runTool(tool, ["assemble", "--plan", plan.path, "--nngp", nngp.path, "--ntk", ntk.path])
+    let result = try runTool(
+      tool, ["assemble", "--plan", plan.path, "--nngp", nngp.path, "--ntk", ntk.path])
     try #require(result.status == 0, "assembly failed: \(result.output)")
     return KernelMatrices(nngp: try Matrix(npyAt: nngp), ntk: try Matrix(npyAt: ntk))
   }

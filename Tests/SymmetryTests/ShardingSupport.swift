@@ -44,7 +44,8 @@ func assembled(_ plan: ShardPlan, in folder: URL) throws -> KernelMatrices {
 let builtTool: URL? = {
   var candidates: [URL] = []
   if let executable = Bundle.main.executableURL {
-    candidates.append(executable.deletingLastPathComponent().appendingPathComponent("symmetry-probe"))
+    candidates.append(
+      executable.deletingLastPathComponent().appendingPathComponent("symmetry-probe"))
   }
   let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()

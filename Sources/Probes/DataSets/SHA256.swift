@@ -81,7 +81,8 @@ enum SHA256 {
       }
       tail.withUnsafeBytes { padded in
         for block in 0..<(padded.count / 64) {
-          copy.compressBlock(UnsafeRawBufferPointer(rebasing: padded[(block * 64)..<(block * 64 + 64)]))
+          copy.compressBlock(
+            UnsafeRawBufferPointer(rebasing: padded[(block * 64)..<(block * 64 + 64)]))
         }
       }
       return copy.state.map { word in

@@ -17,7 +17,8 @@ final class AtomicFileWriter {
   init(_ url: URL) throws(ShardingError) {
     self.url = url
     temporaryURL = url.deletingLastPathComponent().appendingPathComponent(
-      url.lastPathComponent + Self.temporaryMarker + String(ProcessInfo.processInfo.processIdentifier))
+      url.lastPathComponent + Self.temporaryMarker
+        + String(ProcessInfo.processInfo.processIdentifier))
     guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
       throw .dataFile(
         .unwritable(path: temporaryURL.path, reason: "cannot create a temporary file there"))

@@ -104,7 +104,8 @@ enum BlockFile {
       let recorded = String(decoding: raw[(raw.count - checksumLength)...], as: UTF8.self)
       let actual = SHA256.hexDigest(of: body)
       guard actual == recorded else {
-        return corrupt("altered: its contents have SHA-256 \(actual), its trailer records \(recorded)")
+        return corrupt(
+          "altered: its contents have SHA-256 \(actual), its trailer records \(recorded)")
       }
       if header.settings != expected.settings || header.formatVersion != expected.formatVersion {
         return .failure(

@@ -50,7 +50,9 @@ struct PlanInput {
       }
       values = data.withUnsafeBytes { raw in
         (0..<(range.count * shape.dimension)).map { k in
-          Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)))
+          Double(
+            bitPattern: UInt64(
+              littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)))
         }
       }
     } catch let error as DataFileError {

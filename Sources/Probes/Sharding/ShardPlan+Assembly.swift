@@ -9,7 +9,9 @@ extension ShardPlan {
   public func problems() -> [BlockProblem] {
     blocks.compactMap { block in
       let url = url(of: block)
-      if case .failure(let kind) = BlockFile.read(url, expected: BlockFile.header(for: block, in: self)) {
+      if case .failure(let kind) = BlockFile.read(
+        url, expected: BlockFile.header(for: block, in: self))
+      {
         return BlockProblem(block: block.index, path: url.path, kind: kind)
       }
       return nil

@@ -81,12 +81,8 @@ public struct ShardPlan: Sendable {
       guard existing.settingsHash == manifest.settingsHash,
         existing.inputChecksums == manifest.inputs.map(\.sha256)
       else {
-        let reason =
-          existing.settingsHash != manifest.settingsHash
-          ? "its settings hash is \(existing.settingsHash), these settings give "
-            + manifest.settingsHash
-          : "its inputs have SHA-256 \(existing.inputChecksums.joined(separator: ", ")), these "
-            + "have \(manifest.inputs.map(\.sha256).joined(separator: ", "))"
+        let reason = existing.differences(
+          from: manifest, architecture: architecture, shape: x1.shape)
         throw .planExists(directory: directory.path, reason: reason)
       }
       return existing
@@ -240,6 +236,26 @@ public struct ShardPlan: Sendable {
           columns: [block.columns.lowerBound, block.columns.upperBound],
           file: blocksFolder + "/" + block.fileName)
       })
+  }
+
+  /// What differs between this plan and `manifest`, in words.
+  private func differences(
+    from manifest: PlanManifest, architecture other: Architecture, shape: ImageShape
+  ) -> String {
+    var found: [String] = []
+    func compare(_ name: String, _ mine: String, _ theirs: String) {
+      if mine != theirs { found.append("\(name) \(mine) there, \(theirs) now") }
+    }
+    compare("architecture", architecture.description, other.description)
+    compare("image shape", "\(imageShape)", "\(shape)")
+    compare(
+      "size", "\(rowCount) x \(columnCount)", "\(manifest.rowCount) x \(manifest.columnCount)")
+    compare("symmetric", "\(isSymmetric)", "\(manifest.symmetric)")
+    compare("block size", "\(blockSize)", "\(manifest.blockSize)")
+    compare(
+      "input SHA-256", inputChecksums.joined(separator: ", "),
+      manifest.inputs.map(\.sha256).joined(separator: ", "))
+    return found.joined(separator: "; ")
   }
 
   /// Runs `body`, turning its `DataFileError` into a `ShardingError`.
