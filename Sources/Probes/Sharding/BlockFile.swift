@@ -27,6 +27,12 @@ enum BlockFile {
     var settings: String
   }
 
+  /// A block file's matrices, or what makes it unusable.
+  enum Reading {
+    case valid(KernelMatrices)
+    case invalid(BlockProblem.Kind)
+  }
+
   static let magic = Array("SPKBLOCK".utf8)
   static let checksumLength = 64
 
@@ -61,10 +67,10 @@ enum BlockFile {
   /// The checks run from the outside in: magic, header, length, checksum, then whether the
   /// block belongs to this plan (settings, inputs) and is the block its name says.
   /// - Complexity: O(data.count).
-  static func decode(_ data: Data, expected: Header) -> Result<KernelMatrices, BlockProblem.Kind> {
+  static func decode(_ data: Data, expected: Header) -> Reading {
     data.withUnsafeBytes { raw in
-      func corrupt(_ reason: String) -> Result<KernelMatrices, BlockProblem.Kind> {
-        .failure(.corrupt(reason: reason))
+      func corrupt(_ reason: String) -> Reading {
+        .invalid(.corrupt(reason: reason))
       }
       let minimum = magic.count + 8 + checksumLength
       guard raw.count >= minimum else {
@@ -108,11 +114,11 @@ enum BlockFile {
           "altered: its contents have SHA-256 \(actual), its trailer records \(recorded)")
       }
       if header.settings != expected.settings || header.formatVersion != expected.formatVersion {
-        return .failure(
+        return .invalid(
           .foreign(field: "settings", expected: expected.settings, found: header.settings))
       }
       if header.inputs != expected.inputs {
-        return .failure(
+        return .invalid(
           .foreign(
             field: "inputs", expected: expected.inputs.joined(separator: ", "),
             found: header.inputs.joined(separator: ", ")))
@@ -135,7 +141,7 @@ enum BlockFile {
         return corrupt("entry \(bad) is not finite")
       }
       // The counts were checked against r * c above.
-      return .success(
+      return .valid(
         KernelMatrices(
           nngp: try! Matrix(rows: r, columns: c, storage: nngp),
           ntk: try! Matrix(rows: r, columns: c, storage: ntk)))
@@ -144,12 +150,12 @@ enum BlockFile {
 
   /// The block at `url` if it is a valid file of `expected`'s block, or what is wrong.
   /// - Complexity: O(file size).
-  static func read(_ url: URL, expected: Header) -> Result<KernelMatrices, BlockProblem.Kind> {
-    guard FileManager.default.fileExists(atPath: url.path) else { return .failure(.missing) }
+  static func read(_ url: URL, expected: Header) -> Reading {
+    guard FileManager.default.fileExists(atPath: url.path) else { return .invalid(.missing) }
     do {
       return decode(try DataFile.read(url), expected: expected)
     } catch {
-      return .failure(.corrupt(reason: "unreadable: \(error)"))
+      return .invalid(.corrupt(reason: "unreadable: \(error)"))
     }
   }
 

@@ -8,6 +8,7 @@ public struct PlannedBlock: Sendable, Hashable, CustomStringConvertible {
   /// The columns (images of the second batch, or of the first when symmetric) it covers.
   public let columns: Range<Int>
 
+  /// The block at this manifest index covering `rows` x `columns`.
   public init(index: Int, rows: Range<Int>, columns: Range<Int>) {
     self.index = index
     self.rows = rows

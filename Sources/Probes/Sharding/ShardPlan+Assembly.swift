@@ -9,7 +9,7 @@ extension ShardPlan {
   public func problems() -> [BlockProblem] {
     blocks.compactMap { block in
       let url = url(of: block)
-      if case .failure(let kind) = BlockFile.read(
+      if case .invalid(let kind) = BlockFile.read(
         url, expected: BlockFile.header(for: block, in: self))
       {
         return BlockProblem(block: block.index, path: url.path, kind: kind)
@@ -65,8 +65,8 @@ extension ShardPlan {
           let url = url(of: block)
           let kernels: KernelMatrices
           switch BlockFile.read(url, expected: BlockFile.header(for: block, in: self)) {
-          case .success(let value): kernels = value
-          case .failure(let kind):
+          case .valid(let value): kernels = value
+          case .invalid(let kind):
             throw .invalidBlocks([BlockProblem(block: block.index, path: url.path, kind: kind)])
           }
           for i in 0..<rows.count {

@@ -49,11 +49,11 @@ extension ShardPlan {
       let header = BlockFile.header(for: block, in: self)
       let problem: BlockProblem.Kind
       switch BlockFile.read(url, expected: header) {
-      case .success:
+      case .valid:
         report.skipped.append(block.index)
         progress("[\(position + 1)/\(mine.count)] \(block): present and valid, skipped")
         continue
-      case .failure(let kind):
+      case .invalid(let kind):
         problem = kind
       }
       for stale in temporaries[block.fileName] ?? [] {

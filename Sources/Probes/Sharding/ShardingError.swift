@@ -68,7 +68,7 @@ public enum ShardingError: Error, Equatable, Sendable, CustomStringConvertible {
 /// What is wrong with one block of a plan.
 public struct BlockProblem: Equatable, Sendable, CustomStringConvertible {
   /// How a block file fails.
-  public enum Kind: Error, Equatable, Sendable {
+  public enum Kind: Equatable, Sendable {
     /// No file at the block's path.
     case missing
     /// The file is truncated, altered, or not a block file.
@@ -84,6 +84,7 @@ public struct BlockProblem: Equatable, Sendable, CustomStringConvertible {
   /// What is wrong.
   public let kind: Kind
 
+  /// A problem with the block of this index, whose file is at `path`.
   public init(block: Int, path: String, kind: Kind) {
     self.block = block
     self.path = path
