@@ -5,6 +5,7 @@ let tool = Tool(commands: [
   CommandEntry(ActionsCommand.self),
   CommandEntry(TransformCommand.self),
   CommandEntry(KernelCommand.self),
+  CommandEntry(AssembleCommand.self),
   CommandEntry(CurvesCommand.self),
 ])
 let arguments = Array(CommandLine.arguments.dropFirst())

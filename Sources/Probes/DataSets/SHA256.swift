@@ -1,4 +1,5 @@
-/// The SHA-256 digest (FIPS 180-4), used to check data-set files against their READMEs.
+/// The SHA-256 digest (FIPS 180-4), used to check data-set files against their READMEs and the
+/// inputs and blocks of a sharded kernel plan.
 ///
 /// Message schedule W_t = sigma1(W_{t-2}) + W_{t-7} + sigma0(W_{t-15}) + W_{t-16}; 64 rounds per
 /// 64-byte block with the standard constants K_t (fractional parts of the cube roots of the
@@ -27,35 +28,74 @@ enum SHA256 {
   ///
   /// - Complexity: O(bytes.count).
   static func hexDigest(of bytes: UnsafeRawBufferPointer) -> String {
-    var state = initialState
-    let wholeBlocks = bytes.count / 64
-    var schedule = [UInt32](repeating: 0, count: 64)
-    state.withUnsafeMutableBufferPointer { h in
-      schedule.withUnsafeMutableBufferPointer { w in
-        for block in 0..<wholeBlocks {
-          compress(UnsafeRawBufferPointer(rebasing: bytes[(block * 64)..<(block * 64 + 64)]), h, w)
-        }
-        // Padding: a 1 bit, zeros, then the message length in bits, big-endian, filling one or
-        // two final blocks.
-        var tail = Array(bytes[(wholeBlocks * 64)...])
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = UInt64(bytes.count) &* 8
-        for k in (0..<8).reversed() {
-          tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(k))))
-        }
-        tail.withUnsafeBytes { padded in
-          for block in 0..<(padded.count / 64) {
-            compress(
-              UnsafeRawBufferPointer(rebasing: padded[(block * 64)..<(block * 64 + 64)]), h, w)
-          }
+    var hasher = Hasher()
+    hasher.update(bytes)
+    return hasher.finalize()
+  }
+
+  /// An incremental digest: feed the message in pieces of any size, then finalize once.
+  ///
+  /// Holds one partial block, so hashing a file chunk by chunk needs O(chunk) memory whatever
+  /// the file's size; the digest equals `hexDigest(of:)` of the concatenated pieces.
+  struct Hasher {
+    private var state = SHA256.initialState
+    private var schedule = [UInt32](repeating: 0, count: 64)
+    /// Bytes not yet compressed: always fewer than 64.
+    private var pending: [UInt8] = []
+    private var length: UInt64 = 0
+
+    /// Appends `bytes` to the message.
+    /// - Complexity: O(bytes.count).
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      length &+= UInt64(bytes.count)
+      var start = 0
+      if !pending.isEmpty {
+        let taken = min(64 - pending.count, bytes.count)
+        pending.append(contentsOf: bytes[0..<taken])
+        start = taken
+        guard pending.count == 64 else { return }
+        let block = pending
+        block.withUnsafeBytes { compressBlock($0) }
+        pending.removeAll(keepingCapacity: true)
+      }
+      let wholeBlocks = (bytes.count - start) / 64
+      for block in 0..<wholeBlocks {
+        let offset = start + block * 64
+        compressBlock(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
+      }
+      pending.append(contentsOf: bytes[(start + wholeBlocks * 64)...])
+    }
+
+    /// The digest of everything appended, as 64 lowercase hexadecimal digits.
+    /// - Complexity: O(1).
+    func finalize() -> String {
+      var copy = self
+      // Padding: a 1 bit, zeros, then the message length in bits, big-endian, filling one or
+      // two final blocks.
+      var tail = pending
+      tail.append(0x80)
+      while tail.count % 64 != 56 { tail.append(0) }
+      let bitLength = length &* 8
+      for k in (0..<8).reversed() {
+        tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(k))))
+      }
+      tail.withUnsafeBytes { padded in
+        for block in 0..<(padded.count / 64) {
+          copy.compressBlock(
+            UnsafeRawBufferPointer(rebasing: padded[(block * 64)..<(block * 64 + 64)]))
         }
       }
+      return copy.state.map { word in
+        let digits = String(word, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
+      }.joined()
     }
-    return state.map { word in
-      let digits = String(word, radix: 16)
-      return String(repeating: "0", count: 8 - digits.count) + digits
-    }.joined()
+
+    private mutating func compressBlock(_ block: UnsafeRawBufferPointer) {
+      state.withUnsafeMutableBufferPointer { h in
+        schedule.withUnsafeMutableBufferPointer { w in SHA256.compress(block, h, w) }
+      }
+    }
   }
 
   /// One application of the compression function to a 64-byte block.
