@@ -48,6 +48,13 @@ public struct CurveKey: Sendable, Hashable, Codable, CustomStringConvertible {
   public var action: String
   public var actedOn: ActedOn
 
+  public init(architecture: String, kernel: KernelKind, action: String, actedOn: ActedOn) {
+    self.architecture = architecture
+    self.kernel = kernel
+    self.action = action
+    self.actedOn = actedOn
+  }
+
   public var description: String {
     let acted = action == "none" ? "" : " (\(action) on \(actedOn.rawValue))"
     return "\(architecture) \(kernel.rawValue.uppercased())\(acted)"
