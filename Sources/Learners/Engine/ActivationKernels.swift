@@ -34,31 +34,36 @@ extension KernelProgram.Activation {
     }
   }
 
-  /// (K, Kdot) lane-wise for covariances `s` and pair factors `uu`, `vv`.
+  /// K and T' = Kdot T in place over `count` contiguous entries, given the pair factors
+  /// `uu`, `vv` of each entry. A plain loop over doubles, so LLVM vectorises it.
   @inline(__always)
-  func kernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
+  func apply(
+    covariance: UnsafeMutablePointer<Double>, tangent: UnsafeMutablePointer<Double>,
+    uu: UnsafePointer<Double>, vv: UnsafePointer<Double>, count: Int
+  ) {
     switch self {
     case .relu:
-      return reluKernels(s, uu: uu, vv: vv)
+      for i in 0..<count {
+        let s = covariance[i]
+        let product = s * uu[i]
+        let c = product < -1 ? -1 : (product > 1 ? 1 : product)
+        let complement = Double.pi - arcCosine(c)
+        let sine = ((1 - c) * (1 + c)).squareRoot()
+        covariance[i] = vv[i] * (sine + complement * c) * inverseTwoPi
+        tangent[i] = complement * inverseTwoPi * tangent[i]
+      }
     case .erf:
-      return erfKernels(s, uu: uu, vv: vv)
+      for i in 0..<count {
+        let s = covariance[i]
+        let product = 2 * s * uu[i]
+        let argument = product < -1 ? -1 : (product > 1 ? 1 : product)
+        let difference = vv[i] - 4 * s * s
+        let radicand = difference < .leastNormalMagnitude ? .leastNormalMagnitude : difference
+        covariance[i] = (2 / Double.pi) * arcSine(argument)
+        tangent[i] = (4 / Double.pi) / radicand.squareRoot() * tangent[i]
+      }
     }
   }
 }
 
 private let inverseTwoPi = 1 / (2 * Double.pi)
-
-@inline(__always)
-private func reluKernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
-  let c = (s * uu).clamped(lowerBound: Lanes(repeating: -1), upperBound: Lanes(repeating: 1))
-  let complement = Double.pi - arcCosine(c)
-  let sine = ((1 - c) * (1 + c)).squareRoot()
-  return (vv * (sine + complement * c) * inverseTwoPi, complement * inverseTwoPi)
-}
-
-@inline(__always)
-private func erfKernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
-  let argument = (2 * s * uu).clamped(lowerBound: Lanes(repeating: -1), upperBound: Lanes(repeating: 1))
-  let radicand = (vv - 4 * s * s).replacing(with: .leastNormalMagnitude, where: vv - 4 * s * s .< .leastNormalMagnitude)
-  return ((2 / Double.pi) * arcSine(argument), (4 / Double.pi) / radicand.squareRoot())
-}

@@ -25,25 +25,24 @@ enum DiagonalGroups {
       var covariance = Lanes(repeating: 0)
       for lane in 0..<valid { covariance[lane] = gramRow[lane] }
       workspace.covariance[0] = covariance / Double(program.channels)
+      workspace.tangent[0] = Lanes(repeating: 0)
     } else if let columnData {
       let data = ColumnLayout(
         base: columnData + lane0, channelStride: stride,
         rowStride: program.width * program.channels * stride,
         elementStride: program.channels * stride, rowShift: 0)
       FieldOperations.inputCovariance(
-        into: workspace.covariance, rowImage: rowValues + row * pixels * program.channels,
+        into: workspace.covariance, tangent: workspace.tangent, rowImage: rowValues + row * pixels * program.channels,
         columns: data, program: program)
     }
     let factors = ColumnLayout(
       base: columnFactors + lane0, channelStride: pixels * stride,
       rowStride: program.width * stride, elementStride: stride, rowShift: 0)
-    let hasTangent = FieldOperations.run(
-      program, covariance: workspace.covariance, tangent: workspace.tangent,
-      scratch: workspace.scratch, rowFactors: rowFactors + rowTables.rowFactorOffset(row),
+    FieldOperations.run(
+      program, workspace: workspace, rowFactors: rowFactors + rowTables.rowFactorOffset(row),
       columnFactors: factors)
     let (sumK, sumT) = FieldOperations.sums(
-      covariance: workspace.covariance, tangent: workspace.tangent,
-      hasTangent: hasTangent, pixels: pixels)
+      covariance: workspace.covariance, tangent: workspace.tangent, pixels: pixels)
     let count = Double(pixels)
     for lane in 0..<valid {
       let nngp = program.readoutBiasVariance + program.readoutWeightVariance * (sumK[lane] / count)

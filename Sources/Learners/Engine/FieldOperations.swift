@@ -5,11 +5,12 @@
 /// vectors read through a `ColumnLayout`. Every lane follows the same arithmetic in the same
 /// order, so an entry's bits do not depend on its lane, its block or the thread.
 enum FieldOperations {
-  /// S0(p) = (sum_c x_p,c x'_{q(p)},c) / C into `covariance`.
+  /// S0(p) = (sum_c x_p,c x'_{q(p)},c) / C into `covariance`; T0 = 0 into `tangent`.
   /// - Complexity: O(P C) lane operations.
   @inline(__always)
   static func inputCovariance(
-    into covariance: UnsafeMutablePointer<Lanes>, rowImage: UnsafePointer<Double>,
+    into covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
+    rowImage: UnsafePointer<Double>,
     columns: ColumnLayout, program: CompiledProgram
   ) {
     let height = program.height
@@ -25,46 +26,57 @@ enum FieldOperations {
           sum += Lanes(repeating: rowPixels[x * channels + c]) * column.loadLanes()
         }
         covariance[y * width + x] = sum / divisor
+        tangent[y * width + x] = Lanes(repeating: 0)
       }
     }
   }
 
-  /// Runs the program's operations on the fields in place; returns whether T is nonzero.
+  /// Runs the program's operations on the workspace's fields in place (S and T = 0 already
+  /// there). The first affine step copies S into T instead of filtering zeros.
   ///
   /// `rowFactors` holds (u, v) per activation and pixel for the row image (activation-major,
   /// u block then v block, each `activationCount * P`); `columnFactors` reads the column side's
   /// u at channel a and v at channel activationCount + a.
   @inline(__always)
   static func run(
-    _ program: CompiledProgram, covariance: UnsafeMutablePointer<Lanes>,
-    tangent: UnsafeMutablePointer<Lanes>, scratch: UnsafeMutablePointer<Lanes>,
+    _ program: CompiledProgram, workspace: PairWorkspace,
     rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout
-  ) -> Bool {
+  ) {
     var hasTangent = false
     let pixels = program.pixelCount
     for operation in program.operations {
       switch operation {
       case .affine(let filter):
-        filter.apply(covariance: covariance, tangent: tangent, hasTangent: hasTangent, scratch: scratch)
+        filter.apply(
+          covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
+          scratch: workspace.scratch)
         hasTangent = true
       case .activation(let activation, let index):
         let rowU = rowFactors + index * pixels
         let rowV = rowFactors + (program.activationCount + index) * pixels
-        activate(
-          activation, covariance: covariance, tangent: tangent, hasTangent: hasTangent,
-          rowU: rowU, rowV: rowV, columnFactors: columnFactors,
+        pairFactors(
+          workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
           uChannel: index, vChannel: program.activationCount + index, program: program)
+        let count = pixels * laneCount
+        workspace.covariance.withMemoryRebound(to: Double.self, capacity: count) { covariance in
+          workspace.tangent.withMemoryRebound(to: Double.self, capacity: count) { tangent in
+            workspace.pairU.withMemoryRebound(to: Double.self, capacity: count) { uu in
+              workspace.pairV.withMemoryRebound(to: Double.self, capacity: count) { vv in
+                activation.apply(covariance: covariance, tangent: tangent, uu: uu, vv: vv, count: count)
+              }
+            }
+          }
+        }
       }
     }
-    return hasTangent
   }
 
+  /// uu = u u' and vv = v v' for every pixel and lane, into the workspace's pair fields, so the
+  /// activation itself runs over contiguous doubles.
   @inline(__always)
-  private static func activate(
-    _ activation: KernelProgram.Activation, covariance: UnsafeMutablePointer<Lanes>,
-    tangent: UnsafeMutablePointer<Lanes>, hasTangent: Bool,
-    rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>, columnFactors: ColumnLayout,
-    uChannel: Int, vChannel: Int, program: CompiledProgram
+  private static func pairFactors(
+    _ workspace: PairWorkspace, rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram
   ) {
     let height = program.height
     let width = program.width
@@ -74,26 +86,23 @@ enum FieldOperations {
       let columnV = columnFactors.row(y, channel: vChannel, height: height)
       for x in 0..<width {
         let p = y * width + x
-        let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
-        let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
-        let (k, kdot) = activation.kernels(covariance[p], uu: uu, vv: vv)
-        covariance[p] = k
-        if hasTangent { tangent[p] = kdot * tangent[p] }
+        workspace.pairU[p] = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
+        workspace.pairV[p] = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
       }
     }
   }
 
-  /// (sum_p K(p), sum_p T'(p)) lane-wise; T' = 0 when `hasTangent` is false.
+  /// (sum_p K(p), sum_p T'(p)) lane-wise.
   @inline(__always)
   static func sums(
     covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
-    hasTangent: Bool, pixels: Int
+    pixels: Int
   ) -> (Lanes, Lanes) {
     var sumK = Lanes(repeating: 0)
     var sumT = Lanes(repeating: 0)
     for p in 0..<pixels {
       sumK += covariance[p]
-      if hasTangent { sumT += tangent[p] }
+      sumT += tangent[p]
     }
     return (sumK, sumT)
   }

@@ -35,13 +35,11 @@ enum PooledPairs {
           base: columnFactors + columnOffset * rowTables.factorCount * planeSize + dx0,
           channelStride: planeSize, rowStride: extended, elementStride: 1, rowShift: dy)
         FieldOperations.inputCovariance(
-          into: workspace.covariance, rowImage: rowImage, columns: data, program: program)
-        let hasTangent = FieldOperations.run(
-          program, covariance: workspace.covariance, tangent: workspace.tangent,
-          scratch: workspace.scratch, rowFactors: rowFactorBase, columnFactors: factors)
+          into: workspace.covariance, tangent: workspace.tangent, rowImage: rowImage, columns: data, program: program)
+        FieldOperations.run(
+          program, workspace: workspace, rowFactors: rowFactorBase, columnFactors: factors)
         let (sumK, sumT) = FieldOperations.sums(
-          covariance: workspace.covariance, tangent: workspace.tangent,
-          hasTangent: hasTangent, pixels: pixels)
+          covariance: workspace.covariance, tangent: workspace.tangent, pixels: pixels)
         // Lanes past the last offset repeat offsets already counted: drop them.
         for lane in 0..<min(laneCount, width - dx0) {
           totalK += sumK[lane]
