@@ -12,6 +12,7 @@ import Foundation
 /// - Erf: u = 1 / sqrt(1 + 2 s), v = 1 + 2 s, so uu = 1 / sqrt(D) and vv = D;
 ///   K = (2 / pi) arcsin(clip(2 S uu)), Kdot = (4 / pi) / sqrt(D - 4 S^2).
 /// Clipping keeps arguments in [-1, 1] and radicands positive, so no entry is ever NaN.
+/// The square roots are `squareRoot`/`inverseSquareRoot` (vectorised Newton iterations).
 extension KernelProgram.Activation {
   /// The factors (u, v) of one image at one pixel with variance `variance`.
   func factors(variance s: Double) -> (u: Double, v: Double) {
@@ -34,34 +35,21 @@ extension KernelProgram.Activation {
     }
   }
 
-  /// K and T' = Kdot T in place over `count` contiguous entries, given the pair factors
-  /// `uu`, `vv` of each entry. A plain loop over doubles, so LLVM vectorises it.
+  /// (K, Kdot) lane-wise for covariances `s` and pair factors `uu`, `vv`.
   @inline(__always)
-  func apply(
-    covariance: UnsafeMutablePointer<Double>, tangent: UnsafeMutablePointer<Double>,
-    uu: UnsafePointer<Double>, vv: UnsafePointer<Double>, count: Int
-  ) {
+  func kernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
     switch self {
     case .relu:
-      for i in 0..<count {
-        let s = covariance[i]
-        let product = s * uu[i]
-        let c = product < -1 ? -1 : (product > 1 ? 1 : product)
-        let complement = Double.pi - arcCosine(c)
-        let sine = ((1 - c) * (1 + c)).squareRoot()
-        covariance[i] = vv[i] * (sine + complement * c) * inverseTwoPi
-        tangent[i] = complement * inverseTwoPi * tangent[i]
-      }
+      let c = clippedToUnit(s * uu)
+      let complement = Double.pi - arcCosine(c)
+      let sine = squareRoot((1 - c) * (1 + c))
+      return (vv * (sine + complement * c) * inverseTwoPi, complement * inverseTwoPi)
     case .erf:
-      for i in 0..<count {
-        let s = covariance[i]
-        let product = 2 * s * uu[i]
-        let argument = product < -1 ? -1 : (product > 1 ? 1 : product)
-        let difference = vv[i] - 4 * s * s
-        let radicand = difference < .leastNormalMagnitude ? .leastNormalMagnitude : difference
-        covariance[i] = (2 / Double.pi) * arcSine(argument)
-        tangent[i] = (4 / Double.pi) / radicand.squareRoot() * tangent[i]
-      }
+      let argument = clippedToUnit(2 * s * uu)
+      let difference = vv - 4 * s * s
+      let radicand = difference.replacing(
+        with: .leastNormalMagnitude, where: difference .< .leastNormalMagnitude)
+      return ((2 / Double.pi) * arcSine(argument), (4 / Double.pi) * inverseSquareRoot(radicand))
     }
   }
 }

@@ -54,40 +54,35 @@ enum FieldOperations {
       case .activation(let activation, let index):
         let rowU = rowFactors + index * pixels
         let rowV = rowFactors + (program.activationCount + index) * pixels
-        pairFactors(
-          workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
+        activate(
+          activation, workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
           uChannel: index, vChannel: program.activationCount + index, program: program)
-        let count = pixels * laneCount
-        workspace.covariance.withMemoryRebound(to: Double.self, capacity: count) { covariance in
-          workspace.tangent.withMemoryRebound(to: Double.self, capacity: count) { tangent in
-            workspace.pairU.withMemoryRebound(to: Double.self, capacity: count) { uu in
-              workspace.pairV.withMemoryRebound(to: Double.self, capacity: count) { vv in
-                activation.apply(covariance: covariance, tangent: tangent, uu: uu, vv: vv, count: count)
-              }
-            }
-          }
-        }
       }
     }
   }
 
-  /// uu = u u' and vv = v v' for every pixel and lane, into the workspace's pair fields, so the
-  /// activation itself runs over contiguous doubles.
+  /// K and T' = Kdot T in place, with pair factors uu = u u', vv = v v' formed per pixel.
   @inline(__always)
-  private static func pairFactors(
-    _ workspace: PairWorkspace, rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+  private static func activate(
+    _ activation: KernelProgram.Activation, _ workspace: PairWorkspace,
+    rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
     columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram
   ) {
     let height = program.height
     let width = program.width
     let step = columnFactors.elementStride
+    let covariance = workspace.covariance
+    let tangent = workspace.tangent
     for y in 0..<height {
       let columnU = columnFactors.row(y, channel: uChannel, height: height)
       let columnV = columnFactors.row(y, channel: vChannel, height: height)
       for x in 0..<width {
         let p = y * width + x
-        workspace.pairU[p] = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
-        workspace.pairV[p] = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
+        let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
+        let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
+        let (k, kdot) = activation.kernels(covariance[p], uu: uu, vv: vv)
+        covariance[p] = k
+        tangent[p] = kdot * tangent[p]
       }
     }
   }
