@@ -13,13 +13,16 @@ struct BoxFilter: Sendable {
   /// W^2 / (fh fw): the mean over the window, times the weight variance.
   let scale: Double
   let biasVariance: Double
-  /// `rowTaps[y * fh + i]` is the source row of tap i for output row y; likewise columns.
-  let rowTaps: [Int]
-  let columnTaps: [Int]
+  /// Where this filter's index tables start in the program's `taps`:
+  /// `taps[rowTaps + y * fh + i]` is the source row of tap i for output row y; likewise columns.
+  /// Plain offsets keep the filter trivially copyable, so the pair loop never retains.
+  let rowTaps: Int
+  let columnTaps: Int
 
+  /// A filter whose index tables are appended to `taps`.
   init(
     height: Int, width: Int, filterHeight: Int, filterWidth: Int,
-    weightVariance: Double, biasVariance: Double
+    weightVariance: Double, biasVariance: Double, taps: inout [Int]
   ) {
     self.height = height
     self.width = width
@@ -27,8 +30,10 @@ struct BoxFilter: Sendable {
     self.filterWidth = filterWidth
     scale = weightVariance / Double(filterHeight * filterWidth)
     self.biasVariance = biasVariance
-    rowTaps = BoxFilter.taps(size: height, filter: filterHeight)
-    columnTaps = BoxFilter.taps(size: width, filter: filterWidth)
+    rowTaps = taps.count
+    taps += BoxFilter.taps(size: height, filter: filterHeight)
+    columnTaps = taps.count
+    taps += BoxFilter.taps(size: width, filter: filterWidth)
   }
 
   private static func taps(size: Int, filter: Int) -> [Int] {
@@ -44,12 +49,12 @@ struct BoxFilter: Sendable {
   }
 
   /// The scalar filter, used for the per-image variance recursion.
-  func apply(to field: [Double]) -> [Double] {
+  func apply(to field: [Double], taps: [Int]) -> [Double] {
     var rowsSummed = [Double](repeating: 0, count: field.count)
     for y in 0..<height {
       for x in 0..<width {
         var sum = 0.0
-        for j in 0..<filterWidth { sum += field[y * width + columnTaps[x * filterWidth + j]] }
+        for j in 0..<filterWidth { sum += field[y * width + taps[columnTaps + x * filterWidth + j]] }
         rowsSummed[y * width + x] = sum
       }
     }
@@ -57,7 +62,7 @@ struct BoxFilter: Sendable {
     for y in 0..<height {
       for x in 0..<width {
         var sum = 0.0
-        for i in 0..<filterHeight { sum += rowsSummed[rowTaps[y * filterHeight + i] * width + x] }
+        for i in 0..<filterHeight { sum += rowsSummed[taps[rowTaps + y * filterHeight + i] * width + x] }
         result[y * width + x] = biasVariance + scale * sum
       }
     }
@@ -66,30 +71,28 @@ struct BoxFilter: Sendable {
 
   /// The lane filter: `covariance` <- b^2 + scale box(covariance), then `tangent` <-
   /// covariance + scale box(tangent) (or <- covariance when `hasTangent` is false, T' = 0).
-  /// `scratch` holds P lanes.
+  /// `scratch` holds P lanes; `taps` is the program's index table.
   @inline(__always)
   func apply(
     covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
-    hasTangent: Bool, scratch: UnsafeMutablePointer<Lanes>
+    hasTangent: Bool, scratch: UnsafeMutablePointer<Lanes>, taps: UnsafePointer<Int>
   ) {
-    rowTaps.withUnsafeBufferPointer { rowTaps in
-      columnTaps.withUnsafeBufferPointer { columnTaps in
-        sumRows(covariance, into: scratch, columnTaps)
-        sumColumns(scratch, rowTaps) { p, sum in covariance[p] = biasVariance + scale * sum }
-        if hasTangent {
-          sumRows(tangent, into: scratch, columnTaps)
-          sumColumns(scratch, rowTaps) { p, sum in tangent[p] = covariance[p] + scale * sum }
-        } else {
-          tangent.update(from: covariance, count: height * width)
-        }
-      }
+    let rowTaps = taps + self.rowTaps
+    let columnTaps = taps + self.columnTaps
+    sumRows(covariance, into: scratch, columnTaps)
+    sumColumns(scratch, rowTaps) { p, sum in covariance[p] = biasVariance + scale * sum }
+    if hasTangent {
+      sumRows(tangent, into: scratch, columnTaps)
+      sumColumns(scratch, rowTaps) { p, sum in tangent[p] = covariance[p] + scale * sum }
+    } else {
+      tangent.update(from: covariance, count: height * width)
     }
   }
 
   @inline(__always)
   private func sumRows(
     _ source: UnsafeMutablePointer<Lanes>, into target: UnsafeMutablePointer<Lanes>,
-    _ taps: UnsafeBufferPointer<Int>
+    _ taps: UnsafePointer<Int>
   ) {
     for y in 0..<height {
       let row = source + y * width
@@ -104,7 +107,7 @@ struct BoxFilter: Sendable {
 
   @inline(__always)
   private func sumColumns(
-    _ source: UnsafeMutablePointer<Lanes>, _ taps: UnsafeBufferPointer<Int>,
+    _ source: UnsafeMutablePointer<Lanes>, _ taps: UnsafePointer<Int>,
     _ store: (Int, Lanes) -> Void
   ) {
     for y in 0..<height {

@@ -15,6 +15,8 @@ struct CompiledProgram: Sendable {
   }
 
   let operations: [Operation]
+  /// The box filters' index tables (see `BoxFilter`), copied into each thread's workspace.
+  let taps: [Int]
   /// Feature-map height and width (1 x 1 for dense input).
   let height: Int
   let width: Int
@@ -40,6 +42,7 @@ struct CompiledProgram: Sendable {
     width = dense ? 1 : shape.width
     channels = dense ? shape.dimension : shape.channels
     var operations: [Operation] = []
+    var taps: [Int] = []
     var activations = 0
     for (index, step) in program.steps.enumerated() {
       switch step {
@@ -63,13 +66,14 @@ struct CompiledProgram: Sendable {
           .affine(
             BoxFilter(
               height: height, width: width, filterHeight: fh, filterWidth: fw,
-              weightVariance: weightStd * weightStd, biasVariance: biasStd * biasStd)))
+              weightVariance: weightStd * weightStd, biasVariance: biasStd * biasStd, taps: &taps)))
       case .activation(let activation):
         operations.append(.activation(activation, index: activations))
         activations += 1
       }
     }
     self.operations = operations
+    self.taps = taps
     activationCount = activations
     switch program.readout {
     case .flatten(let weightStd, let biasStd):
@@ -104,7 +108,7 @@ struct CompiledProgram: Sendable {
     for operation in operations {
       switch operation {
       case .affine(let filter):
-        field = filter.apply(to: field)
+        field = filter.apply(to: field, taps: taps)
       case .activation(let activation, _):
         variances.append(contentsOf: field)
         for p in 0..<pixels { field[p] = activation.diagonalKernel(variance: field[p]) }

@@ -49,7 +49,7 @@ enum FieldOperations {
       case .affine(let filter):
         filter.apply(
           covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
-          scratch: workspace.scratch)
+          scratch: workspace.scratch, taps: workspace.taps)
         hasTangent = true
       case .activation(let activation, let index):
         let rowU = rowFactors + index * pixels

@@ -5,14 +5,17 @@ import Symmetries
 /// A cache-blocked SIMD product: columns in panels of 8 (one lane each), rows in pairs, the
 /// inner dimension in blocks that keep a panel in L1. Every entry is summed over k in
 /// increasing order whatever its block, so a block of G equals the same entries of the whole
-/// bit for bit. This is the engine's only matrix product.
+/// bit for bit. With `upperTriangle` (rows == columns) panels wholly below the diagonal are
+/// skipped and left zero; the caller mirrors what it needs. This is the engine's only matrix
+/// product.
 /// - Complexity: O(rows * columns * d) time, O(rows * columns) memory.
 enum InnerProducts {
   private static let rowChunk = 32
   private static let depthBlock = 256
 
   static func gram(
-    _ x: ImageBatch, rows: Range<Int>, _ y: ImageBatch, columns: Range<Int>, threads: Int
+    _ x: ImageBatch, rows: Range<Int>, _ y: ImageBatch, columns: Range<Int>,
+    upperTriangle: Bool, threads: Int
   ) -> [Double] {
     let depth = x.shape.dimension
     let rowCount = rows.count
@@ -44,9 +47,11 @@ enum InnerProducts {
               for panel in 0..<panels {
                 let lanes = packed.baseAddress! + panel * depth * laneCount
                 let width = min(laneCount, columnCount - panel * laneCount)
+                // Rows below this panel's last column see only the lower triangle.
+                let end = upperTriangle ? min(last, panel * laneCount + width) : last
                 var i = first
-                while i < last {
-                  let pair = i + 1 < last
+                while i < end {
+                  let pair = i + 1 < end
                   let row0 = values.baseAddress! + (rows.lowerBound + i) * depth
                   let row1 = pair ? row0 + depth : row0
                   let out0 = target.pointer + i * columnCount + panel * laneCount

@@ -64,7 +64,7 @@ public struct KernelEngine: Sendable {
   /// vectors (P = 1 for dense input), whatever the number of images.
   public func workspaceBytes(for shape: ImageShape) throws(KernelEngineError) -> Int {
     let compiled = try CompiledProgram(program, shape: shape)
-    return PairWorkspace.bytes(pixels: compiled.pixelCount)
+    return PairWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count)
   }
 
   // MARK: - Validation
@@ -110,12 +110,12 @@ public struct KernelEngine: Sendable {
         if compiled.pools {
           computePooled(compiled, x, rows, y, columns, symmetric, output)
         } else {
-          computeDiagonal(compiled, x, rows, y, columns, output)
+          computeDiagonal(compiled, x, rows, y, columns, symmetric, output)
         }
       }
     }
     return KernelMatrices(
-      nngp: nngp, ntk: ntk, workspaceBytesPerThread: PairWorkspace.bytes(pixels: compiled.pixelCount))
+      nngp: nngp, ntk: ntk, workspaceBytesPerThread: PairWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count))
   }
 
   /// Pooled readout: one item per block entry; in the symmetric case an entry whose mirror is
@@ -145,7 +145,8 @@ public struct KernelEngine: Sendable {
         columnTables.columnData.withUnsafeBufferPointer { columnData in
           columnTables.columnFactors.withUnsafeBufferPointer { columnFactors in
             ParallelItems.run(
-              count: rows.count * columns.count, threads: threads, pixels: compiled.pixelCount
+              count: rows.count * columns.count, threads: threads, pixels: compiled.pixelCount,
+              taps: compiled.taps
             ) { workspace, item in
               let i = rows.lowerBound + item / columns.count
               let j = columns.lowerBound + item % columns.count
@@ -163,28 +164,37 @@ public struct KernelEngine: Sendable {
         }
       }
     }
-    guard symmetric else { return }
+    if symmetric { mirrorLowerTriangle(output, rows, columns) }
+  }
+
+  /// Copies (j, i) into (i, j) for i > j wherever both are in the block: the entries the
+  /// symmetric forms skip.
+  private func mirrorLowerTriangle(_ output: OutputStorage, _ rows: Range<Int>, _ columns: Range<Int>) {
     for i in rows where columns.contains(i) {
       for j in rows where j < i && columns.contains(j) {
-        let (r, c) = (i - rows.lowerBound, j - columns.lowerBound)
-        let (mr, mc) = (j - rows.lowerBound, i - columns.lowerBound)
-        output.store(row: r, column: c, nngp: output.nngp[mr * output.columns + mc], ntk: output.ntk[mr * output.columns + mc])
+        let source = (j - rows.lowerBound) * output.columns + (i - columns.lowerBound)
+        output.store(
+          row: i - rows.lowerBound, column: j - columns.lowerBound,
+          nngp: output.nngp[source], ntk: output.ntk[source])
       }
     }
   }
 
   /// Flatten readout or dense input: one item per row and 8-column group. The diagonal
-  /// recursion is symmetric in its two images bit for bit (factor products are formed before
-  /// they meet a covariance), so the symmetric case needs no orientation.
+  /// recursion (and the Gram entry) is symmetric in its two images bit for bit (factor products
+  /// are formed before they meet a covariance), so in the symmetric case a group lying wholly
+  /// below the diagonal, with its mirror in the block, is skipped and mirrored.
   private func computeDiagonal(
     _ compiled: CompiledProgram, _ x: ImageBatch, _ rows: Range<Int>, _ y: ImageBatch,
-    _ columns: Range<Int>, _ output: OutputStorage
+    _ columns: Range<Int>, _ symmetric: Bool, _ output: OutputStorage
   ) {
     let rowTables = BatchTables(x, range: rows, program: compiled)
     let columnTables = BatchTables(y, range: columns, program: compiled)
     let gram: [Double] =
       compiled.isDense
-      ? InnerProducts.gram(x, rows: rows, y, columns: columns, threads: threads) : []
+      ? InnerProducts.gram(
+        x, rows: rows, y, columns: columns, upperTriangle: symmetric && rows == columns,
+        threads: threads) : []
     let groups = (columns.count + laneCount - 1) / laneCount
     x.values.withUnsafeBufferPointer { rowValues in
       rowTables.rowFactors.withUnsafeBufferPointer { rowFactors in
@@ -192,10 +202,18 @@ public struct KernelEngine: Sendable {
           columnTables.columnFactors.withUnsafeBufferPointer { columnFactors in
             gram.withUnsafeBufferPointer { gram in
               ParallelItems.run(
-                count: rows.count * groups, threads: threads, pixels: compiled.pixelCount
+                count: rows.count * groups, threads: threads, pixels: compiled.pixelCount,
+                taps: compiled.taps
               ) { workspace, item in
                 let i = item / groups
                 let j0 = (item % groups) * laneCount
+                let lastColumn = columns.lowerBound + min(columns.count, j0 + laneCount) - 1
+                let row = rows.lowerBound + i
+                if symmetric && lastColumn < row && columns.contains(row)
+                  && rows.contains(columns.lowerBound + j0) && rows.contains(lastColumn)
+                {
+                  return
+                }
                 DiagonalGroups.kernels(
                   row: rows.lowerBound + i, firstColumn: columns.lowerBound + j0,
                   rowTables: rowTables, rowValues: rowValues.baseAddress!,
@@ -212,5 +230,6 @@ public struct KernelEngine: Sendable {
         }
       }
     }
+    if symmetric { mirrorLowerTriangle(output, rows, columns) }
   }
 }
