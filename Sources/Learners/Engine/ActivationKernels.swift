@@ -40,16 +40,18 @@ extension KernelProgram.Activation {
   func kernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
     switch self {
     case .relu:
-      let c = clippedToUnit(s * uu)
-      let complement = Double.pi - arcCosine(c)
-      let sine = squareRoot((1 - c) * (1 + c))
+      let a = clippedMagnitude(s * uu)
+      let c = withSign(of: s, magnitude: a)
+      let complement = Double.pi - arcCosine(c, magnitude: a)
+      let sine = squareRoot((1 - a) * (1 + a))
       return (vv * (sine + complement * c) * inverseTwoPi, complement * inverseTwoPi)
     case .erf:
-      let argument = clippedToUnit(2 * s * uu)
+      let a = clippedMagnitude(2 * s * uu)
+      let argument = withSign(of: s, magnitude: a)
       let difference = vv - 4 * s * s
       let radicand = difference.replacing(
         with: .leastNormalMagnitude, where: difference .< .leastNormalMagnitude)
-      return ((2 / Double.pi) * arcSine(argument), (4 / Double.pi) * inverseSquareRoot(radicand))
+      return ((2 / Double.pi) * arcSine(argument, magnitude: a), (4 / Double.pi) * inverseSquareRoot(radicand))
     }
   }
 }

@@ -14,22 +14,37 @@ private let qS2 = 2.02094576023350569471e+00
 private let qS3 = -6.88283971605453293030e-01
 private let qS4 = 7.70381505559019352791e-02
 
-// Lane selections use `replacing(with:where:)` on comparison masks, which compiles to packed
-// compares and bit masks; `pointwiseMin` and the standard square root do not vectorise.
+// Lane selections (`replacing(with:where:)` on comparison masks) cost about five
+// instructions per register pair; magnitudes and sign transfers written as per-lane loops
+// compile to single bit operations, so the code below selects as little as it can.
 
-/// The argument reduction shared by arcsin and arccos on [-1, 1].
-///
-/// For |x| <= 1/2 it returns s = |x| and arcsin|x| = s + s R(s^2). For |x| > 1/2 it returns
-/// s = sqrt((1 - |x|) / 2), for which arccos|x| = 2 arcsin(s) = 2 (s + s R(s^2)); reducing
-/// to small s keeps the error near one ulp where arccos is steep (|x| -> 1). `x` must already be
-/// clipped to [-1, 1]. Lanes are independent; one division and one square root per lane.
+/// |x| lane-wise (one `andpd` per register).
 @inline(__always)
-private func reducedArcSine(_ x: Lanes) -> (arcSineOfS: Lanes, large: SIMDMask<Lanes.MaskStorage>) {
-  let magnitude = x.replacing(with: -x, where: x .< 0)
-  let large = magnitude .> 0.5
-  let half = (1 - magnitude) * 0.5
-  let z = (magnitude * magnitude).replacing(with: half, where: large)
-  let s = magnitude.replacing(with: squareRoot(half), where: large)
+func magnitude(_ x: Lanes) -> Lanes {
+  var result = Lanes()
+  for lane in 0..<laneCount { result[lane] = x[lane].magnitude }
+  return result
+}
+
+/// |w| with the sign of x, lane-wise (bit operations only).
+@inline(__always)
+func withSign(of x: Lanes, magnitude w: Lanes) -> Lanes {
+  var result = Lanes()
+  for lane in 0..<laneCount { result[lane] = Double(signOf: x[lane], magnitudeOf: w[lane]) }
+  return result
+}
+
+/// The argument reduction shared by arcsin and arccos, given a = |x| <= 1.
+///
+/// For a <= 1/2 it returns arcsin a = a + a R(a^2). For a > 1/2 it returns arcsin s with
+/// s = sqrt((1 - a) / 2), for which arccos a = 2 arcsin s; reducing to small s keeps the error
+/// near one ulp where arccos is steep (a -> 1). One division and one square root per lane.
+@inline(__always)
+private func reducedArcSine(_ a: Lanes) -> (arcSineOfS: Lanes, large: SIMDMask<Lanes.MaskStorage>) {
+  let large = a .> 0.5
+  let half = (1 - a) * 0.5
+  let z = (a * a).replacing(with: half, where: large)
+  let s = a.replacing(with: squareRoot(half), where: large)
   // Horner steps one at a time: the nested expression defeats the type checker.
   var numerator: Lanes = pS4 + z * pS5
   numerator = pS3 + z * numerator
@@ -44,33 +59,33 @@ private func reducedArcSine(_ x: Lanes) -> (arcSineOfS: Lanes, large: SIMDMask<L
   return (s + s * (numerator / denominator), large)
 }
 
-/// arccos(x) lane-wise for x in [-1, 1], in [0, pi], within a few ulp.
+/// arccos(x) lane-wise for x in [-1, 1] with a = |x| given, in [0, pi], within a few ulp.
 ///
-/// arccos x = pi/2 - sign(x) arcsin|x| for |x| <= 1/2; 2 arcsin s for x > 1/2; pi - 2 arcsin s
-/// for x < -1/2, with s = sqrt((1 - |x|) / 2).
+/// With w the reduced arcsine carrying the sign of x: arccos x = pi/2 - w for |x| <= 1/2, and
+/// 2 w for x > 1/2, pi + 2 w for x < -1/2 (w < 0 there), with s = sqrt((1 - |x|) / 2).
 @inline(__always)
-func arcCosine(_ x: Lanes) -> Lanes {
-  let (w, large) = reducedArcSine(x)
-  let negative = x .< 0
-  let small = Double.pi / 2 - w.replacing(with: -w, where: negative)
-  let twice = w + w
-  let big = twice.replacing(with: Double.pi - twice, where: negative)
-  return small.replacing(with: big, where: large)
+func arcCosine(_ x: Lanes, magnitude a: Lanes) -> Lanes {
+  let (w, large) = reducedArcSine(a)
+  let signed = withSign(of: x, magnitude: w)
+  let halfPi = Lanes(repeating: Double.pi / 2)
+  // pi for negative x, 0 for positive x, without a comparison.
+  let offset = halfPi - withSign(of: x, magnitude: halfPi)
+  let small = halfPi - signed
+  return small.replacing(with: offset + (signed + signed), where: large)
 }
 
-/// arcsin(x) lane-wise for x in [-1, 1], within a few ulp.
+/// arcsin(x) lane-wise for x in [-1, 1] with a = |x| given, within a few ulp.
 ///
 /// arcsin|x| = s + s R(s^2) for |x| <= 1/2 and pi/2 - 2 arcsin s for |x| > 1/2, signed like x.
 @inline(__always)
-func arcSine(_ x: Lanes) -> Lanes {
-  let (w, large) = reducedArcSine(x)
-  let magnitude = w.replacing(with: Double.pi / 2 - (w + w), where: large)
-  return magnitude.replacing(with: -magnitude, where: x .< 0)
+func arcSine(_ x: Lanes, magnitude a: Lanes) -> Lanes {
+  let (w, large) = reducedArcSine(a)
+  return withSign(of: x, magnitude: w.replacing(with: Double.pi / 2 - (w + w), where: large))
 }
 
-/// x clipped to [-1, 1] lane-wise.
+/// min(|x|, 1) lane-wise: the magnitude of x clipped to [-1, 1].
 @inline(__always)
-func clippedToUnit(_ x: Lanes) -> Lanes {
-  let low = x.replacing(with: -1, where: x .< -1)
-  return low.replacing(with: 1, where: low .> 1)
+func clippedMagnitude(_ x: Lanes) -> Lanes {
+  let a = magnitude(x)
+  return a.replacing(with: 1, where: a .> 1)
 }
