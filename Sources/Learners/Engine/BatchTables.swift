@@ -30,15 +30,15 @@ struct BatchTables {
     let factorCount = 2 * program.activationCount
     let count = range.count
     var rowFactors = [Double](repeating: 0, count: count * factorCount * pixels)
+    let activations = program.operations.compactMap { operation -> KernelProgram.Activation? in
+      if case .activation(let activation, _) = operation { return activation }
+      return nil
+    }
     batch.values.withUnsafeBufferPointer { values in
       for (offset, image) in range.enumerated() {
         let start = image * pixels * channels
         let variances = program.activationVariances(
           of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
-        let activations = program.operations.compactMap { operation -> KernelProgram.Activation? in
-          if case .activation(let activation, _) = operation { return activation }
-          return nil
-        }
         for (a, activation) in activations.enumerated() {
           for p in 0..<pixels {
             let (u, v) = activation.factors(variance: variances[a * pixels + p])

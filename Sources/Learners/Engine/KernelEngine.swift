@@ -15,6 +15,13 @@ import Symmetries
 /// In the one-batch (symmetric) forms each unordered pair is computed once, with the lower
 /// index as the first argument, and mirrored.
 ///
+/// Supported: dense input with 1 x 1 affine steps (FCN); spatial input with circular padding,
+/// any filter size, flatten (CNN-VEC, equal to LCN) or global-average-pool readout; ReLU and
+/// Erf. Zero (`.same`) and `.valid` padding throw `KernelEngineError.unsupported` rather than
+/// return numbers no reference has checked; neural-tangents implements them as a zero-padded
+/// (respectively unpadded) window sum divided by the full filter size, applied to each
+/// pixel-pair axis (`_conv_kernel_full_spatial` in `neural_tangents/stax.py`).
+///
 /// - Complexity: with n1 x n2 entries, P pixels, C channels and L layers: flatten readout
 ///   O(n1 n2 P (C + L)); pooled readout O(n1 n2 P^2 (C + L)), halved for one batch; dense input
 ///   O(n1 n2 (d + L)). Memory: the outputs, O((n1 + n2) P (C + L)) per-image tables, and

@@ -33,9 +33,11 @@ public struct KernelProgram: Sendable, Hashable {
   public enum Padding: Sendable, Hashable {
     /// Indices wrap around (a torus).
     case circular
-    /// Zero padding keeping the size (neural-tangents `Padding.SAME`).
+    /// Zero padding keeping the size (neural-tangents `Padding.SAME`); `KernelEngine` does not
+    /// compute it yet and throws `.unsupported`.
     case same
-    /// No padding: the output shrinks by filter - 1 (neural-tangents `Padding.VALID`).
+    /// No padding: the output shrinks by filter - 1 (neural-tangents `Padding.VALID`);
+    /// `KernelEngine` does not compute it yet and throws `.unsupported`.
     case valid
   }
 

@@ -4,6 +4,9 @@
 /// runs the whole depth recursion on its own P-lane fields, which stay in L1 through all
 /// layers; the readout sums K and T' over p and over the offsets. The first image's pixels are
 /// broadcast, the second's are read from its periodically extended planes.
+///
+/// A pair never holds all P^2 covariances at once (1.5 MB at 16 x 16 would overflow a 512 KB
+/// L2): only 8 offsets' fields, 3 x P x 64 bytes (48 KB at 16 x 16), live at a time.
 /// - Complexity: O(P^2 (C + steps * (filter + 1))) per pair; memory O(P) per thread.
 enum PooledPairs {
   /// (NNGP, NTK) of image `row` of `rowTables` with image `column` of `columnTables`.
