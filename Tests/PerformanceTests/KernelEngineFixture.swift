@@ -7,16 +7,23 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
   let architecture: String
   let activation: String
   let depth: Int
-  let W_std: Double
-  let b_std: Double
-  let input_shape: [Int]
+  let weightStd: Double
+  let biasStd: Double
+  let inputShape: [Int]
   let n: Int
   let inputs: [Double]
   let nngp: [[Double]]
   let ntk: [[Double]]
 
+  private enum CodingKeys: String, CodingKey {
+    case architecture, activation, depth, n, inputs, nngp, ntk
+    case weightStd = "W_std"
+    case biasStd = "b_std"
+    case inputShape = "input_shape"
+  }
+
   var description: String {
-    "\(architecture) \(activation) depth \(depth) \(input_shape.map(String.init).joined(separator: "x"))"
+    "\(architecture) \(activation) depth \(depth) \(inputShape.map(String.init).joined(separator: "x"))"
   }
 
   /// The engine program neural-tangents built for this entry.
@@ -24,19 +31,19 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
     let activation: KernelProgram.Activation = self.activation == "relu" ? .relu : .erf
     switch architecture {
     case "FCN":
-      return .fullyConnected(depth: depth, activation: activation, weightStd: W_std, biasStd: b_std)
+      return .fullyConnected(depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
     case "CNN-GAP":
       return .convolutionalGlobalAveragePool(
-        depth: depth, activation: activation, weightStd: W_std, biasStd: b_std)
+        depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
     default:
       // CNN-VEC and LCN: the flatten readout sees only the pixel diagonal, where they coincide.
-      return .convolutionalFlatten(depth: depth, activation: activation, weightStd: W_std, biasStd: b_std)
+      return .convolutionalFlatten(depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
     }
   }
 
   var batch: ImageBatch {
     try! ImageBatch(
-      count: n, height: input_shape[0], width: input_shape[1], channels: input_shape[2], values: inputs)
+      count: n, height: inputShape[0], width: inputShape[1], channels: inputShape[2], values: inputs)
   }
 
   /// All 48 entries, read once.
