@@ -1,0 +1,104 @@
+/// The per-offset-group (or per-image-group) recursion on lane fields of P covariances: the
+/// input covariance, the program's operations, and the readout sums.
+///
+/// Row-side quantities are scalars broadcast to every lane; column-side quantities are lane
+/// vectors read through a `ColumnLayout`. Every lane follows the same arithmetic in the same
+/// order, so an entry's bits do not depend on its lane, its block or the thread.
+enum FieldOperations {
+  /// S0(p) = (sum_c x_p,c x'_{q(p)},c) / C into `covariance`; T0 = 0 into `tangent`.
+  /// - Complexity: O(P C) lane operations.
+  @inline(__always)
+  static func inputCovariance(
+    into covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
+    rowImage: UnsafePointer<Double>,
+    columns: ColumnLayout, program: CompiledProgram
+  ) {
+    let height = program.height
+    let width = program.width
+    let channels = program.channels
+    let divisor = Double(channels)
+    for y in 0..<height {
+      let rowPixels = rowImage + y * width * channels
+      for x in 0..<width {
+        var sum = Lanes(repeating: 0)
+        for c in 0..<channels {
+          let column = columns.row(y, channel: c, height: height) + x * columns.elementStride
+          sum += Lanes(repeating: rowPixels[x * channels + c]) * column.loadLanes()
+        }
+        covariance[y * width + x] = sum / divisor
+        tangent[y * width + x] = Lanes(repeating: 0)
+      }
+    }
+  }
+
+  /// Runs the program's operations on the workspace's fields in place (S and T = 0 already
+  /// there). The first affine step copies S into T instead of filtering zeros.
+  ///
+  /// `rowFactors` holds (u, v) per activation and pixel for the row image (activation-major,
+  /// u block then v block, each `activationCount * P`); `columnFactors` reads the column side's
+  /// u at channel a and v at channel activationCount + a.
+  @inline(__always)
+  static func run(
+    _ program: CompiledProgram, workspace: PairWorkspace,
+    rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout
+  ) {
+    var hasTangent = false
+    let pixels = program.pixelCount
+    for operation in program.operations {
+      switch operation {
+      case .affine(let filter):
+        filter.apply(
+          covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
+          scratch: workspace.scratch, taps: workspace.taps)
+        hasTangent = true
+      case .activation(let activation, let index):
+        let rowU = rowFactors + index * pixels
+        let rowV = rowFactors + (program.activationCount + index) * pixels
+        activate(
+          activation, workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
+          uChannel: index, vChannel: program.activationCount + index, program: program)
+      }
+    }
+  }
+
+  /// K and T' = Kdot T in place, with pair factors uu = u u', vv = v v' formed per pixel.
+  @inline(__always)
+  private static func activate(
+    _ activation: KernelProgram.Activation, _ workspace: PairWorkspace,
+    rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram
+  ) {
+    let height = program.height
+    let width = program.width
+    let step = columnFactors.elementStride
+    let covariance = workspace.covariance
+    let tangent = workspace.tangent
+    for y in 0..<height {
+      let columnU = columnFactors.row(y, channel: uChannel, height: height)
+      let columnV = columnFactors.row(y, channel: vChannel, height: height)
+      for x in 0..<width {
+        let p = y * width + x
+        let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
+        let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
+        let (k, kdot) = activation.kernels(covariance[p], uu: uu, vv: vv)
+        covariance[p] = k
+        tangent[p] = kdot * tangent[p]
+      }
+    }
+  }
+
+  /// (sum_p K(p), sum_p T'(p)) lane-wise.
+  @inline(__always)
+  static func sums(
+    covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
+    pixels: Int
+  ) -> (Lanes, Lanes) {
+    var sumK = Lanes(repeating: 0)
+    var sumT = Lanes(repeating: 0)
+    for p in 0..<pixels {
+      sumK += covariance[p]
+      sumT += tangent[p]
+    }
+    return (sumK, sumT)
+  }
+}

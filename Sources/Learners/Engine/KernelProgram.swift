@@ -1,0 +1,134 @@
+import Symmetries
+
+/// An architecture as the infinite-width kernel engine sees it: an input kind, a list of
+/// affine and activation steps, and a readout.
+///
+/// The engine follows neural-tangents' conventions (NTK parameterisation, fan-in normalised).
+/// Writing S for the NNGP covariance and T for the NTK of two inputs x, x' at pixels (p, q):
+///
+/// - Input: S0(p, q) = <x_p, x'_q> / C for `.spatial` input (channel vectors at two pixels);
+///   S0 = <x, x'> / (H W C) for `.dense` input (the flattened image); T0 = 0.
+/// - `.affine` (convolution; for a flatten readout also locally connected, whose kernel has
+///   the same pixel diagonal): S(p, q) = b^2 + W^2 mean_d K(p + d, q + d) over the filter
+///   offsets d, T(p, q) = S(p, q) + W^2 mean_d T'(p + d, q + d). On dense input the filter is
+///   1 x 1 and the step is a dense layer.
+/// - `.activation`: K = E[phi(u) phi(v)], Kdot = E[phi'(u) phi'(v)] for (u, v) centred Gaussian
+///   with variances S_xx(p, p), S_x'x'(q, q) and covariance S(p, q); T' = Kdot T.
+/// - Readout `.flatten`: S = b^2 + W^2 mean_p K(p, p), T = S + W^2 mean_p T'(p, p).
+///   `.globalAveragePool`: the same with the mean over all pixel pairs (p, q).
+///
+/// Reference: Novak et al., "Neural Tangents: Fast and Easy Infinite Neural Networks in
+/// Python", ICLR 2020; Arora et al., "On Exact Computation with an Infinitely Wide Neural Net",
+/// NeurIPS 2019 (the CNN-GAP NTK recursion).
+public struct KernelProgram: Sendable, Hashable {
+  /// How the input covariance is formed.
+  public enum Input: Sendable, Hashable {
+    /// The image is flattened: one covariance <x, x'> / d per pair (FCN).
+    case dense
+    /// The image keeps its pixels: a covariance per pixel pair (CNN, LCN).
+    case spatial
+  }
+
+  /// How an affine step treats the image border.
+  public enum Padding: Sendable, Hashable {
+    /// Indices wrap around (a torus).
+    case circular
+    /// Zero padding keeping the size (neural-tangents `Padding.SAME`); `KernelEngine` does not
+    /// compute it yet and throws `.unsupported`.
+    case same
+    /// No padding: the output shrinks by filter - 1 (neural-tangents `Padding.VALID`);
+    /// `KernelEngine` does not compute it yet and throws `.unsupported`.
+    case valid
+  }
+
+  /// An element-wise nonlinearity with a closed-form Gaussian kernel.
+  public enum Activation: Sendable, Hashable {
+    /// max(0, u): K = sqrt(S_xx S_x'x') (sin t + (pi - t) c) / (2 pi), Kdot = (pi - t) / (2 pi),
+    /// c = S / sqrt(S_xx S_x'x') clipped to [-1, 1], t = arccos c (Cho & Saul 2009).
+    case relu
+    /// erf(u): K = (2 / pi) arcsin(2 S / sqrt(D)), Kdot = (4 / pi) / sqrt(D - 4 S^2),
+    /// D = (1 + 2 S_xx)(1 + 2 S_x'x') (Williams 1997).
+    case erf
+  }
+
+  /// One layer of the recursion.
+  public enum Step: Sendable, Hashable {
+    /// A convolution (or dense layer on dense input) with a filterHeight x filterWidth filter,
+    /// stride 1, weight and bias standard deviations W and b.
+    case affine(
+      filterHeight: Int, filterWidth: Int, padding: Padding, weightStd: Double, biasStd: Double)
+    /// An element-wise nonlinearity.
+    case activation(Activation)
+  }
+
+  /// The final dense layer to one output, and how it sees the pixels.
+  public enum Readout: Sendable, Hashable {
+    /// Flatten, then a dense layer: only the pixel diagonal p = q contributes.
+    case flatten(weightStd: Double, biasStd: Double)
+    /// Global average pooling, then a dense layer: every pixel pair contributes.
+    case globalAveragePool(weightStd: Double, biasStd: Double)
+  }
+
+  /// How the input covariance is formed.
+  public var input: Input
+  /// The layers, applied in order.
+  public var steps: [Step]
+  /// The readout layer.
+  public var readout: Readout
+
+  /// A program from its parts; the engine validates it when it is built.
+  public init(input: Input, steps: [Step], readout: Readout) {
+    self.input = input
+    self.steps = steps
+    self.readout = readout
+  }
+
+  // MARK: - The catalogue architectures
+
+  /// FCN: flatten, depth x (dense, activation), dense readout.
+  public static func fullyConnected(
+    depth: Int, activation: Activation, weightStd: Double, biasStd: Double
+  ) -> KernelProgram {
+    let layer: [Step] = [
+      .affine(filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd, biasStd: biasStd),
+      .activation(activation),
+    ]
+    return KernelProgram(
+      input: .dense, steps: Array(repeating: layer, count: max(0, depth)).flatMap { $0 },
+      readout: .flatten(weightStd: weightStd, biasStd: biasStd))
+  }
+
+  /// CNN-VEC: depth x (convolution, activation), flatten, dense readout. Its kernel equals the
+  /// LCN kernel exactly (a flatten readout sees only the pixel diagonal).
+  public static func convolutionalFlatten(
+    depth: Int, activation: Activation, filter: Int = 3, padding: Padding = .circular,
+    weightStd: Double, biasStd: Double
+  ) -> KernelProgram {
+    KernelProgram(
+      input: .spatial,
+      steps: convolutionLayers(depth, activation, filter, padding, weightStd, biasStd),
+      readout: .flatten(weightStd: weightStd, biasStd: biasStd))
+  }
+
+  /// CNN-GAP: depth x (convolution, activation), global average pooling, dense readout.
+  public static func convolutionalGlobalAveragePool(
+    depth: Int, activation: Activation, filter: Int = 3, padding: Padding = .circular,
+    weightStd: Double, biasStd: Double
+  ) -> KernelProgram {
+    KernelProgram(
+      input: .spatial,
+      steps: convolutionLayers(depth, activation, filter, padding, weightStd, biasStd),
+      readout: .globalAveragePool(weightStd: weightStd, biasStd: biasStd))
+  }
+
+  private static func convolutionLayers(
+    _ depth: Int, _ activation: Activation, _ filter: Int, _ padding: Padding,
+    _ weightStd: Double, _ biasStd: Double
+  ) -> [Step] {
+    let layer: [Step] = [
+      .affine(filterHeight: filter, filterWidth: filter, padding: padding, weightStd: weightStd, biasStd: biasStd),
+      .activation(activation),
+    ]
+    return Array(repeating: layer, count: max(0, depth)).flatMap { $0 }
+  }
+}

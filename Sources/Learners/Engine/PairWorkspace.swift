@@ -1,0 +1,35 @@
+/// One thread's scratch memory: three lane fields of P covariances (S, T and a box-filter
+/// buffer) and a copy of the program's filter index tables, allocated once per thread per call
+/// and reused for every pair.
+///
+/// Its size depends on the image shape only, never on the number of images, so the engine's
+/// memory is the n x n outputs plus linear per-image tables plus this per thread.
+struct PairWorkspace {
+  let covariance: UnsafeMutablePointer<Lanes>
+  let tangent: UnsafeMutablePointer<Lanes>
+  let scratch: UnsafeMutablePointer<Lanes>
+  let taps: UnsafeMutablePointer<Int>
+
+  /// Bytes held by a workspace for fields of `pixels` covariances and `taps` table entries.
+  static func bytes(pixels: Int, taps: Int) -> Int {
+    3 * pixels * MemoryLayout<Lanes>.stride + taps * MemoryLayout<Int>.stride
+  }
+
+  init(pixels: Int, taps: [Int]) {
+    self.taps = .allocate(capacity: taps.count)
+    self.taps.initialize(from: taps, count: taps.count)
+    covariance = .allocate(capacity: pixels)
+    tangent = .allocate(capacity: pixels)
+    scratch = .allocate(capacity: pixels)
+    covariance.initialize(repeating: Lanes(repeating: 0), count: pixels)
+    tangent.initialize(repeating: Lanes(repeating: 0), count: pixels)
+    scratch.initialize(repeating: Lanes(repeating: 0), count: pixels)
+  }
+
+  func deallocate() {
+    covariance.deallocate()
+    tangent.deallocate()
+    scratch.deallocate()
+    taps.deallocate()
+  }
+}

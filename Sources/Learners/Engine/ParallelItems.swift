@@ -1,0 +1,57 @@
+import Dispatch
+import Synchronization
+
+/// Dynamic scheduling of independent work items over threads.
+///
+/// Each thread takes the next unclaimed item from a shared counter until none are left, so
+/// uneven items balance themselves. Items write disjoint outputs and each item is computed by
+/// one thread in a fixed order, so results are bit-identical for any thread count.
+enum ParallelItems {
+  /// Calls `body(workspace, item)` for every item in 0..<count, on `threads` threads, each
+  /// thread with its own workspace of `pixels` lane fields and a copy of `taps`.
+  static func run(
+    count: Int, threads: Int, pixels: Int, taps: [Int] = [], _ body: (PairWorkspace, Int) -> Void
+  ) {
+    guard count > 0 else { return }
+    let workers = min(threads, count)
+    if workers == 1 {
+      let workspace = PairWorkspace(pixels: pixels, taps: taps)
+      for item in 0..<count { body(workspace, item) }
+      workspace.deallocate()
+      return
+    }
+    let next = Atomic<Int>(0)
+    // Items only read shared inputs and write disjoint outputs, so sharing `body` is safe.
+    withoutActuallyEscaping(body) { body in
+      let shared = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let workspace = PairWorkspace(pixels: pixels, taps: taps)
+        while true {
+          let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+          if item >= count { break }
+          shared.value(workspace, item)
+        }
+        workspace.deallocate()
+      }
+    }
+  }
+}
+
+/// A value shared across the worker threads of one call under the scheduler's discipline.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// The output matrices as raw storage that items write disjointly from several threads.
+struct OutputStorage: @unchecked Sendable {
+  let nngp: UnsafeMutablePointer<Double>
+  let ntk: UnsafeMutablePointer<Double>
+  let columns: Int
+
+  @inline(__always)
+  func store(row: Int, column: Int, nngp value: Double, ntk tangentValue: Double) {
+    nngp[row * columns + column] = value
+    ntk[row * columns + column] = tangentValue
+  }
+}

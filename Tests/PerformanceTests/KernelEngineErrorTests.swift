@@ -1,0 +1,93 @@
+import CheckerSupport
+import Learners
+import Symmetries
+import Testing
+
+@Suite("Bad input to the kernel engine gets a typed error, never a crash")
+struct KernelEngineErrorTests {
+  private let program = KernelProgram.convolutionalGlobalAveragePool(
+    depth: 1, activation: .relu, weightStd: 1.5, biasStd: 0.1)
+
+  @Test("Batches of different shapes are refused")
+  func mismatchedShapes() throws {
+    let engine = try KernelEngine(program: program)
+    let x = randomBatch(shape(4, 4, 1), count: 2, seed: 1)
+    let y = randomBatch(shape(4, 4, 2), count: 2, seed: 1)
+    #expect(throws: KernelEngineError.shapeMismatch(first: x.shape, second: y.shape)) {
+      try engine.kernels(x, y)
+    }
+  }
+
+  @Test("Negative or non-finite standard deviations are refused")
+  func badStandardDeviations() {
+    #expect(throws: KernelEngineError.invalidStandardDeviation(step: 0, value: -1)) {
+      try KernelEngine(
+        program: .convolutionalFlatten(depth: 1, activation: .relu, weightStd: -1, biasStd: 0))
+    }
+    #expect(throws: KernelEngineError.invalidStandardDeviation(step: 0, value: .infinity)) {
+      try KernelEngine(
+        program: KernelProgram(
+          input: .dense, steps: [], readout: .flatten(weightStd: 1, biasStd: 0))
+          .withReadoutBias(.infinity))
+    }
+  }
+
+  @Test("Zero or negative thread counts and filters are refused")
+  func badThreadsAndFilters() {
+    #expect(throws: KernelEngineError.invalidThreadCount(0)) {
+      try KernelEngine(program: program, threads: 0)
+    }
+    #expect(throws: KernelEngineError.invalidFilter(step: 0, height: 0, width: 3)) {
+      try KernelEngine(
+        program: KernelProgram(
+          input: .spatial,
+          steps: [.affine(filterHeight: 0, filterWidth: 3, padding: .circular, weightStd: 1, biasStd: 0)],
+          readout: .flatten(weightStd: 1, biasStd: 0)))
+    }
+  }
+
+  @Test("A valid-padded filter larger than the image is refused")
+  func filterLargerThanImage() throws {
+    let engine = try KernelEngine(
+      program: .convolutionalFlatten(
+        depth: 1, activation: .relu, filter: 5, padding: .valid, weightStd: 1, biasStd: 0))
+    let x = randomBatch(shape(4, 4, 1), count: 2, seed: 1)
+    #expect(
+      throws: KernelEngineError.filterLargerThanImage(
+        step: 0, filterHeight: 5, filterWidth: 5, height: 4, width: 4)
+    ) { try engine.kernels(x) }
+  }
+
+  @Test("Configurations the fast engine does not compute are refused, not approximated")
+  func unsupportedConfigurations() throws {
+    let x = randomBatch(shape(4, 4, 1), count: 2, seed: 1)
+    for padding in [KernelProgram.Padding.same, .valid] {
+      let engine = try KernelEngine(
+        program: .convolutionalGlobalAveragePool(
+          depth: 1, activation: .erf, padding: padding, weightStd: 1, biasStd: 0))
+      #expect(throws: KernelEngineError.self) { try engine.kernels(x) }
+      #expect(throws: KernelEngineError.self) { try engine.workspaceBytes(for: x.shape) }
+    }
+    let pooledDense = try KernelEngine(
+      program: KernelProgram(
+        input: .dense, steps: [], readout: .globalAveragePool(weightStd: 1, biasStd: 0)))
+    #expect(throws: KernelEngineError.self) { try pooledDense.kernels(x) }
+  }
+
+  @Test("A block outside the batch is refused")
+  func blockOutOfRange() throws {
+    let engine = try KernelEngine(program: program)
+    let x = randomBatch(shape(4, 4, 1), count: 3, seed: 1)
+    #expect(throws: KernelEngineError.blockOutOfRange(range: 1..<4, count: 3)) {
+      try engine.kernels(x, rows: 1..<4, columns: 0..<3)
+    }
+  }
+}
+
+extension KernelProgram {
+  fileprivate func withReadoutBias(_ bias: Double) -> KernelProgram {
+    var copy = self
+    copy.readout = .flatten(weightStd: 1, biasStd: bias)
+    return copy
+  }
+}
