@@ -1,9 +1,12 @@
 import Dispatch
+import Foundation
 import Symmetries
 
 extension Architecture: KernelFunction {
-  /// The infinite-width NNGP and NTK Gram matrices between `x1` and `x2` (n1 x n2), or of `x1`
-  /// with itself (n1 x n1, symmetric) when `x2` is nil.
+  /// The reference definition of the infinite-width NNGP and NTK Gram matrices between `x1` and
+  /// `x2` (n1 x n2), or of `x1` with itself (n1 x n1, symmetric) when `x2` is nil: layer by
+  /// layer, for any architecture and padding. `kernels(_:_:)` gives the same matrices through
+  /// the fast engine where it applies; this path is what the engine is tested against.
   ///
   /// Each entry runs the layer recursions on its image pair (see `Layer`, `AffineLayer`,
   /// `Activation`), starting from S0(p, q) = <x_p, x'_q> / C and T0 = 0, with each image's own
@@ -17,8 +20,8 @@ extension Architecture: KernelFunction {
   /// - Complexity: O((n1 + n1 n2) L P k^2) with a flatten readout (P pixels, L layers, k x k
   ///   filters), O((n1 + n1 n2) L P^2 k^2) with global average pooling; half the pairs in the
   ///   symmetric case.
-  public func kernels(
-    _ x1: ImageBatch, _ x2: ImageBatch?, parallel: Bool
+  public func referenceKernels(
+    _ x1: ImageBatch, _ x2: ImageBatch?, parallel: Bool = true
   ) throws(KernelError) -> KernelMatrices {
     if let x2, x2.shape != x1.shape {
       throw .shapeMismatch(first: x1.shape, second: x2.shape)
@@ -55,19 +58,40 @@ extension Architecture: KernelFunction {
         }
       }
     }
-    for (index, value) in zip(nngp.storage.indices, zip(nngp.storage, ntk.storage)) {
+    let result = KernelMatrices(nngp: nngp, ntk: ntk)
+    try Self.requireFinite(result)
+    return result
+  }
+
+  /// The Gram matrices on all cores: through the fast `KernelEngine` when this architecture is
+  /// one it runs (`kernelProgram` is not nil), otherwise by `referenceKernels`.
+  ///
+  /// The two agree to round-off (a claim of the performance tests); the engine's results are
+  /// also bit-identical for any thread count.
+  public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws(KernelError) -> KernelMatrices {
+    if let x2, x2.shape != x1.shape {
+      throw .shapeMismatch(first: x1.shape, second: x2.shape)
+    }
+    if let program = kernelProgram,
+      let engine = try? KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount),
+      let result = try? (x2.map { try engine.kernels(x1, $0) } ?? engine.kernels(x1))
+    {
+      try Self.requireFinite(result)
+      return result
+    }
+    return try referenceKernels(x1, x2, parallel: true)
+  }
+
+  /// Throws `nonFiniteEntry` for the first NaN or infinite entry (an overflow on huge inputs).
+  static func requireFinite(_ kernels: KernelMatrices) throws(KernelError) {
+    let columns = kernels.nngp.columns
+    for (index, value) in zip(kernels.nngp.storage.indices, zip(kernels.nngp.storage, kernels.ntk.storage)) {
       guard value.0.isFinite, value.1.isFinite else {
         throw .nonFiniteEntry(
           row: index / columns, column: index % columns,
           value: value.0.isFinite ? value.1 : value.0)
       }
     }
-    return KernelMatrices(nngp: nngp, ntk: ntk)
-  }
-
-  /// The Gram matrices on all cores: `kernels(x1, x2, parallel: true)`.
-  public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws(KernelError) -> KernelMatrices {
-    try kernels(x1, x2, parallel: true)
   }
 
   // MARK: - Helpers

@@ -161,8 +161,8 @@ struct KernelPropertyTests {
     let a = try gaussianBatch(count: 9, height: 4, width: 4, channels: 2, seed: 15)
     let b = try gaussianBatch(count: 5, height: 4, width: 4, channels: 2, seed: 16)
     let architecture = try name.architecture(depth: 2, activation: .erf)
-    #expect(try architecture.kernels(a, nil, parallel: false) == architecture.kernels(a, nil, parallel: true))
-    #expect(try architecture.kernels(a, b, parallel: false) == architecture.kernels(a, b, parallel: true))
+    #expect(try architecture.referenceKernels(a, nil, parallel: false) == architecture.referenceKernels(a, nil, parallel: true))
+    #expect(try architecture.referenceKernels(a, b, parallel: false) == architecture.referenceKernels(a, b, parallel: true))
   }
 
   @Test(

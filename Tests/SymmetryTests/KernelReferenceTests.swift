@@ -81,15 +81,24 @@ struct KernelReferenceTests {
     "The NNGP matrix reproduces neural-tangents to 1e-10 of its largest entry",
     arguments: ReferenceKernel.all)
   func nngpMatchesReference(_ entry: ReferenceKernel) throws {
-    let kernels = try entry.architectureValue().kernels(try entry.batch(), nil)
-    #expect(maxRelativeError(kernels.nngp, entry.nngp) <= Self.tolerance)
+    let architecture = try entry.architectureValue()
+    // Both paths: the layer-by-layer definition and the default (fast engine where it applies).
+    for kernels in [try architecture.referenceKernels(entry.batch(), nil), try architecture.kernels(entry.batch(), nil)] {
+      #expect(maxRelativeError(kernels.nngp, entry.nngp) <= Self.tolerance)
+    }
   }
 
   @Test(
     "The NTK matrix reproduces neural-tangents to 1e-10 of its largest entry (ReLU diagonal: 1e-7 entry-wise)",
     arguments: ReferenceKernel.all)
   func ntkMatchesReference(_ entry: ReferenceKernel) throws {
-    let kernels = try entry.architectureValue().kernels(try entry.batch(), nil)
+    let architecture = try entry.architectureValue()
+    for kernels in [try architecture.referenceKernels(entry.batch(), nil), try architecture.kernels(entry.batch(), nil)] {
+      try checkNTK(kernels, entry)
+    }
+  }
+
+  private func checkNTK(_ kernels: KernelMatrices, _ entry: ReferenceKernel) throws {
     let isReLU = entry.activation == "relu"
     #expect(maxRelativeError(kernels.ntk, entry.ntk, skippingDiagonal: isReLU) <= Self.tolerance)
     if isReLU {
@@ -105,6 +114,6 @@ struct KernelReferenceTests {
   func rectangularEqualsSymmetric(_ entry: ReferenceKernel) throws {
     let architecture = try entry.architectureValue()
     let batch = try entry.batch()
-    #expect(try architecture.kernels(batch, batch) == architecture.kernels(batch, nil))
+    #expect(try architecture.referenceKernels(batch, batch) == architecture.referenceKernels(batch, nil))
   }
 }

@@ -40,7 +40,14 @@ extension KernelProgram.Activation {
   func kernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
     switch self {
     case .relu:
-      let a = clippedMagnitude(s * uu)
+      // c = S (1/sqrt s)(1/sqrt s') carries a few roundings, so an image paired with itself
+      // lands within a few ulps of 1, where arccos and sqrt(1 - c^2) amplify one ulp to 1e-8
+      // (neural-tangents' own diagonal error). Snapping |c| >= 1 - 8 ulp to 1 gives identical
+      // images exactly c = 1, as the layer-by-layer path does, and moves a genuinely
+      // nearly-parallel pair by at most sqrt(16 ulp) ~ 6e-8 in angle, the size of the
+      // uncertainty its round-off already puts on c.
+      let raw = clippedMagnitude(s * uu)
+      let a = raw.replacing(with: 1, where: raw .>= 1 - 8 * Double.ulpOfOne)
       let c = withSign(of: s, magnitude: a)
       let complement = Double.pi - arcCosine(c, magnitude: a)
       let sine = squareRoot((1 - a) * (1 + a))

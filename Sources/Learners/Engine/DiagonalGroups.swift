@@ -13,7 +13,7 @@ enum DiagonalGroups {
     row: Int, firstColumn: Int, rowTables: BatchTables, rowValues: UnsafePointer<Double>,
     rowFactors: UnsafePointer<Double>, columnTables: BatchTables,
     columnData: UnsafePointer<Double>?, columnFactors: UnsafePointer<Double>,
-    gramRow: UnsafePointer<Double>?, workspace: PairWorkspace,
+    gramRow: UnsafePointer<Double>?, workspace: EngineWorkspace,
     store: (Int, Double, Double) -> Void
   ) {
     let program = rowTables.program

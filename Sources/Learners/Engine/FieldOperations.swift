@@ -39,7 +39,7 @@ enum FieldOperations {
   /// u at channel a and v at channel activationCount + a.
   @inline(__always)
   static func run(
-    _ program: CompiledProgram, workspace: PairWorkspace,
+    _ program: CompiledProgram, workspace: EngineWorkspace,
     rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout
   ) {
     var hasTangent = false
@@ -64,7 +64,7 @@ enum FieldOperations {
   /// K and T' = Kdot T in place, with pair factors uu = u u', vv = v v' formed per pixel.
   @inline(__always)
   private static func activate(
-    _ activation: KernelProgram.Activation, _ workspace: PairWorkspace,
+    _ activation: KernelProgram.Activation, _ workspace: EngineWorkspace,
     rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
     columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram
   ) {

@@ -71,7 +71,7 @@ public struct KernelEngine: Sendable {
   /// vectors (P = 1 for dense input), whatever the number of images.
   public func workspaceBytes(for shape: ImageShape) throws(KernelEngineError) -> Int {
     let compiled = try CompiledProgram(program, shape: shape)
-    return PairWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count)
+    return EngineWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count)
   }
 
   // MARK: - Validation
@@ -121,8 +121,7 @@ public struct KernelEngine: Sendable {
         }
       }
     }
-    return KernelMatrices(
-      nngp: nngp, ntk: ntk, workspaceBytesPerThread: PairWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count))
+    return KernelMatrices(nngp: nngp, ntk: ntk)
   }
 
   /// Pooled readout: one item per block entry; in the symmetric case an entry whose mirror is

@@ -10,12 +10,12 @@ enum ParallelItems {
   /// Calls `body(workspace, item)` for every item in 0..<count, on `threads` threads, each
   /// thread with its own workspace of `pixels` lane fields and a copy of `taps`.
   static func run(
-    count: Int, threads: Int, pixels: Int, taps: [Int] = [], _ body: (PairWorkspace, Int) -> Void
+    count: Int, threads: Int, pixels: Int, taps: [Int] = [], _ body: (EngineWorkspace, Int) -> Void
   ) {
     guard count > 0 else { return }
     let workers = min(threads, count)
     if workers == 1 {
-      let workspace = PairWorkspace(pixels: pixels, taps: taps)
+      let workspace = EngineWorkspace(pixels: pixels, taps: taps)
       for item in 0..<count { body(workspace, item) }
       workspace.deallocate()
       return
@@ -25,7 +25,7 @@ enum ParallelItems {
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(body)
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        let workspace = PairWorkspace(pixels: pixels, taps: taps)
+        let workspace = EngineWorkspace(pixels: pixels, taps: taps)
         while true {
           let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
           if item >= count { break }

@@ -15,7 +15,7 @@ enum PooledPairs {
     row: Int, column: Int, rowTables: BatchTables, rowValues: UnsafePointer<Double>,
     columnTables: BatchTables, columnData: UnsafePointer<Double>,
     columnFactors: UnsafePointer<Double>, rowFactors: UnsafePointer<Double>,
-    workspace: PairWorkspace
+    workspace: EngineWorkspace
   ) -> (nngp: Double, ntk: Double) {
     let program = rowTables.program
     let height = program.height

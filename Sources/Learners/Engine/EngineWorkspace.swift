@@ -4,7 +4,7 @@
 ///
 /// Its size depends on the image shape only, never on the number of images, so the engine's
 /// memory is the n x n outputs plus linear per-image tables plus this per thread.
-struct PairWorkspace {
+struct EngineWorkspace {
   let covariance: UnsafeMutablePointer<Lanes>
   let tangent: UnsafeMutablePointer<Lanes>
   let scratch: UnsafeMutablePointer<Lanes>
