@@ -8,7 +8,7 @@ import Symmetries
 ///
 /// The defaults train depth-1 networks of width 64 (3 x 3 circular filters, ReLU, W_std =
 /// sqrt(2), b_std = 0.1) on 256 CIFAR-10 images at 8 x 8 with centred one-hot targets, and test
-/// on 64; both probes use the same action element, drawn from `seed`.
+/// on 500, 16 networks per ensemble; both probes use the same action element, drawn from `seed`.
 public struct FiniteInvarianceJob: Sendable {
   public var architecture = NamedArchitecture.fcn
   public var activation = Activation.relu
@@ -18,12 +18,12 @@ public struct FiniteInvarianceJob: Sendable {
   public var parameters = ActionParameters()
   public var optimizer = Optimizer.gradientDescent(learningRate: 1)
   public var width = 64
-  public var seeds = 8
+  public var seeds = 16
   public var steps = 100
   public var dataSet = DataSet.cifar10
   public var size = 8
   public var trainCount = 256
-  public var testCount = 64
+  public var testCount = 500
   public var seed: UInt64 = 0
 
   public init() {}
@@ -65,7 +65,7 @@ public struct FiniteInvarianceJob: Sendable {
       seed: seed &+ 1
     ).measure(
       under: element, train: data.train.images, targets: targets, test: data.test.images,
-      progress: progress)
+      testTargets: data.test.centredOneHotTargets, progress: progress)
     return FiniteInvarianceReport(
       architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
       width: width, steps: steps, seeds: seeds, lifts: transport.lifts,

@@ -23,9 +23,9 @@ struct TrainCommand: Command {
                         deviation of the two runs (round-off when the optimiser commutes with
                         the transport; Adam does only with coordinate permutations)
       ensemble          K networks trained on g.S tested at g x* against K trained on S tested
-                        at x*; effect = bias-corrected |mean_A - mean_B|^2 / mean |f|^2 with a
-                        95% bootstrap interval; 'invariant' if the interval lies below the
-                        margin 0.02, 'not invariant' if above, 'inconclusive' if it straddles it
+                        at x*; effect = relative change of the mean test loss, with a 95%
+                        bootstrap interval; "invariant" if the interval lies inside +-5%,
+                        "not invariant" if it lies outside, "inconclusive" if it straddles it
     JSON keys: architecture, action, optimizer, lifts, transport_deviation (null when g does
     not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
     transport_reason, ensemble_margin). Progress goes to standard error.
@@ -35,14 +35,14 @@ struct TrainCommand: Command {
       --action G        an action name (see 'symmetry-probe actions')
       --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
       --width N         channels or units of every hidden layer (default 64)
-      --seeds K         networks per ensemble (default 8)
+      --seeds K         networks per ensemble (default 16)
       --steps S         optimiser steps (default 100)
       --lr ETA          learning rate (default per optimizer, above)
       --batch B         minibatch size for sgd and adam
       --depth L         hidden layers (default 1)
       --activation F    relu (default) or erf
       --padding P       circular (default), same or valid
-      --train N         training images (default 256); --test M test images (default 64)
+      --train N         training images (default 256); --test M test images (default 500)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
       --shift DY,DX     use this translation instead of a random one
       --format F        text (default) or json

@@ -14,7 +14,7 @@ extension FiniteNetwork {
     let indices = Array(0..<images.count)
     images.values.withUnsafeBufferPointer { values in
       output.storage.withUnsafeMutableBufferPointer { out in
-        var workspace = Workspace(self, count: chunkSize)
+        var workspace = Workspace(self, count: Swift.min(chunkSize, indices.count))
         for start in stride(from: 0, to: indices.count, by: chunkSize) {
           let chunk = indices[start..<min(indices.count, start + chunkSize)]
           forward(values.baseAddress!, chunk, workspace: &workspace, threads: threads)
@@ -64,6 +64,18 @@ extension FiniteNetwork {
   func evaluate(
     _ images: ImageBatch, targets: Matrix, indices: [Int], gradient: inout [Double], threads: Int
   ) -> Double {
+    var workspace = Workspace(self, count: Swift.min(chunkSize, indices.count))
+    return evaluate(
+      images, targets: targets, indices: indices, gradient: &gradient, workspace: &workspace,
+      threads: threads)
+  }
+
+  /// `evaluate` on a caller's workspace (for at least min(chunkSize, indices.count) images),
+  /// so training allocates its scratch once.
+  func evaluate(
+    _ images: ImageBatch, targets: Matrix, indices: [Int], gradient: inout [Double],
+    workspace: inout Workspace, threads: Int
+  ) -> Double {
     let k = outputCount
     let normalisation = 1 / Double(indices.count * k)
     var sum = 0.0
@@ -71,8 +83,7 @@ extension FiniteNetwork {
     images.values.withUnsafeBufferPointer { values in
       targets.storage.withUnsafeBufferPointer { targets in
         gradient.withUnsafeMutableBufferPointer { gradient in
-          var workspace = Workspace(self, count: chunkSize)
-          var residual = [Double](repeating: 0, count: chunkSize * k)
+          var residual = [Double](repeating: 0, count: Swift.min(chunkSize, indices.count) * k)
           for start in stride(from: 0, to: indices.count, by: chunkSize) {
             let chunk = indices[start..<min(indices.count, start + chunkSize)]
             forward(values.baseAddress!, chunk, workspace: &workspace, threads: threads)

@@ -42,11 +42,13 @@ extension FiniteNetwork {
     var secondMoment = firstMoment
     var losses: [Double] = []
     losses.reserveCapacity(steps + 1)
+    var workspace = Workspace(self, count: Swift.min(chunkSize, optimizer.batchSize ?? images.count))
     for step in 0..<steps {
       let batch = batches.next()
       var gradient = [Double](repeating: 0, count: parameterCount)
       let loss = network.evaluate(
-        images, targets: targets, indices: batch, gradient: &gradient, threads: threads)
+        images, targets: targets, indices: batch, gradient: &gradient, workspace: &workspace,
+        threads: threads)
       try Self.checkDivergence(loss, step: step, initial: losses.first ?? loss)
       losses.append(loss)
       network.update(
