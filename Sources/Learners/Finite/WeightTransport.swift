@@ -244,6 +244,23 @@ extension Array where Element == Double {
     let blockSize = c * columns
     let weightsPerCell = taps * blockSize
     if !affine.perLocation {
+      // A shared filter needs one tap permutation for every location. Padded taps all read -1,
+      // so the greedy matching above may pair them arbitrarily: take the permutation from a
+      // window without padding or repeats and check that it maps every window.
+      if let reference = (0..<outputs).first(where: { o in
+        let cells = window(o)
+        return !cells.contains(-1) && Set(cells).count == taps
+      }) {
+        let common = tau[reference]
+        let consistent = (0..<outputs).allSatisfy { o in
+          (0..<taps).allSatisfy { j in
+            let cell = table.taps[o * taps + j]
+            let moved = cell < 0 ? -1 : map.source[cell]
+            return table.taps[rho[o] * taps + common[j]] == moved
+          }
+        }
+        if consistent { tau = [[Int]](repeating: common, count: outputs) }
+      }
       guard tau.allSatisfy({ $0 == tau[0] }) else {
         return .failure(
           Refusal(
