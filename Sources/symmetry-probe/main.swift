@@ -7,6 +7,8 @@ let tool = Tool(commands: [
   CommandEntry(KernelCommand.self),
   CommandEntry(AssembleCommand.self),
   CommandEntry(CurvesCommand.self),
+  CommandEntry(TrainCommand.self),
+  CommandEntry(DepthCommand.self),
 ])
 let arguments = Array(CommandLine.arguments.dropFirst())
 // With no arguments, the main job: the invariance table on the fixtures, written to a folder.

@@ -1,0 +1,119 @@
+import Symmetries
+
+/// A finite-width network built from an `Architecture`'s layers, with its parameters, in NTK
+/// parameterisation exactly as neural-tangents' `stax`.
+///
+/// Every hidden affine layer has `width` channels (units); the last affine layer (the readout)
+/// has `outputCount` outputs, one per class. Parameters are one flat vector, layer by layer,
+/// weights (row-major, see `Layer.finiteStep`) then biases, initialised i.i.d. N(0, 1) from the
+/// seed; each layer computes z = W_std / sqrt(fan-in) * W x + b_std * b.
+///
+/// Passes run on chunks of images of a size fixed by the network's shape, every matrix product
+/// by `GEMM` (whose bits do not depend on the thread count), so a result has the same bits for
+/// any number of threads.
+public struct FiniteNetwork: Sendable {
+  /// The layers.
+  public let architecture: Architecture
+  /// The image shape the network accepts.
+  public let inputShape: ImageShape
+  /// The channels (units) of every hidden affine layer.
+  public let width: Int
+  /// The number of outputs k of the readout.
+  public let outputCount: Int
+  /// All weights and biases, layer by layer.
+  public internal(set) var parameters: [Double]
+  /// The compiled layers.
+  let steps: [FiniteStep]
+  /// Images per chunk of a pass.
+  let chunkSize: Int
+
+  /// A network with i.i.d. N(0, 1) parameters drawn from `seed`.
+  ///
+  /// - Throws: `FiniteError.invalidWidth` for a width or output count below 1,
+  ///   `.filterLargerThanImage` when a `valid` filter leaves no pixel.
+  /// - Complexity: O(number of parameters).
+  public init(
+    architecture: Architecture, inputShape: ImageShape, width: Int, outputs: Int, seed: UInt64
+  ) throws(FiniteError) {
+    let steps = try Self.compile(architecture, inputShape: inputShape, width: width, outputs: outputs)
+    let count = steps.reduce(0) { $0 + $1.parameterCount }
+    var generator = SeededGenerator(seed: seed)
+    self.init(
+      architecture: architecture, inputShape: inputShape, width: width, outputCount: outputs,
+      steps: steps, parameters: generator.gaussians(count))
+  }
+
+  init(
+    architecture: Architecture, inputShape: ImageShape, width: Int, outputCount: Int,
+    steps: [FiniteStep], parameters: [Double]
+  ) {
+    self.architecture = architecture
+    self.inputShape = inputShape
+    self.width = width
+    self.outputCount = outputCount
+    self.steps = steps
+    self.parameters = parameters
+    // About 32 MiB of patches per chunk: large GEMMs, bounded memory.
+    let largest = steps.map { max($0.patchSize, $0.inputSize, $0.outputSize) }.max() ?? 1
+    chunkSize = max(1, (1 << 22) / max(1, largest))
+  }
+
+  /// The number of parameters.
+  public var parameterCount: Int { parameters.count }
+
+  /// The same network with other parameters (e.g. a trained or transported copy).
+  /// - Throws: `.parameterCountMismatch` for a vector of the wrong length.
+  public func replacingParameters(_ newParameters: [Double]) throws(FiniteError) -> FiniteNetwork {
+    guard newParameters.count == parameters.count else {
+      throw .parameterCountMismatch(expected: parameters.count, actual: newParameters.count)
+    }
+    var copy = self
+    copy.parameters = newParameters
+    return copy
+  }
+
+  /// The layers compiled for `inputShape`.
+  static func compile(
+    _ architecture: Architecture, inputShape: ImageShape, width: Int, outputs: Int
+  ) throws(FiniteError) -> [FiniteStep] {
+    guard width >= 1 else { throw .invalidWidth(parameter: "width", value: width) }
+    guard outputs >= 1 else { throw .invalidWidth(parameter: "outputs", value: outputs) }
+    var steps: [FiniteStep] = []
+    var (height, gridWidth, channels) = (inputShape.height, inputShape.width, inputShape.channels)
+    var offset = 0
+    let lastAffine = architecture.layers.lastIndex { layer in
+      switch layer {
+      case .affine, .readout: return true
+      default: return false
+      }
+    }
+    for (index, layer) in architecture.layers.enumerated() {
+      let step = try layer.finiteStep(
+        position: index + 1, height: height, width: gridWidth, channels: channels,
+        hiddenWidth: width, outputs: outputs, isLast: index == lastAffine, offset: offset)
+      offset += step.parameterCount
+      (height, gridWidth, channels) = (step.outputHeight, step.outputWidth, step.outputChannels)
+      steps.append(step)
+    }
+    return steps
+  }
+
+  // MARK: - Checks
+
+  /// Throws unless `images` have the network's input shape.
+  func check(_ images: ImageBatch) throws(FiniteError) {
+    guard images.shape == inputShape else {
+      throw .shapeMismatch(expected: inputShape, actual: images.shape)
+    }
+  }
+
+  /// Throws unless `targets` has one row per image and one column per output.
+  func check(_ images: ImageBatch, targets: Matrix) throws(FiniteError) {
+    try check(images)
+    guard targets.rows == images.count, targets.columns == outputCount else {
+      throw .targetMismatch(
+        images: images.count, targetRows: targets.rows, targetColumns: targets.columns,
+        outputs: outputCount)
+    }
+  }
+}

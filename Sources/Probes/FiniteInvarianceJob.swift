@@ -1,0 +1,146 @@
+import Foundation
+import Learners
+import Symmetries
+
+/// The finite-width invariance experiment of `symmetry-probe train`: one architecture, one
+/// action, one optimiser, on fixture images, probed exactly (weight transport) and
+/// statistically (ensembles over seeds).
+///
+/// The defaults train depth-1 networks of width 64 (3 x 3 circular filters, ReLU, W_std =
+/// sqrt(2), b_std = 0.1) on 256 CIFAR-10 images at 8 x 8 with centred one-hot targets, and test
+/// on 500, 16 networks per ensemble; both probes use the same action element, drawn from `seed`.
+public struct FiniteInvarianceJob: Sendable {
+  public var architecture = NamedArchitecture.fcn
+  public var activation = Activation.relu
+  public var depth = 1
+  public var padding = Padding.circular
+  public var action: any ActionFamily = OrthogonalFamily()
+  public var parameters = ActionParameters()
+  public var optimizer = Optimizer.gradientDescent(learningRate: 1)
+  public var width = 64
+  public var seeds = 16
+  public var steps = 100
+  public var dataSet = DataSet.cifar10
+  public var size = 8
+  public var trainCount = 256
+  public var testCount = 500
+  public var seed: UInt64 = 0
+
+  public init() {}
+
+  /// The default learning rate of each optimiser for `steps`-step runs on the default data:
+  /// large enough to fit the training set in a few hundred steps, small enough not to diverge
+  /// for any catalogue architecture at widths 16 to 256.
+  public static func defaultOptimizer(named name: String, batchSize: Int? = nil) throws(ProbeError) -> Optimizer {
+    switch name {
+    case "gd": return .gradientDescent(learningRate: 1)
+    case "sgd": return .sgd(learningRate: 0.5, batchSize: batchSize ?? 32)
+    case "adam": return .adam(learningRate: 1e-3, batchSize: batchSize)
+    default: throw .invalidOption("unknown optimizer '\(name)'; use gd, sgd or adam")
+    }
+  }
+
+  /// Loads the data, draws the action, and runs both probes.
+  /// - Complexity: 2 seeds + 2 trainings of `steps` steps.
+  public func run(progress: (String) -> Void = { _ in }) throws -> FiniteInvarianceReport {
+    let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
+    let targets = data.train.centredOneHotTargets
+    let shape = data.train.images.shape
+    let layers = try architecture.architecture(depth: depth, activation: activation, padding: padding)
+    let element = try action.element(for: shape, parameters: parameters, seed: seed)
+    progress("\(architecture) (\(layers)), width \(width), \(optimizer), \(steps) steps, on "
+      + "\(trainCount) \(dataSet.rawValue) images of \(shape); action: \(element)")
+    let network = try FiniteNetwork(
+      architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: seed)
+    let start = Date()
+    let transport = try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: seed).measure(
+      network, under: element, train: data.train.images, targets: targets, test: data.test.images)
+    progress(
+      transport.lifts
+        ? "transport: lifts, deviation \(transport.deviation ?? .nan) ("
+          + String(format: "%.1f s", Date().timeIntervalSince(start)) + ")"
+        : "transport: does not lift: \(transport.reason ?? "")")
+    let ensemble = try EnsembleInvarianceProbe(
+      architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
+      seed: seed &+ 1
+    ).measure(
+      under: element, train: data.train.images, targets: targets, test: data.test.images,
+      testTargets: data.test.centredOneHotTargets, progress: progress)
+    return FiniteInvarianceReport(
+      architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
+      width: width, steps: steps, seeds: seeds, lifts: transport.lifts,
+      transportDeviation: transport.deviation, transportReason: transport.reason,
+      ensembleVerdict: ensemble.verdict, ensembleEffect: ensemble.effect,
+      ensembleInterval: ensemble.interval, ensembleMargin: ensemble.margin)
+  }
+}
+
+/// The result of `FiniteInvarianceJob`, with the JSON keys of `symmetry-probe train`.
+public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
+  public var architecture: String
+  public var action: String
+  public var optimizer: String
+  public var width: Int
+  public var steps: Int
+  public var seeds: Int
+  /// Whether the action transports into the architecture's own parameters.
+  public var lifts: Bool
+  /// The exact probe's deviation between the two runs; nil when the action does not lift.
+  public var transportDeviation: Double?
+  /// Why the action does not lift.
+  public var transportReason: String?
+  public var ensembleVerdict: Verdict
+  public var ensembleEffect: Double
+  public var ensembleInterval: [Double]
+  public var ensembleMargin: Double
+
+  enum CodingKeys: String, CodingKey {
+    case architecture, action, optimizer, width, steps, seeds, lifts
+    case transportDeviation = "transport_deviation"
+    case transportReason = "transport_reason"
+    case ensembleVerdict = "ensemble_verdict"
+    case ensembleEffect = "ensemble_effect"
+    case ensembleInterval = "ensemble_interval"
+    case ensembleMargin = "ensemble_margin"
+  }
+
+  /// Encodes every key, writing null for a missing deviation or reason.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(architecture, forKey: .architecture)
+    try container.encode(action, forKey: .action)
+    try container.encode(optimizer, forKey: .optimizer)
+    try container.encode(width, forKey: .width)
+    try container.encode(steps, forKey: .steps)
+    try container.encode(seeds, forKey: .seeds)
+    try container.encode(lifts, forKey: .lifts)
+    try container.encode(transportDeviation, forKey: .transportDeviation)
+    try container.encode(transportReason, forKey: .transportReason)
+    try container.encode(ensembleVerdict, forKey: .ensembleVerdict)
+    try container.encode(ensembleEffect, forKey: .ensembleEffect)
+    try container.encode(ensembleInterval, forKey: .ensembleInterval)
+    try container.encode(ensembleMargin, forKey: .ensembleMargin)
+  }
+
+  /// The report as JSON with sorted keys.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+
+  /// The report as a few lines of text.
+  public func text() -> String {
+    let transport =
+      lifts
+      ? "lifts; the two runs deviate by \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-")"
+      : "does not lift (\(transportReason ?? ""))"
+    return """
+      \(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(seeds) seeds per ensemble)
+      weight transport: \(transport)
+      ensemble: \(ensembleVerdict) (effect \(String(format: "%.4f", ensembleEffect)), \
+      95% interval [\(String(format: "%.4f", ensembleInterval[0])), \(String(format: "%.4f", ensembleInterval[1]))], \
+      margin \(ensembleMargin))
+      """
+  }
+}
