@@ -5,6 +5,7 @@ let tool = Tool(commands: [
   CommandEntry(ActionsCommand.self),
   CommandEntry(TransformCommand.self),
   CommandEntry(KernelCommand.self),
+  CommandEntry(DepthCommand.self),
 ])
 let arguments = Array(CommandLine.arguments.dropFirst())
 // With no arguments, the main job: the invariance table on the fixtures, written to a folder.
