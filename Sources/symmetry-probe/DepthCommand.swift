@@ -26,14 +26,14 @@ struct DepthCommand: Command {
     OPTIONS:
       --architectures LIST    from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default FCN,CNN-VEC,CNN-GAP)
       --activation F          erf (default) or relu
-      --weight-variances LIST W^2 values (default 0.5,0.75,1,1.25,1.5,2,3,4)
+      --weight-variances LIST W^2 values (default 0.5,0.75,1,1.5,2,3,4)
       --bias-variance V       b^2 (default 0.01)
       --depths LIST           hidden layers (default 1,2,4,8,16,32,64)
       --times LIST            training times (default 100,100000)
       --train N, --test M     images per architecture (default 256 and 256)
       --gap-train N, --gap-test M, --gap-depths LIST
                               images and depths for CNN-GAP, whose kernel costs H W times
-                              more per pair (default 64, 64 and 1,2,4,8,16,32, or --depths);
+                              more per pair (default 48, 48 and 1,2,4,8,16,32, or --depths);
                               FCN is also run on them as CNN-GAP's like-for-like reference
       --size S                image side after pooling (default 8)
       --format F              text (default) or json, printed to standard output
@@ -64,8 +64,8 @@ struct DepthCommand: Command {
       train: try arguments.option("train", expected: positive, parse) ?? 256,
       test: try arguments.option("test", expected: positive, parse) ?? 256)
     let pooledCounts = DepthExperiment.ImageCounts(
-      train: try arguments.option("gap-train", expected: positive, parse) ?? 64,
-      test: try arguments.option("gap-test", expected: positive, parse) ?? 64)
+      train: try arguments.option("gap-train", expected: positive, parse) ?? 48,
+      test: try arguments.option("gap-test", expected: positive, parse) ?? 48)
     experiment.runs = DepthExperiment.runs(
       architectures, counts: counts, depths: depths ?? [1, 2, 4, 8, 16, 32, 64],
       pooledCounts: pooledCounts, pooledDepths: pooledDepths ?? depths ?? [1, 2, 4, 8, 16, 32])

@@ -125,12 +125,45 @@ public struct DepthAnalysis: Sendable, Hashable {
     chiCStar == chi1 ? .infinity : -1 / (log(chiCStar) - log(chi1))
   }
 
+  /// xi_c* = -1 / log chi_c*: Schoenholz et al.'s correlation depth scale, over which the
+  /// deviations of correlations (and of the off-diagonal NTK) from their limits fade; infinite
+  /// at chi_c* = 1. In the chaotic phase it also sets how fast the data-dependent part of the
+  /// test-train kernel fades relative to its constant part.
+  public var xiCStar: Double {
+    chiCStar >= 1 ? .infinity : -1 / log(chiCStar)
+  }
+
   /// The limit of the NTK between two distinct inputs as depth grows, when it is finite:
   /// Theta_{l+1} = q* c* + chi_c* Theta_l gives q* c* / (1 - chi_c*) for chi_c* < 1
   /// (ordered phase: also the limit of the diagonal, so the NTK tends to a constant matrix).
   public var ntkOffDiagonalLimit: Double? {
     guard let qStar, chiCStar < 1 else { return nil }
     return qStar * cStar / (1 - chiCStar)
+  }
+
+  /// The predicted growth rate d ln(kappa) / dl of the NTK's condition number between depths
+  /// l1 < l2 in the ordered phase (nil otherwise).
+  ///
+  /// The NTK tends to a constant matrix; its smallest eigenvalues are set by the gap
+  /// delta_l = Theta_l(x, x) - Theta_l(x, x'), which obeys
+  /// delta_{l+1} = chi_1 delta_l + q* (1 - c_{l+1}) + (chi_1 - W^2 E[phi'(u) phi'(v)]) Theta_l
+  /// with 1 - c_l ~ chi_1^l. For erf (phi' smooth) the last term is O(1 - c_l), a resonant
+  /// forcing, so delta_l ~ l chi_1^l and ln kappa = const + l / xi_1 - ln l: the rate is
+  /// 1 / xi_1 - ln(l2 / l1) / (l2 - l1). For ReLU, E[phi'(u) phi'(v)] = (pi - arccos c) / (2 pi)
+  /// has a square-root cusp at c = 1, so the forcing is O(sqrt(1 - c_l)) ~ chi_1^{l/2}, which
+  /// dominates: delta_l ~ chi_1^{l/2} and the rate is 1 / (2 xi_1). (The NNGP's gap is
+  /// q* (1 - c_l) ~ chi_1^l for both.)
+  ///
+  /// Reference: the ordered-phase analysis of Xiao, Pennington and Schoenholz (ICML 2020),
+  /// section 3, for smooth activations; the ReLU cusp is our derivation, checked by
+  /// `DepthConditionTests`.
+  /// - Complexity: O(1).
+  public func conditionNumberGrowthRate(from l1: Int, to l2: Int) -> Double? {
+    guard phase == .ordered, l2 > l1, l1 >= 1 else { return nil }
+    switch activation {
+    case .erf: return 1 / xi1 - log(Double(l2) / Double(l1)) / Double(l2 - l1)
+    case .relu: return 1 / (2 * xi1)
+    }
   }
 
   // MARK: - Erf closed forms

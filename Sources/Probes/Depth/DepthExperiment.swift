@@ -42,16 +42,16 @@ public struct DepthExperiment: Sendable {
   }
 
   /// The phase diagrams. By default FCN and CNN-VEC on 256 + 256 images to depth 64, and
-  /// CNN-GAP, whose kernel costs H W = 64 times more per pair, on 64 + 64 images to depth 32,
+  /// CNN-GAP, whose kernel costs H W = 64 times more per pair, on 48 + 48 images to depth 32,
   /// with FCN run again on those images as its reference.
   public var runs: [Run] = DepthExperiment.runs(
     [.fcn, .cnnVec, .cnnGap], counts: ImageCounts(train: 256, test: 256),
-    depths: [1, 2, 4, 8, 16, 32, 64], pooledCounts: ImageCounts(train: 64, test: 64),
+    depths: [1, 2, 4, 8, 16, 32, 64], pooledCounts: ImageCounts(train: 48, test: 48),
     pooledDepths: [1, 2, 4, 8, 16, 32])
   /// The activation of every hidden layer.
   public var activation: Activation = .erf
   /// The W^2 axis: erf at b^2 = 0.01 turns chaotic at W^2 ~ 1.13.
-  public var weightVariances: [Double] = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0]
+  public var weightVariances: [Double] = [0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0]
   /// b^2 of every layer (neural-tangents' reference b_std = 0.1).
   public var biasVariance: Double = 0.01
   /// Training times, in units of the top mode's time constant.

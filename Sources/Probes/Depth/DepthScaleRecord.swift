@@ -6,7 +6,7 @@ import Learners
 /// the architecture is kept so each record names the rows of the phase diagram it annotates.
 /// Keys: `architecture`, `activation`, `weight_variance`, `bias_variance`, `phase`, `q_star`
 /// (null without a finite fixed point), `c_star`, `chi_1`, `chi_c_star`, `xi_1`, `xi_star`
-/// (the string "inf" when infinite).
+/// (the string "inf" when infinite), and `xi_c_star` = -1 / log chi_c*.
 public struct DepthScaleRecord: Sendable, Hashable, Codable {
   public let architecture: String
   public let activation: String
@@ -19,6 +19,7 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
   public let chiCStar: Double
   public let xi1: Double
   public let xiStar: Double
+  public let xiCStar: Double
 
   /// The record of `analysis` for `architecture`.
   public init(architecture: NamedArchitecture, analysis: DepthAnalysis) {
@@ -33,6 +34,7 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
     chiCStar = analysis.chiCStar
     xi1 = analysis.xi1
     xiStar = analysis.xiStar
+    xiCStar = analysis.xiCStar
   }
 
   enum CodingKeys: String, CodingKey {
@@ -45,6 +47,7 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
     case chiCStar = "chi_c_star"
     case xi1 = "xi_1"
     case xiStar = "xi_star"
+    case xiCStar = "xi_c_star"
   }
 
   /// Encodes q* as null when absent rather than dropping the key.
@@ -61,5 +64,6 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
     try container.encode(chiCStar, forKey: .chiCStar)
     try container.encode(xi1, forKey: .xi1)
     try container.encode(xiStar, forKey: .xiStar)
+    try container.encode(xiCStar, forKey: .xiCStar)
   }
 }
