@@ -12,7 +12,7 @@ struct DepthCommand: Command {
     USAGE: symmetry-probe depth [--architectures LIST] [--activation erf|relu]
              [--weight-variances LIST] [--bias-variance V] [--depths LIST] [--times LIST]
              [--train N] [--test M] [--gap-train N] [--gap-test M] [--gap-depths LIST]
-             [--size S]
+             [--size S] [--from-json FILE]
              [--format text|json] [--output DIR]
 
     For every architecture, W^2 and depth L (NTK parameterisation, the same W^2, b^2 in every
@@ -37,6 +37,8 @@ struct DepthCommand: Command {
                               FCN is also run on them as CNN-GAP's like-for-like reference
       --size S                image side after pooling (default 8)
       --format F              text (default) or json, printed to standard output
+      --from-json FILE        redraw the report and figures from a saved depth.json instead of
+                              computing (the other options are then ignored)
       --output DIR            also write depth.json, depth-spectra.svg and one
                               depth-phase-ARCH-nN-tT.svg heat map per run and time
 
@@ -47,6 +49,7 @@ struct DepthCommand: Command {
   var experiment = DepthExperiment()
   var format = OutputFormat.text
   var output: URL?
+  var input: URL?
 
   init(_ arguments: inout ArgumentList) throws {
     let architectures = try arguments.list("architectures").map { try $0.map { try NamedArchitecture(named: $0) } }
@@ -72,12 +75,14 @@ struct DepthCommand: Command {
     experiment.size = try arguments.option("size", expected: positive, parse) ?? experiment.size
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    input = try arguments.option("from-json").map { URL(fileURLWithPath: $0) }
     try arguments.finish()
   }
 
   func run() throws {
     let start = Date()
-    let results = try experiment.run(progress: progress)
+    let results = try input.map { try DepthResults(json: String(contentsOf: $0, encoding: .utf8)) }
+      ?? experiment.run(progress: progress)
     switch format {
     case .json: print(try results.json())
     default: print(results.text() + "\n\n" + results.summary())

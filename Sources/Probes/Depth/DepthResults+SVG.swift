@@ -89,7 +89,8 @@ extension DepthResults {
 
   /// An SVG of log10 condition number against depth, one plot per panel and one line per W^2
   /// (blue ordered, grey critical, red chaotic), with the predicted ordered-phase growth
-  /// (`DepthAnalysis.conditionNumberGrowthRate`) dashed from each ordered line's first point.
+  /// (`DepthAnalysis.conditionNumberGrowthRate`) dashed back from each ordered line's deepest
+  /// point below 1e12.
   /// - Complexity: O(panels x W^2 values x depths).
   public func spectraSVG() -> String {
     let plotWidth = 260.0
@@ -98,7 +99,8 @@ extension DepthResults {
     let top = 50.0
     let gap = 70.0
     let panels = panels
-    let width = left + (plotWidth + gap) * Double(panels.count) + 90
+    let legendX = left + (plotWidth + gap) * Double(panels.count) - gap + 20
+    let width = max(legendX + 100, 720)
     let height = top + plotHeight + 70
     var svg = svgHeader(width: width, height: height)
     svg.append(
@@ -130,7 +132,7 @@ extension DepthResults {
           else { return nil }
           return (depth, log10(r.conditionNumber))
         }
-        guard let first = points.first, let s = scale(weightVariance: w) else { continue }
+        guard let s = scale(weightVariance: w) else { continue }
         let colour = phaseColour(s.phase, weightVariance: w)
         svg.append(
           "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\""
@@ -138,19 +140,19 @@ extension DepthResults {
         if index == 0 {
           let legendY = top + 14 * Double(weightVariances.firstIndex(of: w) ?? 0)
           svg.append(
-            "<line x1=\"\(width - 80)\" y1=\"\(legendY)\" x2=\"\(width - 62)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"2\"/>")
-          svg.append(text(width - 58, legendY + 4, "W^2 = \(number(w))"))
+            "<line x1=\"\(legendX)\" y1=\"\(legendY)\" x2=\"\(legendX + 18)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"2\"/>")
+          svg.append(text(legendX + 22, legendY + 4, "W^2 = \(number(w)) (\(s.phase))"))
         }
         guard s.phase == .ordered,
           let analysis = try? DepthAnalysis(
             activation: Activation(named: activation), weightVariance: w, biasVariance: biasVariance)
         else { continue }
-        var predicted = [(first.0, first.1)]
-        for depth in depths where depth > first.0 {
-          guard let rate = analysis.conditionNumberGrowthRate(from: first.0, to: depth) else { continue }
-          let exponent = first.1 + rate * Double(depth - first.0) / log(10)
-          predicted.append((depth, exponent))
-          if exponent > topExponent { break }
+        // Anchored at the deepest point below 1e12 (the asymptotic end), drawn back to depth 1.
+        guard let anchor = points.last(where: { $0.1 < 12 }) else { continue }
+        let predicted = depths.filter { $0 <= anchor.0 }.compactMap { depth -> (Int, Double)? in
+          if depth == anchor.0 { return anchor }
+          guard let rate = analysis.conditionNumberGrowthRate(from: depth, to: anchor.0) else { return nil }
+          return (depth, anchor.1 - rate * Double(anchor.0 - depth) / log(10))
         }
         svg.append(
           "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1\" stroke-dasharray=\"4,3\" points=\""
@@ -160,8 +162,8 @@ extension DepthResults {
     svg.append(
       text(
         left, height - 10,
-        "solid: measured lambda_max / lambda_min of the train-train NTK (lines stop where lambda_min <= 0 "
-          + "in float64); dashed: predicted ordered-phase growth from the first depth"))
+        "solid: measured lambda_max / lambda_min of the train-train NTK (stops where lambda_min <= 0); "
+          + "dashed: predicted ordered-phase growth, anchored at the deepest point below 1e12"))
     svg.append("</svg>")
     return svg.joined(separator: "\n")
   }
@@ -220,7 +222,13 @@ extension DepthResults {
     anchor: String = "start", colour: String = "black"
   ) -> String {
     "<text x=\(quote(x)) y=\(quote(y)) font-size=\"\(size)\" text-anchor=\"\(anchor)\" fill=\"\(colour)\""
-      + (bold ? " font-weight=\"bold\"" : "") + ">\(content)</text>"
+      + (bold ? " font-weight=\"bold\"" : "") + ">\(escaped(content))</text>"
+  }
+
+  /// Text content with XML's special characters escaped.
+  private func escaped(_ content: String) -> String {
+    content.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;")
   }
 
   private func quote(_ value: Double) -> String { "\"\(String(format: "%.2f", value))\"" }

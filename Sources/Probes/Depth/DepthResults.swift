@@ -78,6 +78,26 @@ public struct DepthResults: Sendable, Codable {
 
   // MARK: - Output
 
+  init(
+    activation: String, biasVariance: Double, dataSet: String, size: Int, records: [DepthRecord],
+    scales: [DepthScaleRecord]
+  ) {
+    self.activation = activation
+    self.biasVariance = biasVariance
+    self.dataSet = dataSet
+    self.size = size
+    self.records = records
+    self.scales = scales
+  }
+
+  /// Results read back from `json()`, e.g. to redraw the figures without recomputing.
+  public init(json: String) throws {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    self = try decoder.decode(DepthResults.self, from: Data(json.utf8))
+  }
+
   /// Pretty-printed JSON with sorted keys; infinities as the strings "inf" and "-inf".
   public func json() throws -> String {
     let encoder = JSONEncoder()
