@@ -1,0 +1,69 @@
+import Learners
+
+/// The fixed points and depth scales of one (architecture, activation, W^2, b^2), as JSON.
+///
+/// The mean-field quantities do not depend on the architecture (see `KernelDepthMeasurement`);
+/// the architecture is kept so each record names the rows of the phase diagram it annotates.
+/// Keys: `architecture`, `activation`, `weight_variance`, `bias_variance`, `phase`, `q_star`
+/// (null without a finite fixed point), `c_star`, `chi_1`, `chi_c_star`, `xi_1`, `xi_star`
+/// (the string "inf" when infinite), and `xi_c_star` = -1 / log chi_c*.
+public struct DepthScaleRecord: Sendable, Hashable, Codable {
+  public let architecture: String
+  public let activation: String
+  public let weightVariance: Double
+  public let biasVariance: Double
+  public let phase: DepthPhase
+  public let qStar: Double?
+  public let cStar: Double
+  public let chi1: Double
+  public let chiCStar: Double
+  public let xi1: Double
+  public let xiStar: Double
+  public let xiCStar: Double
+
+  /// The record of `analysis` for `architecture`.
+  public init(architecture: NamedArchitecture, analysis: DepthAnalysis) {
+    self.architecture = architecture.rawValue
+    activation = analysis.activation.rawValue
+    weightVariance = analysis.weightVariance
+    biasVariance = analysis.biasVariance
+    phase = analysis.phase
+    qStar = analysis.qStar
+    cStar = analysis.cStar
+    chi1 = analysis.chi1
+    chiCStar = analysis.chiCStar
+    xi1 = analysis.xi1
+    xiStar = analysis.xiStar
+    xiCStar = analysis.xiCStar
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case architecture, activation, phase
+    case weightVariance = "weight_variance"
+    case biasVariance = "bias_variance"
+    case qStar = "q_star"
+    case cStar = "c_star"
+    case chi1 = "chi_1"
+    case chiCStar = "chi_c_star"
+    case xi1 = "xi_1"
+    case xiStar = "xi_star"
+    case xiCStar = "xi_c_star"
+  }
+
+  /// Encodes q* as null when absent rather than dropping the key.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(architecture, forKey: .architecture)
+    try container.encode(activation, forKey: .activation)
+    try container.encode(weightVariance, forKey: .weightVariance)
+    try container.encode(biasVariance, forKey: .biasVariance)
+    try container.encode(phase, forKey: .phase)
+    try container.encode(qStar, forKey: .qStar)
+    try container.encode(cStar, forKey: .cStar)
+    try container.encode(chi1, forKey: .chi1)
+    try container.encode(chiCStar, forKey: .chiCStar)
+    try container.encode(xi1, forKey: .xi1)
+    try container.encode(xiStar, forKey: .xiStar)
+    try container.encode(xiCStar, forKey: .xiCStar)
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Learners
+import Probes
+import Symmetries
+
+/// `symmetry-probe depth`: depth scales, NTK spectra against depth and phase diagrams of NTK
+/// gradient descent (Xiao, Pennington & Schoenholz, ICML 2020).
+struct DepthCommand: Command {
+  static let name = "depth"
+  static let abstract = "Depth scales, NTK spectra and trainability/generalisation phase diagrams."
+  static let help = """
+    USAGE: symmetry-probe depth [--architectures LIST] [--activation erf|relu]
+             [--weight-variances LIST] [--bias-variance V] [--depths LIST] [--times LIST]
+             [--train N] [--test M] [--gap-train N] [--gap-test M] [--gap-depths LIST]
+             [--size S] [--from-json FILE]
+             [--format text|json] [--output DIR]
+
+    For every architecture, W^2 and depth L (NTK parameterisation, the same W^2, b^2 in every
+    layer, readout included): the mean-field fixed points q*, c*, slopes chi_1, chi_c*, depth
+    scales xi_1 = 1/|log chi_1|, xi_* = -1/(log chi_c* - log chi_1) and phase; the train-train
+    NTK's lambda_max, lambda_min and condition number on CIFAR-10; and the train and test
+    accuracies of the NTK gradient-flow predictor at each time t. Time is in units of the top
+    mode's time constant (learning rate n k / lambda_max in neural-tangents' convention), so a
+    network is trainable at time t roughly where its condition number is below t.
+
+    OPTIONS:
+      --architectures LIST    from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default FCN,CNN-VEC,CNN-GAP)
+      --activation F          erf (default) or relu
+      --weight-variances LIST W^2 values (default 0.5,0.75,1,1.5,2,3,4)
+      --bias-variance V       b^2 (default 0.01)
+      --depths LIST           hidden layers (default 1,2,4,8,16,32,64)
+      --times LIST            training times (default 100,100000)
+      --train N, --test M     images per architecture (default 256 and 256)
+      --gap-train N, --gap-test M, --gap-depths LIST
+                              images and depths for CNN-GAP, whose kernel costs H W times
+                              more per pair (default 48, 48 and 1,2,4,8,16,32, or --depths);
+                              FCN is also run on them as CNN-GAP's like-for-like reference
+      --size S                image side after pooling (default 8)
+      --format F              text (default) or json, printed to standard output
+      --from-json FILE        redraw the report and figures from a saved depth.json instead of
+                              computing (the other options are then ignored)
+      --output DIR            also write depth.json, depth-spectra.svg and one
+                              depth-phase-ARCH-nN-tT.svg heat map per run and time
+
+    EXAMPLE:
+      symmetry-probe depth --architectures FCN --weight-variances 0.5,3 --depths 1,8,32
+    """
+
+  var experiment = DepthExperiment()
+  var format = OutputFormat.text
+  var output: URL?
+  var input: URL?
+
+  init(_ arguments: inout ArgumentList) throws {
+    let architectures = try arguments.list("architectures").map { try $0.map { try NamedArchitecture(named: $0) } }
+      ?? [.fcn, .cnnVec, .cnnGap]
+    experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
+    experiment.weightVariances = try Self.numbers(&arguments, "weight-variances", "non-negative numbers") { $0 >= 0 } ?? experiment.weightVariances
+    experiment.biasVariance = try arguments.option("bias-variance", expected: "a non-negative number") { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } } ?? experiment.biasVariance
+    let integers: (Double) -> Bool = { $0 >= 1 && $0 == $0.rounded() }
+    let depths = try Self.numbers(&arguments, "depths", "positive integers", integers).map { $0.map { Int($0) } }
+    let pooledDepths = try Self.numbers(&arguments, "gap-depths", "positive integers", integers).map { $0.map { Int($0) } }
+    experiment.times = try Self.numbers(&arguments, "times", "positive numbers") { $0 > 0 } ?? experiment.times
+    let positive = "a positive integer"
+    let parse: (String) -> Int? = { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    let counts = DepthExperiment.ImageCounts(
+      train: try arguments.option("train", expected: positive, parse) ?? 256,
+      test: try arguments.option("test", expected: positive, parse) ?? 256)
+    let pooledCounts = DepthExperiment.ImageCounts(
+      train: try arguments.option("gap-train", expected: positive, parse) ?? 48,
+      test: try arguments.option("gap-test", expected: positive, parse) ?? 48)
+    experiment.runs = DepthExperiment.runs(
+      architectures, counts: counts, depths: depths ?? [1, 2, 4, 8, 16, 32, 64],
+      pooledCounts: pooledCounts, pooledDepths: pooledDepths ?? depths ?? [1, 2, 4, 8, 16, 32])
+    experiment.size = try arguments.option("size", expected: positive, parse) ?? experiment.size
+    format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
+    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    input = try arguments.option("from-json").map { URL(fileURLWithPath: $0) }
+    try arguments.finish()
+  }
+
+  func run() throws {
+    let start = Date()
+    let results = try input.map { try DepthResults(json: String(contentsOf: $0, encoding: .utf8)) }
+      ?? experiment.run(progress: progress)
+    switch format {
+    case .json: print(try results.json())
+    default: print(results.text() + "\n\n" + results.summary())
+    }
+    if let output {
+      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+      var files = [("depth.json", try results.json()), ("depth-spectra.svg", results.spectraSVG())]
+      for panel in results.panels {
+        for time in results.times {
+          files.append((DepthResults.heatMapFileName(panel, time: time), results.heatMapSVG(panel, time: time)))
+        }
+      }
+      for (name, contents) in files {
+        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
+      }
+      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
+    }
+    progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+  }
+
+  /// A comma-separated list of finite numbers each satisfying `accept`.
+  private static func numbers(
+    _ arguments: inout ArgumentList, _ name: String, _ expected: String, _ accept: (Double) -> Bool
+  ) throws(CommandLineError) -> [Double]? {
+    guard let items = try arguments.list(name) else { return nil }
+    return try items.map { (item: String) throws(CommandLineError) -> Double in
+      guard let value = Double(item), value.isFinite, accept(value) else {
+        throw .invalidValue(option: "--\(name)", value: item, expected: expected)
+      }
+      return value
+    }
+  }
+}
