@@ -15,13 +15,14 @@ struct EngineAgreementTests {
     arguments: NamedArchitecture.allCases, Activation.allCases)
   func engineEqualsReference(architecture: NamedArchitecture, activation: Activation) throws {
     let network = try architecture.architecture(depth: 3, activation: activation)
-    #expect(network.kernelProgram != nil, "the engine should run \(architecture)")
+    let program = try #require(network.kernelProgram, "the engine should run \(architecture)")
+    let engine = try KernelEngine(program: program)
     for s in [shape(8, 8, 1), shape(6, 6, 3)] {
       let x = randomBatch(s, count: 5, seed: 1)
       let y = randomBatch(s, count: 3, seed: 2)
       for (fast, reference) in [
-        (try network.kernels(x, nil), try network.referenceKernels(x, nil)),
-        (try network.kernels(x, y), try network.referenceKernels(x, y)),
+        (try engine.kernels(x), try network.referenceKernels(x, nil)),
+        (try engine.kernels(x, y), try network.referenceKernels(x, y)),
       ] {
         expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(architecture) \(activation) NNGP \(s)")
         expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(architecture) \(activation) NTK \(s)")
