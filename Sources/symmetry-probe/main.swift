@@ -9,6 +9,7 @@ let tool = Tool(commands: [
   CommandEntry(CurvesCommand.self),
   CommandEntry(TrainCommand.self),
   CommandEntry(DepthCommand.self),
+  CommandEntry(BenchCommand.self),
 ])
 let arguments = Array(CommandLine.arguments.dropFirst())
 // With no arguments, the main job: the invariance table on the fixtures, written to a folder.

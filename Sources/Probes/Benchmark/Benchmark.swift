@@ -1,0 +1,180 @@
+import Dispatch
+import Foundation
+import Learners
+import Symmetries
+
+/// The benchmark workloads: the five kernel workloads neural-tangents was timed on
+/// (`../shared/reference/neural-tangents-timings.md`: NNGP + NTK train-train, ReLU, 3x3,
+/// stride 1, circular, depth 3, W_std = sqrt(2), b_std = 0.1, standard-normal inputs) and the
+/// two linear-algebra kernels regression depends on.
+public enum BenchmarkWorkload: String, CaseIterable, Sendable {
+  case gap8, gap16, vec8, vec16, fcn, gemm, cholesky
+
+  /// What the workload computes, for `--help` and reports.
+  public var summary: String {
+    switch self {
+    case .gap8: return "CNN-GAP, n = 256, 8x8x1"
+    case .gap16: return "CNN-GAP, n = 128, 16x16x3"
+    case .vec8: return "CNN-VEC, n = 256, 8x8x1"
+    case .vec16: return "CNN-VEC, n = 128, 16x16x3"
+    case .fcn: return "FCN, n = 2048, 784 inputs"
+    case .gemm: return "matrix product, n = 2048"
+    case .cholesky: return "Cholesky factorisation, n = 4096"
+    }
+  }
+
+  /// The neural-tangents times from the shared timings (run 1, the faster machine), seconds.
+  public var neuralTangentsSeconds: Double? {
+    switch self {
+    case .gap8: return 26.3
+    case .gap16: return 99.9
+    case .vec8: return 0.25
+    case .vec16: return 0.28
+    case .fcn: return 0.30
+    case .gemm, .cholesky: return nil
+    }
+  }
+
+  /// Runs the workload `repeats` times (median) and its reference once on a subset.
+  public func run(repeats: Int, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
+    switch self {
+    case .gap8: return try kernel(.cnnGap, n: 256, shape: 8, 8, 1, referenceN: 12, repeats: repeats, progress)
+    case .gap16: return try kernel(.cnnGap, n: 128, shape: 16, 16, 3, referenceN: 4, repeats: repeats, progress)
+    case .vec8: return try kernel(.cnnVec, n: 256, shape: 8, 8, 1, referenceN: 64, repeats: repeats, progress)
+    case .vec16: return try kernel(.cnnVec, n: 128, shape: 16, 16, 3, referenceN: 32, repeats: repeats, progress)
+    case .fcn: return try kernel(.fcn, n: 2048, shape: 28, 28, 1, referenceN: 256, repeats: repeats, progress)
+    case .gemm: return try product(n: 2048, referenceN: 384, repeats: repeats)
+    case .cholesky: return try factorisation(n: 4096, referenceN: 768, repeats: repeats)
+    }
+  }
+
+  // MARK: - Workloads
+
+  private func kernel(
+    _ architecture: NamedArchitecture, n: Int, shape h: Int, _ w: Int, _ c: Int, referenceN: Int,
+    repeats: Int, _ progress: (String) -> Void
+  ) throws -> BenchmarkResult {
+    let network = try architecture.architecture(depth: 3, activation: .relu)
+    guard let program = network.kernelProgram else {
+      throw ProbeError.invalidOption("the engine does not run \(architecture)")
+    }
+    let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
+    var generator = SeededGenerator(seed: 2024)
+    let shape = try ImageShape(height: h, width: w, channels: c)
+    let x = try ImageBatch(shape: shape, values: generator.gaussians(n * shape.dimension))
+    resetPeakMemory()
+    let seconds = try median(repeats) { _ = try engine.kernels(x) }
+    let memory = peakMemory()
+    let pairs = Double(n * (n + 1) / 2)
+    let subset = x.selecting(0..<referenceN)
+    let referenceTime = try median(1) { _ = try network.referenceKernels(subset, nil) }
+    let referenceRate = Double(referenceN * (referenceN + 1) / 2) / referenceTime
+    progress("\(rawValue): \(String(format: "%.3f", seconds)) s")
+    return BenchmarkResult(
+      workload: rawValue, seconds: seconds, rate: pairs / seconds, rateUnit: "image pairs/s",
+      peakMemoryBytes: memory, referenceSeconds: pairs / referenceRate, referenceSize: referenceN,
+      speedupVsReference: (pairs / seconds) / referenceRate)
+  }
+
+  private func product(n: Int, referenceN: Int, repeats: Int) throws -> BenchmarkResult {
+    let a = randomMatrix(n, seed: 1)
+    let b = randomMatrix(n, seed: 2)
+    resetPeakMemory()
+    let seconds = try median(repeats) { _ = try a.multiplied(by: b) }
+    let memory = peakMemory()
+    let flops = 2 * pow(Double(n), 3)
+    let small = (randomMatrix(referenceN, seed: 3), randomMatrix(referenceN, seed: 4))
+    let referenceTime = try median(1) { _ = naiveProduct(small.0, small.1) }
+    let referenceRate = 2 * pow(Double(referenceN), 3) / referenceTime
+    return BenchmarkResult(
+      workload: rawValue, seconds: seconds, rate: flops / seconds / 1e9, rateUnit: "GFLOP/s",
+      peakMemoryBytes: memory, referenceSeconds: flops / referenceRate, referenceSize: referenceN,
+      speedupVsReference: (flops / seconds) / referenceRate)
+  }
+
+  private func factorisation(n: Int, referenceN: Int, repeats: Int) throws -> BenchmarkResult {
+    let spd = try positiveDefinite(n, seed: 5)
+    resetPeakMemory()
+    let seconds = try median(repeats) { _ = try spd.cholesky() }
+    let memory = peakMemory()
+    let flops = pow(Double(n), 3) / 3
+    let small = try positiveDefinite(referenceN, seed: 6)
+    let referenceTime = try median(1) { _ = naiveCholesky(small) }
+    let referenceRate = pow(Double(referenceN), 3) / 3 / referenceTime
+    return BenchmarkResult(
+      workload: rawValue, seconds: seconds, rate: flops / seconds / 1e9, rateUnit: "GFLOP/s",
+      peakMemoryBytes: memory, referenceSeconds: flops / referenceRate, referenceSize: referenceN,
+      speedupVsReference: (flops / seconds) / referenceRate)
+  }
+}
+
+// MARK: - References: the direct definitions, written for clarity
+
+/// C = A B by the triple loop (i, k, j order, so the inner loop is contiguous).
+func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
+  var c = Matrix(rows: a.rows, columns: b.columns)
+  for i in 0..<a.rows {
+    for k in 0..<a.columns {
+      let aik = a.storage[i * a.columns + k]
+      for j in 0..<b.columns { c.storage[i * b.columns + j] += aik * b.storage[k * b.columns + j] }
+    }
+  }
+  return c
+}
+
+/// The Cholesky–Banachiewicz recursion, row by row.
+func naiveCholesky(_ a: Matrix) -> Matrix {
+  let n = a.rows
+  var l = Matrix(rows: n, columns: n)
+  for i in 0..<n {
+    for j in 0...i {
+      var sum = a.storage[i * n + j]
+      for k in 0..<j { sum -= l.storage[i * n + k] * l.storage[j * n + k] }
+      l.storage[i * n + j] = i == j ? sum.squareRoot() : sum / l.storage[j * n + j]
+    }
+  }
+  return l
+}
+
+private func randomMatrix(_ n: Int, seed: UInt64) -> Matrix {
+  var generator = SeededGenerator(seed: seed)
+  return try! Matrix(rows: n, columns: n, storage: generator.gaussians(n * n))
+}
+
+/// G G^T / n + I: symmetric positive definite and well conditioned.
+private func positiveDefinite(_ n: Int, seed: UInt64) throws -> Matrix {
+  let g = randomMatrix(n, seed: seed)
+  var spd = try Matrix.product(g, g, transposeB: true)
+  for i in 0..<n {
+    for j in 0..<n { spd.storage[i * n + j] /= Double(n) }
+    spd.storage[i * n + i] += 1
+  }
+  return spd
+}
+
+/// The median wall-clock time of `count` runs of `body`.
+private func median(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
+  var times: [Double] = []
+  for _ in 0..<max(1, count) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  times.sort()
+  return times[times.count / 2]
+}
+
+/// Resets Linux's peak-RSS counter (VmHWM) by writing 5 to /proc/self/clear_refs.
+private func resetPeakMemory() {
+  try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// Peak resident memory (VmHWM) in bytes, or nil off Linux.
+private func peakMemory() -> Int? {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    let digits = line.split(separator: " ").compactMap { Int($0) }
+    if let kilobytes = digits.first { return kilobytes * 1024 }
+  }
+  return nil
+}

@@ -1,0 +1,29 @@
+/// One workload's measurement: our time, rate and memory, and the project's straightforward
+/// reference implementation measured in the same run.
+public struct BenchmarkResult: Sendable, Codable {
+  public var workload: String
+  /// Median wall-clock seconds of the fast path at the full size.
+  public var seconds: Double
+  public var rate: Double
+  /// `image pairs/s` or `GFLOP/s`.
+  public var rateUnit: String
+  /// Peak resident memory while the workload ran (Linux VmHWM after a reset), or nil where the
+  /// platform cannot tell.
+  public var peakMemoryBytes: Int?
+  /// The reference path's time at the full size, extrapolated from its rate on `referenceSize`
+  /// (its cost per pair or per flop does not depend on n).
+  public var referenceSeconds: Double
+  /// The size the reference was run at.
+  public var referenceSize: Int
+  /// rate / reference rate.
+  public var speedupVsReference: Double
+
+  enum CodingKeys: String, CodingKey {
+    case workload, seconds, rate
+    case rateUnit = "rate_unit"
+    case peakMemoryBytes = "peak_memory_bytes"
+    case referenceSeconds = "reference_seconds"
+    case referenceSize = "reference_size"
+    case speedupVsReference = "speedup_vs_reference"
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Probes
+
+/// `symmetry-probe bench`: time the kernel engine and the linear algebra against references.
+struct BenchCommand: Command {
+  static let name = "bench"
+  static let abstract = "Time the kernel workloads and the linear algebra, with reference ratios."
+  static let help = """
+    USAGE: symmetry-probe bench [--workload NAME ...] [--repeats R] [--format text|json]
+
+    Runs each workload R times (median), reports the time, the rate (image pairs/s or GFLOP/s),
+    the peak resident memory, and the ratio to the project's straightforward reference
+    implementation (the layer-by-layer kernel definition, the triple-loop product, the
+    Cholesky–Banachiewicz recursion) measured in the same run on a subset and extrapolated by its
+    rate. Build with -c release: unoptimised timings mean nothing.
+
+    WORKLOADS (NNGP + NTK train-train, ReLU, 3x3 circular, depth 3, standard-normal inputs):
+    \(BenchmarkWorkload.allCases.map { "  " + $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+
+    OPTIONS:
+      --workload NAME   repeatable or comma-separated (default: all)
+      --repeats R       runs per workload for the median (default 3)
+      --format F        text (default) or json (keys workload, seconds, rate, rate_unit,
+                        peak_memory_bytes, reference_seconds, reference_size,
+                        speedup_vs_reference)
+    """
+
+  var workloads = BenchmarkWorkload.allCases
+  var repeats = 3
+  var format = OutputFormat.text
+
+  init(_ arguments: inout ArgumentList) throws {
+    if let names = try arguments.list("workload") {
+      workloads = try names.map { name in
+        guard let workload = BenchmarkWorkload(rawValue: name) else {
+          throw CommandLineError.invalidValue(
+            option: "--workload", value: name,
+            expected: BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return workload
+      }
+    }
+    repeats = try arguments.option("repeats", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? repeats
+    format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
+    try arguments.finish()
+  }
+
+  func run() throws {
+    var results: [BenchmarkResult] = []
+    for workload in workloads {
+      progress("running \(workload.rawValue) (\(workload.summary))")
+      results.append(try workload.run(repeats: repeats, progress: progress))
+    }
+    if format == .json {
+      try printJSON(results)
+      return
+    }
+    var rows = [["workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup", "neural-tangents", "vs nt"]]
+    for (workload, r) in zip(workloads, results) {
+      let nt = workload.neuralTangentsSeconds
+      rows.append([
+        r.workload, String(format: "%.3f", r.seconds), String(format: "%.3g %@", r.rate, r.rateUnit),
+        r.peakMemoryBytes.map { String(format: "%.0f MB", Double($0) / 1e6) } ?? "n/a",
+        String(format: "%.3g s (n = %d)", r.referenceSeconds, r.referenceSize),
+        String(format: "%.1fx", r.speedupVsReference),
+        nt.map { String(format: "%.2f s", $0) } ?? "",
+        nt.map { String(format: "%.1fx", $0 / r.seconds) } ?? "",
+      ])
+    }
+    let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
+    for row in rows {
+      print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+    }
+  }
+}
