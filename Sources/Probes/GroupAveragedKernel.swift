@@ -36,12 +36,7 @@ public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
   public static func monteCarlo(
     _ base: Base, family: any ActionFamily, shape: ImageShape, draws: Int, seed: UInt64
   ) throws -> Self {
-    guard draws > 0 else { throw ProbeError.invalidOption("draws must be positive, got \(draws)") }
-    var generator = SeededGenerator(seed: seed)
-    let elements = try (0..<draws).map { _ in
-      try family.element(for: shape, parameters: ActionParameters(), using: &generator)
-    }
-    return try Self(base, elements: elements, isExact: false)
+    try Self(base, elements: drawElements(family, shape: shape, draws: draws, seed: seed), isExact: false)
   }
 
   public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws -> KernelMatrices {

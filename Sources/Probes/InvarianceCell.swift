@@ -25,6 +25,13 @@ public struct InvarianceCell: Sendable, Hashable, Codable {
   /// of one-channel images), so invariance is trivial.
   public var trivial: Bool
 
+  /// The verdict, expectation and deviation of one kind of invariance.
+  func reading(algorithmic isAlgorithmic: Bool) -> (verdict: Verdict, expected: Verdict?, deviation: Double) {
+    isAlgorithmic
+      ? (algorithmic, expectedAlgorithmic, algorithmicDeviation)
+      : (functional, expectedFunctional, functionalDeviation)
+  }
+
   /// Whether every expectation this cell carries is met.
   public var meetsExpectation: Bool {
     (expectedAlgorithmic.map { $0 == algorithmic } ?? true)

@@ -53,10 +53,7 @@ extension InvarianceTable {
               entries.append("")
               continue
             }
-            let isAlgorithmic = invariance == "algorithmic"
-            let verdict = isAlgorithmic ? cell.algorithmic : cell.functional
-            let expected = isAlgorithmic ? cell.expectedAlgorithmic : cell.expectedFunctional
-            let value = isAlgorithmic ? cell.algorithmicDeviation : cell.functionalDeviation
+            let (verdict, expected, value) = cell.reading(algorithmic: invariance == "algorithmic")
             var entry = "\(symbol(verdict)) \(format(value))"
             if cell.trivial { entry += " (trivial)" }
             if let expected, expected != verdict { entry += " (!)" }
@@ -83,10 +80,7 @@ extension InvarianceTable {
               row.append("")
               continue
             }
-            let isAlgorithmic = invariance == "algorithmic"
-            let verdict = isAlgorithmic ? cell.algorithmic : cell.functional
-            let expected = isAlgorithmic ? cell.expectedAlgorithmic : cell.expectedFunctional
-            let value = isAlgorithmic ? cell.algorithmicDeviation : cell.functionalDeviation
+            let (verdict, expected, value) = cell.reading(algorithmic: invariance == "algorithmic")
             row.append(
               symbol(verdict) + " " + format(value)
                 + ((expected.map { $0 != verdict } ?? false) ? "!" : ""))

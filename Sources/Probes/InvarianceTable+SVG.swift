@@ -37,10 +37,7 @@ extension InvarianceTable {
             + "\(key.0) \(key.1) \(key.2.rawValue.uppercased())</text>")
         for (column, action) in actions.enumerated() {
           guard let cell = cell(key.0, key.1, action, key.2) else { continue }
-          let isAlgorithmic = panel == 0
-          let value = isAlgorithmic ? cell.algorithmicDeviation : cell.functionalDeviation
-          let verdict = isAlgorithmic ? cell.algorithmic : cell.functional
-          let expected = isAlgorithmic ? cell.expectedAlgorithmic : cell.expectedFunctional
+          let (verdict, expected, value) = cell.reading(algorithmic: panel == 0)
           let x = x0 + labelWidth + cellSize * Double(column)
           let surprise = expected.map { $0 != verdict } ?? false
           svg.append(

@@ -23,12 +23,7 @@ public struct SymmetrisedKernel<Base: KernelFunction>: KernelFunction {
   public static func monteCarlo(
     _ base: Base, family: any ActionFamily, shape: ImageShape, draws: Int, seed: UInt64
   ) throws -> Self {
-    guard draws > 0 else { throw ProbeError.invalidOption("draws must be positive, got \(draws)") }
-    var generator = SeededGenerator(seed: seed)
-    let elements = try (0..<draws).map { _ in
-      try family.element(for: shape, parameters: ActionParameters(), using: &generator)
-    }
-    return try Self(base, elements: elements)
+    try Self(base, elements: drawElements(family, shape: shape, draws: draws, seed: seed))
   }
 
   public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws -> KernelMatrices {
@@ -36,6 +31,17 @@ public struct SymmetrisedKernel<Base: KernelFunction>: KernelFunction {
       let element = elements[index]
       return try base.kernels(element.apply(to: x1), x2.map { try element.apply(to: $0) })
     }
+  }
+}
+
+/// `draws` random elements of `family` for `shape`, from one seeded stream.
+func drawElements(
+  _ family: any ActionFamily, shape: ImageShape, draws: Int, seed: UInt64
+) throws -> [any GroupAction] {
+  guard draws > 0 else { throw ProbeError.invalidOption("draws must be positive, got \(draws)") }
+  var generator = SeededGenerator(seed: seed)
+  return try (0..<draws).map { _ in
+    try family.element(for: shape, parameters: ActionParameters(), using: &generator)
   }
 }
 
