@@ -43,18 +43,9 @@ struct KernelPlan: Sendable {
     for (index, layer) in architecture.layers.enumerated() {
       switch layer {
       case .affine(let affine):
-        let table: TapTable
-        if affine.sharing == .none {
-          table = .vector
-        } else {
-          guard
-            let spatial = TapTable(
-              filterSize: affine.filterSize, padding: affine.padding, height: height, width: width)
-          else {
-            throw .filterLargerThanImage(
-              layer: index + 1, filterSize: affine.filterSize, height: height, width: width)
-          }
-          table = spatial
+        guard let table = TapTable(affine, height: height, width: width) else {
+          throw .filterLargerThanImage(
+            layer: index + 1, filterSize: affine.filterSize, height: height, width: width)
         }
         height = table.outputHeight
         width = table.outputWidth

@@ -26,18 +26,9 @@ extension Layer {
     let cells = height * width
     switch self {
     case .affine(let affine):
-      let table: TapTable
-      if affine.sharing == .none {
-        table = .vector
-      } else {
-        guard
-          let spatial = TapTable(
-            filterSize: affine.filterSize, padding: affine.padding, height: height, width: width)
-        else {
-          throw .filterLargerThanImage(
-            layer: position, filterSize: affine.filterSize, height: height, width: width)
-        }
-        table = spatial
+      guard let table = TapTable(affine, height: height, width: width) else {
+        throw .filterLargerThanImage(
+          layer: position, filterSize: affine.filterSize, height: height, width: width)
       }
       let inputChannels = affine.sharing == .none ? cells * channels : channels
       return FiniteStep.affine(

@@ -33,6 +33,16 @@ struct TapTable: Sendable {
   /// The taps of a k x k filter with `padding` on an H x W grid; nil when `valid` leaves no
   /// output pixel.
   /// - Complexity: O(H W k^2).
+  /// The table of an affine layer on a height x width grid: `vector` for a dense layer, nil when
+  /// its filter does not fit (`valid` padding on a smaller grid).
+  init?(_ affine: AffineLayer, height: Int, width: Int) {
+    if affine.sharing == .none {
+      self = .vector
+    } else {
+      self.init(filterSize: affine.filterSize, padding: affine.padding, height: height, width: width)
+    }
+  }
+
   init?(filterSize k: Int, padding: Padding, height: Int, width: Int) {
     precondition(k >= 1 && height >= 1 && width >= 1, "internal: validated geometry")
     let outputHeight = padding == .valid ? height - k + 1 : height
