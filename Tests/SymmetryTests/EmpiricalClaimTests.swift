@@ -11,7 +11,7 @@ import Testing
 ///   images, 100 test images, 3 repeats. The kernels' SIMD code runs about 200 times slower
 ///   unoptimised, so this is what a test affords; at this scale several claims do not hold, and
 ///   those tests say so with `withKnownIssue` and the measured numbers.
-/// - `SYMMETRY_PROBES_FULL_CLAIMS=1 swift test -c release --filter EmpiricalClaims`: 8 x 8 x 3,
+/// - `SYMMETRY_PROBES_FULL_CLAIMS=1 swift test -c release --filter EmpiricalClaimTests`: 8 x 8 x 3,
 ///   16 to 512 images, 500 test images, 3 repeats (about 5 minutes on 2 cores), the scale of
 ///   the README's figures (`symmetry-probe curves`).
 /// Every repeat draws one training subset and one g shared by all learners, so differences
