@@ -68,13 +68,18 @@ private struct Difference: CustomStringConvertible {
   }
 }
 
-/// Runs `body` as a known issue at the small scale, where the claim was measured not to hold,
-/// and as a plain claim at full scale.
-private func knownAtSmallScale(_ note: Comment, _ body: () throws -> Void) rethrows {
-  if Scale.current.isFull {
-    try body()
-  } else {
+/// Runs `body` as a plain claim, or as a known issue at a scale where it was measured not to
+/// hold: `small` and `full` are the notes (with the measured numbers) for the two scales, nil
+/// where the claim holds. A known issue that stops occurring fails the test, so a note cannot
+/// outlive the result it records.
+private func claim(
+  knownAtSmallScale small: Comment? = nil, knownAtFullScale full: Comment? = nil,
+  _ body: () throws -> Void
+) rethrows {
+  if let note = Scale.current.isFull ? full : small {
     withKnownIssue(note) { try body() }
+  } else {
+    try body()
   }
 }
 
@@ -83,7 +88,9 @@ struct EmpiricalClaimTests {
   @Test("Claim 1: on natural images kernel regression ranks CNN-GAP above CNN-VEC")
   func gapAboveVec() {
     let d = Difference(key(.cnnGap), key(.cnnVec))
-    #expect(d.mean > 0, "CNN-GAP - CNN-VEC: \(d)")
+    claim(knownAtFullScale: "measured at 8 x 8, m = 512 (session 2): -0.004; CNN-GAP does not pull ahead on 64 pixels") {
+      #expect(d.mean > 0, "CNN-GAP - CNN-VEC: \(d)")
+    }
   }
 
   @Test("Claim 1: LCN and CNN-VEC learn identically (their kernels are equal), at every size")
@@ -99,7 +106,10 @@ struct EmpiricalClaimTests {
   func vecAboveFcn() {
     let d = Difference(key(.cnnVec), key(.fcn))
     // Measured at 4 x 4, m = 64: -0.003 ± 0.003; locality buys nothing on 16 pixels.
-    knownAtSmallScale("at 4 x 4 pixels CNN-VEC does not beat FCN") {
+    claim(
+      knownAtSmallScale: "at 4 x 4 pixels CNN-VEC does not beat FCN",
+      knownAtFullScale: "measured at 8 x 8, m = 512: -0.003; locality buys nothing on 64 pixels at these sizes"
+    ) {
       #expect(d.mean > 0, "CNN-VEC - FCN: \(d)")
     }
   }
@@ -133,7 +143,10 @@ struct EmpiricalClaimTests {
     if architecture == .cnnGap {
       #expect(d.mean > 0, "\(architecture) natural - permuted: \(d)")
     } else {
-      knownAtSmallScale("at 4 x 4 pixels LCN and CNN-VEC gain nothing from locality, so lose nothing") {
+      claim(
+        knownAtSmallScale: "at 4 x 4 pixels LCN and CNN-VEC gain nothing from locality, so lose nothing",
+        knownAtFullScale: "measured at 8 x 8, m = 512: -0.013 for both (they gain): nothing to lose at 64 pixels"
+      ) {
         #expect(d.mean > 0, "\(architecture) natural - permuted: \(d)")
       }
     }
@@ -144,7 +157,12 @@ struct EmpiricalClaimTests {
     arguments: [NamedArchitecture.lcn, .cnnVec, .cnnGap])
   func orthogonalBringsToFcn(_ architecture: NamedArchitecture) {
     let d = Difference(key(architecture, "orthogonal"), key(.fcn))
-    #expect(d.isNegligible, "\(architecture) on rotated data - FCN: \(d)")
+    let gapAtFullScale: Comment? =
+      architecture == .cnnGap
+      ? "measured at 8 x 8, m = 512: CNN-GAP on rotated data is 0.037 ± 0.002 below FCN, not at its level" : nil
+    claim(knownAtFullScale: gapAtFullScale) {
+      #expect(d.isNegligible, "\(architecture) on rotated data - FCN: \(d)")
+    }
   }
 
   @Test("Claim 3: shuffling 2 x 2 patches costs CNN-GAP less than shuffling pixels")
@@ -157,7 +175,9 @@ struct EmpiricalClaimTests {
   func dataAndModelAgree() {
     let data = Difference(key(.cnnGap, "orthogonal"), key(.fcn))
     let model = Difference(key(.cnnGap, "orthogonal", on: .model), key(.fcn))
-    #expect(data.isNegligible, "CNN-GAP on rotated data - FCN: \(data)")
+    claim(knownAtFullScale: "measured at 8 x 8, m = 512: CNN-GAP on rotated data is 0.037 ± 0.002 below FCN") {
+      #expect(data.isNegligible, "CNN-GAP on rotated data - FCN: \(data)")
+    }
     #expect(model.isNegligible, "CNN-GAP symmetrised over O(d) - FCN: \(model)")
   }
 
