@@ -12,6 +12,9 @@ struct CurvesCommand: Command {
              [--architectures LIST] [--kernels nngp,ntk] [--actions LIST] [--model-actions LIST]
              [--repeats R] [--test N] [--depth L] [--activation relu|erf] [--gap-max-train M]
              [--seed N] [--format text|json|markdown] [--output DIR]
+             [--finite [--finite-architectures LIST] [--finite-actions LIST] [--finite-width W]
+              [--finite-lr ETA] [--finite-batch B] [--finite-epochs E] [--finite-max-train M]
+              [--finite-uncentred]]
 
     Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity, ridge 1e-6
     relative to the mean diagonal) on a doubling grid of training-set sizes 16, 32, ..., M,
@@ -40,6 +43,22 @@ struct CurvesCommand: Command {
       --format F             text (default), json or markdown, printed to standard output
       --output DIR           where to write curves.json and the SVG plots
                              (default symmetry-probe-output/curves)
+
+    FINITE NETWORKS (DESIGN.md claim 5: finite SGD CNN-VEC against its own kernel):
+      --finite               also train finite networks by minibatch SGD on the same subsets and
+                             group draws (kernel "finite-sgd" in the JSON, "SGD" in the table),
+                             on natural and per-pixel channel-rotated data, and plot them against
+                             the CNN-VEC and LCN kernels (finite-accuracy.svg, finite-mse.svg)
+      --finite-architectures LIST  default: CNN-VEC (LCN is the finite control)
+      --finite-actions LIST  data actions to train on, from --actions
+                             (default: none, pixelwise-channel-rotation)
+      --finite-width W       channels per hidden layer (default 32)
+      --finite-lr ETA        SGD learning rate, NTK parameterisation (default 2)
+      --finite-batch B       minibatch size (default 32)
+      --finite-epochs E      passes over the training set, at least 200 steps (default 50)
+      --finite-max-train M   largest training set for the finite networks (default 512)
+      --finite-uncentred     report f_theta itself rather than the centred network
+                             f_theta - f_theta0 (whose random f_0 then dominates the test MSE)
     """
 
   var experiment = LearningCurveExperiment()
@@ -88,6 +107,24 @@ struct CurvesCommand: Command {
     experiment.depth = try arguments.option("depth", expected: positive, positiveInt) ?? experiment.depth
     experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
     experiment.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
+    if arguments.flag("finite") {
+      var finite = FiniteCurveExperiment()
+      finite.maxTrainSize = 512
+      if let names = try arguments.list("finite-architectures") {
+        finite.architectures = try names.map { try NamedArchitecture(named: $0) }
+      }
+      finite.actions = try arguments.list("finite-actions")?.map { try CurveAction(parsing: $0).description }
+        ?? finite.actions
+      finite.width = try arguments.option("finite-width", expected: positive, positiveInt) ?? finite.width
+      finite.learningRate = try arguments.option("finite-lr", expected: "a positive number") {
+        Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+      } ?? finite.learningRate
+      finite.batchSize = try arguments.option("finite-batch", expected: positive, positiveInt) ?? finite.batchSize
+      finite.epochs = try arguments.option("finite-epochs", expected: positive, positiveInt) ?? finite.epochs
+      finite.maxTrainSize = try arguments.option("finite-max-train", expected: positive, positiveInt) ?? finite.maxTrainSize
+      finite.centred = !arguments.flag("finite-uncentred")
+      experiment.finite = finite
+    }
     format = try OutputFormat.parse(&arguments)
     if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
     try arguments.finish()
@@ -115,7 +152,19 @@ struct CurvesCommand: Command {
         files.append(
           ("\(architecture.rawValue)-\(kind.rawValue)-mse.svg",
            curves.svg(.mse, title: "\(architecture.rawValue) \(kind.rawValue.uppercased()), \(label): test MSE") {
-             $0.architecture == architecture.rawValue && $0.kernel == kind
+             $0.architecture == architecture.rawValue && $0.kernel == CurveKernel(kind)
+           }))
+      }
+    }
+    if let finite = experiment.finite {
+      progress("finite networks: \(finite.recipe)")
+      let finiteArchitectures = Set(finite.architectures.map(\.rawValue)).union(["CNN-VEC", "LCN"])
+      for metric in [LearningCurves.Metric.accuracy, .mse] {
+        files.append(
+          ("finite-\(metric.rawValue).svg",
+           curves.svg(metric, title: "Finite SGD against kernels, \(label): test \(metric.rawValue)") {
+             finiteArchitectures.contains($0.architecture) && finite.actions.contains($0.action)
+               && $0.actedOn == .data
            }))
       }
     }

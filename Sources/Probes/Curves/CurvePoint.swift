@@ -13,7 +13,8 @@ public enum ActedOn: String, Sendable, Codable, CaseIterable {
 public struct CurvePoint: Sendable, Hashable, Codable {
   public var dataset: String
   public var architecture: String
-  public var kernel: KernelKind
+  /// NNGP, NTK or finite-sgd (JSON key `kernel`).
+  public var kernel: CurveKernel
   /// The catalogue name of the action, or `none`.
   public var action: String
   public var actedOn: ActedOn
@@ -26,6 +27,10 @@ public struct CurvePoint: Sendable, Hashable, Codable {
   public var accuracyStd: Double
   public var mseStd: Double
   public var repeats: Int
+  /// For a finite network, the mean over repeats of its training-set MSE (same definition as
+  /// `mse`) after the last SGD step, so a reader can see that it fitted; nil for kernel
+  /// regression, which interpolates up to its ridge.
+  public var trainMSE: Double?
 
   enum CodingKeys: String, CodingKey {
     case dataset, architecture, kernel, action, accuracy, mse, repeats
@@ -33,6 +38,7 @@ public struct CurvePoint: Sendable, Hashable, Codable {
     case trainSize = "train_size"
     case accuracyStd = "accuracy_std"
     case mseStd = "mse_std"
+    case trainMSE = "train_mse"
   }
 
   /// The curve this point belongs to.
@@ -44,11 +50,11 @@ public struct CurvePoint: Sendable, Hashable, Codable {
 /// Identifies one learning curve: a learner under one action.
 public struct CurveKey: Sendable, Hashable, Codable, CustomStringConvertible {
   public var architecture: String
-  public var kernel: KernelKind
+  public var kernel: CurveKernel
   public var action: String
   public var actedOn: ActedOn
 
-  public init(architecture: String, kernel: KernelKind, action: String, actedOn: ActedOn) {
+  public init(architecture: String, kernel: CurveKernel, action: String, actedOn: ActedOn) {
     self.architecture = architecture
     self.kernel = kernel
     self.action = action
@@ -57,6 +63,6 @@ public struct CurveKey: Sendable, Hashable, Codable, CustomStringConvertible {
 
   public var description: String {
     let acted = action == "none" ? "" : " (\(action) on \(actedOn.rawValue))"
-    return "\(architecture) \(kernel.rawValue.uppercased())\(acted)"
+    return "\(architecture) \(kernel.label)\(acted)"
   }
 }

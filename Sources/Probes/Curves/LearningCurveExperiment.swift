@@ -9,7 +9,8 @@ import Symmetries
 /// Repeat r draws one training subset and one element of every action from seeds that depend
 /// only on (seed, r), so all learners in a repeat see the same images and the same g (paired
 /// comparisons). Training subsets are nested: size m is the first m images of the repeat's
-/// largest subset, so one kernel per (learner, action, repeat) serves every m.
+/// largest subset, so one kernel per (learner, action, repeat) serves every m. With `finite`
+/// set, finite networks trained by SGD join as learners on the same subsets and draws.
 public struct LearningCurveExperiment: Sendable {
   public var dataSet = DataSet.cifar10
   /// Side of the images after average pooling (nil keeps the native size).
@@ -32,6 +33,8 @@ public struct LearningCurveExperiment: Sendable {
   /// factorisation of nearly singular kernels (e.g. FCN at large m) stable.
   public var diagReg = 1e-6
   public var seed: UInt64 = 0
+  /// Finite networks trained by SGD on the same subsets and group draws (nil: kernels only).
+  public var finite: FiniteCurveExperiment? = nil
 
   public init() {}
 
@@ -51,6 +54,7 @@ public struct LearningCurveExperiment: Sendable {
       throw ProbeError.invalidOption("training-set sizes must be positive and ascending, got \(trainSizes)")
     }
     guard repeats > 0 else { throw ProbeError.invalidOption("repeats must be positive, got \(repeats)") }
+    try finite?.validate(dataActions: dataActions)
     let poolSize = dataSet == .cifar10 ? 5000 : 1797 - testCount
     guard largest <= poolSize else {
       throw ProbeError.tooFewImages("\(dataSet.rawValue) has \(poolSize) training images; \(largest) requested")
@@ -113,7 +117,7 @@ public struct LearningCurveExperiment: Sendable {
               records.append(
                 Measurement(
                   key: CurveKey(
-                    architecture: architecture.rawValue, kernel: kind, action: condition.action,
+                    architecture: architecture.rawValue, kernel: CurveKernel(kind), action: condition.action,
                     actedOn: condition.actedOn),
                   trainSize: m, repeat: r,
                   accuracy: accuracy(prediction, labels: data.test.labels),
@@ -128,6 +132,10 @@ public struct LearningCurveExperiment: Sendable {
         }
       }
     }
+    if let finite {
+      records += try finite.measure(
+        self, test: data.test, subsets: subsets, elements: elements, progress: progress)
+    }
     return LearningCurves(dataset: dataSet.rawValue, shape: shape, measurements: records)
   }
 }
@@ -139,6 +147,8 @@ struct Measurement: Sendable {
   var `repeat`: Int
   var accuracy: Double
   var mse: Double
+  /// The training-set MSE of a finite network after training; nil for kernel regression.
+  var trainMSE: Double? = nil
 }
 
 extension Matrix {

@@ -12,7 +12,7 @@ extension LearningCurves {
     }
     struct Scaling: Encodable {
       var architecture: String
-      var kernel: KernelKind
+      var kernel: CurveKernel
       var action: String
       var actedOn: ActedOn
       var alpha: Double
@@ -43,7 +43,7 @@ extension LearningCurves {
     var rows: [[String]] = [["learner", "action", "on"] + sizes.map { "m=\($0)" } + ["alpha (95% CI)"]]
     for key in curves {
       var row = [
-        "\(key.architecture) \(key.kernel.rawValue.uppercased())", key.action, key.actedOn.rawValue,
+        "\(key.architecture) \(key.kernel.label)", key.action, key.actedOn.rawValue,
       ]
       for m in sizes {
         if let p = point(key, trainSize: m) {
@@ -59,9 +59,30 @@ extension LearningCurves {
       }
       rows.append(row)
     }
+    let finite = curves.filter { $0.kernel == .finiteSGD }
+    let learners = finite.isEmpty ? "kernel regression" : "kernel regression and finite networks trained by SGD"
     let caption =
-      "Test accuracy (mean ± sd over repeats) of kernel regression on \(dataset) \(shape); "
+      "Test accuracy (mean ± sd over repeats) of \(learners) on \(dataset) \(shape); "
       + "alpha: test MSE ~ m^(-alpha)."
+    var sections = [render(rows, caption: caption, markdown: markdown)]
+    if !finite.isEmpty {
+      // The finite networks' training MSE shows whether they fitted their training sets.
+      var fits: [[String]] = [["learner", "action", "on"] + sizes.map { "m=\($0)" }]
+      for key in finite {
+        fits.append(
+          ["\(key.architecture) \(key.kernel.label)", key.action, key.actedOn.rawValue]
+            + sizes.map { m in point(key, trainSize: m)?.trainMSE.map { String(format: "%.4f", $0) } ?? "" })
+      }
+      sections.append(
+        render(
+          fits, caption: "Training-set MSE of the finite networks after the last SGD step (mean over repeats).",
+          markdown: markdown))
+    }
+    return sections.joined(separator: "\n\n")
+  }
+
+  /// Rows (the first a header) under a caption, as a markdown or an aligned text table.
+  private func render(_ rows: [[String]], caption: String, markdown: Bool) -> String {
     if markdown {
       let header = "| " + rows[0].joined(separator: " | ") + " |"
       let rule = "|" + String(repeating: "---|", count: rows[0].count)

@@ -74,10 +74,17 @@ extension LearningCurves {
         + (metric == .mse ? "test MSE (log scale)" : "test accuracy") + "</text>")
     for (index, key) in keys.enumerated() {
       let colour = palette[index % palette.count]
-      let dash = key.kernel == .ntk ? " stroke-dasharray=\"5,3\"" : ""
+      // NNGP solid, NTK dashed, finite SGD networks dotted and heavier.
+      let dash: String
+      switch key.kernel {
+      case .nngp: dash = ""
+      case .ntk: dash = " stroke-dasharray=\"5,3\""
+      case .finiteSGD: dash = " stroke-dasharray=\"1.5,2.5\" stroke-linecap=\"round\""
+      }
+      let stroke = key.kernel == .finiteSGD ? "3" : "2"
       let mine = all.filter { $0.curve == key }.sorted { $0.trainSize < $1.trainSize }
       let path = mine.map { "\(px(Double($0.trainSize))),\(py(value($0).0))" }.joined(separator: " ")
-      svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>")
+      svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\"\(dash)/>")
       for p in mine {
         let (v, s) = value(p)
         let x = px(Double(p.trainSize))
@@ -88,7 +95,7 @@ extension LearningCurves {
       let ly = top + 14 + Double(index) * 18
       svg.append(
         "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(ly - 4)\" x2=\"\(left + plotWidth + 36)\" "
-          + "y2=\"\(ly - 4)\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>")
+          + "y2=\"\(ly - 4)\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\"\(dash)/>")
       svg.append("<text x=\"\(left + plotWidth + 42)\" y=\"\(ly)\">\(escape(key.description))</text>")
     }
     svg.append("</svg>")

@@ -25,11 +25,13 @@ public struct LearningCurves: Sendable {
         let at = mine.filter { $0.trainSize == m }
         let (accuracy, accuracyStd) = meanAndStd(at.map(\.accuracy))
         let (mse, mseStd) = meanAndStd(at.map(\.mse))
+        let trainMSEs = at.compactMap(\.trainMSE)
         result.append(
           CurvePoint(
             dataset: dataset, architecture: key.architecture, kernel: key.kernel,
             action: key.action, actedOn: key.actedOn, trainSize: m, accuracy: accuracy, mse: mse,
-            accuracyStd: accuracyStd, mseStd: mseStd, repeats: at.count))
+            accuracyStd: accuracyStd, mseStd: mseStd, repeats: at.count,
+            trainMSE: trainMSEs.isEmpty ? nil : meanAndStd(trainMSEs).0))
       }
     }
     return result
