@@ -22,7 +22,7 @@ private struct Scale: Sendable {
   let largest: Int
 
   static let current: Scale = {
-    let full = ProcessInfo.processInfo.environment["SYMMETRY_PROBES_FULL_CLAIMS"] == "1"
+    let full = isFullScaleRun
     var experiment = LearningCurveExperiment()
     experiment.dataActions = try! ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2"]
       .map { try CurveAction(parsing: $0) }
@@ -68,19 +68,12 @@ private struct Difference: CustomStringConvertible {
   }
 }
 
-/// Runs `body` as a plain claim, or as a known issue at a scale where it was measured not to
-/// hold: `small` and `full` are the notes (with the measured numbers) for the two scales, nil
-/// where the claim holds. A known issue that stops occurring fails the test, so a note cannot
-/// outlive the result it records.
 private func claim(
   knownAtSmallScale small: Comment? = nil, knownAtFullScale full: Comment? = nil,
   _ body: () throws -> Void
 ) rethrows {
-  if let note = Scale.current.isFull ? full : small {
-    withKnownIssue(note) { try body() }
-  } else {
-    try body()
-  }
+  try CheckerSupport.claim(
+    atFullScale: Scale.current.isFull, knownAtSmallScale: small, knownAtFullScale: full, body)
 }
 
 @Suite("Empirical claims on CIFAR-10 (small scale unless SYMMETRY_PROBES_FULL_CLAIMS=1)")
@@ -88,7 +81,7 @@ struct EmpiricalClaimTests {
   @Test("Claim 1: on natural images kernel regression ranks CNN-GAP above CNN-VEC")
   func gapAboveVec() {
     let d = Difference(key(.cnnGap), key(.cnnVec))
-    claim(knownAtFullScale: "measured at 8 x 8, m = 512 (session 2): -0.004; CNN-GAP does not pull ahead on 64 pixels") {
+    claim(knownAtFullScale: "measured at 8 x 8, m = 512: -0.004; CNN-GAP does not pull ahead on 64 pixels") {
       #expect(d.mean > 0, "CNN-GAP - CNN-VEC: \(d)")
     }
   }
