@@ -42,7 +42,7 @@ public struct FiniteInvarianceJob: Sendable {
 
   /// Loads the data, draws the action, and runs both probes.
   /// - Complexity: 2 seeds + 2 trainings of `steps` steps.
-  public func run(progress: (String) -> Void = { _ in }) throws -> FiniteInvarianceReport {
+  public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> FiniteInvarianceReport {
     let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
     let targets = data.train.centredOneHotTargets
     let shape = data.train.images.shape
@@ -60,10 +60,11 @@ public struct FiniteInvarianceJob: Sendable {
         ? "transport: lifts, deviation \(transport.deviation ?? .nan) ("
           + String(format: "%.1f s", Date().timeIntervalSince(start)) + ")"
         : "transport: does not lift: \(transport.reason ?? "")")
-    let ensemble = try EnsembleInvarianceProbe(
+    var probe = EnsembleInvarianceProbe(
       architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
-      seed: seed &+ 1
-    ).measure(
+      seed: seed &+ 1)
+    probe.samplePath = ProcessInfo.processInfo.environment["ENSEMBLE_DUMP"]
+    let ensemble = try probe.measure(
       under: element, train: data.train.images, targets: targets, test: data.test.images,
       testTargets: data.test.centredOneHotTargets, progress: progress)
     return FiniteInvarianceReport(
