@@ -10,7 +10,7 @@ struct TrainCommand: Command {
   static let help = """
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
-             [--activation relu|erf] [--padding P] [--train N] [--test M] [--seed N]
+             [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
              [--shift DY,DX] [--format text|json|markdown]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
@@ -38,7 +38,7 @@ struct TrainCommand: Command {
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
       --action G        an action name (see 'symmetry-probe actions')
       --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
-      --width N         channels or units of every hidden layer (default 64)
+      --width N         channels or units of every hidden layer (default 32)
       --seeds K         networks per ensemble (default 16)
       --steps S         optimiser steps (default 100)
       --lr ETA          learning rate (default per optimizer, above)
@@ -46,7 +46,8 @@ struct TrainCommand: Command {
       --depth L         hidden layers (default 1)
       --activation F    relu (default) or erf
       --padding P       circular (default), same or valid
-      --train N         training images (default 256); --test M test images (default 500)
+      --size N          image side after average pooling: 4, 8 (default), 16 or 32
+      --train N         training images (default 128); --test M test images (default 500)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
       --shift DY,DX     use this translation instead of a random one
       --format F        text (default), json or markdown
@@ -90,6 +91,7 @@ struct TrainCommand: Command {
     job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
     job.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? job.activation
     job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
+    job.size = try arguments.option("size", expected: "4, 8, 16 or 32") { Int($0).flatMap { [4, 8, 16, 32].contains($0) ? $0 : nil } } ?? job.size
     job.trainCount = try arguments.option("train", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
     job.testCount = try arguments.option("test", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
     job.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? job.seed
