@@ -1,4 +1,3 @@
-import Foundation
 import Learners
 import Symmetries
 
@@ -14,7 +13,8 @@ import Symmetries
 /// Starting both runs of a pair from theta_s correlates their losses (measured 0.6 to 0.7 for
 /// FCN under O(d) and CNN-VEC under translations; exactly 1 when g acts trivially on the
 /// function, as translations on CNN-GAP), which narrows the interval two- to three-fold at the
-/// same cost. Statistics on the ensemble-mean predictor were measured noisier still (its loss is
+/// same cost. Where that is still too wide, the rule doubles the ensembles (see `measure`).
+/// Statistics on the ensemble-mean predictor were measured noisier still (its loss is
 /// small, so its relative changes are large) and are not used.
 public struct EnsembleInvarianceProbe: Sendable {
   /// The smallest relative change of the test loss that counts, 5%, fixed before measuring
@@ -34,7 +34,6 @@ public struct EnsembleInvarianceProbe: Sendable {
   public var confidence: Double = 0.95
   /// Networks trained side by side (each on one thread).
   public var workers: Int = 2
-  public var samplePath: String? = nil
 
   public init(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
@@ -46,14 +45,33 @@ public struct EnsembleInvarianceProbe: Sendable {
     self.steps = steps
     self.seeds = seeds
     self.seed = seed
+    maxSeeds = 4 * seeds
   }
 
-  /// Trains both ensembles and applies the decision rule.
+  /// The most networks per ensemble the sequential rule may reach: K, 2K, 4K, ... up to this.
+  public var maxSeeds: Int
+
+  /// The ensemble sizes at which the rule looks: K, 2K, 4K, ... while at most `maxSeeds`.
+  public var looks: [Int] {
+    var sizes = [seeds]
+    while 2 * sizes.last! <= maxSeeds { sizes.append(2 * sizes.last!) }
+    return sizes
+  }
+
+  /// Trains both ensembles and applies the decision rule, sequentially: with looks at
+  /// K_1 = K < K_2 = 2K < ... <= `maxSeeds` (L looks), it trains K_1 pairs, computes the
+  /// interval at confidence 1 - (1 - `confidence`) / L, and stops at the first look whose verdict
+  /// is `invariant` or `not invariant`; otherwise it trains the next K_j - K_{j-1} pairs (runs
+  /// K_{j-1}...K_j - 1, so the seeds are the same whether or not a run stopped early) and looks
+  /// again. Splitting the error rate over the L looks (Bonferroni) keeps the chance that any
+  /// look's interval misses the effect at most 1 - `confidence`, so the rule's guarantees are
+  /// those of one interval, while cells whose effect is clear stop at K pairs.
   ///
   /// - Parameter progress: called with a line after each trained network.
-  /// - Throws: `ProbeError.invalidOption` for fewer than 2 seeds, `FiniteError` for bad data or
-  ///   a diverging run, `SymmetryError` when g cannot act on the images.
-  /// - Complexity: 2K trainings.
+  /// - Throws: `ProbeError.invalidOption` for fewer than 2 seeds or `maxSeeds` below `seeds`,
+  ///   `FiniteError` for bad data or a diverging run, `SymmetryError` when g cannot act on the
+  ///   images.
+  /// - Complexity: 2K to 2 `maxSeeds` trainings.
   public func measure(
     under action: any GroupAction, train: ImageBatch, targets: Matrix, test: ImageBatch,
     testTargets: Matrix, progress: @escaping @Sendable (String) -> Void = { _ in }
@@ -61,16 +79,29 @@ public struct EnsembleInvarianceProbe: Sendable {
     guard seeds >= 2 else {
       throw ProbeError.invalidOption("an ensemble needs at least 2 seeds to estimate its spread, got \(seeds)")
     }
-    let sample = try EnsembleSample.train(
-      architecture: architecture, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
-      seed: seed, under: action, train: train, targets: targets, test: test,
-      testTargets: testTargets, workers: workers, progress: progress)
-    if let samplePath {
-      try JSONEncoder().encode(sample).write(to: URL(fileURLWithPath: samplePath))
+    guard maxSeeds >= seeds else {
+      throw ProbeError.invalidOption("the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
     }
-    return EnsembleMeasurement(
-      moved: sample.movedLosses, original: sample.originalLosses, margin: margin,
-      confidence: confidence)
+    let sizes = looks
+    let lookConfidence = 1 - (1 - confidence) / Double(sizes.count)
+    var moved: [Double] = []
+    var original: [Double] = []
+    var measurement: EnsembleMeasurement!
+    for size in sizes {
+      let sample = try EnsembleSample.train(
+        architecture: architecture, width: width, optimizer: optimizer, steps: steps,
+        seeds: size - moved.count, seed: seed &+ UInt64(moved.count), under: action, train: train,
+        targets: targets, test: test, testTargets: testTargets, workers: workers,
+        progress: progress)
+      moved += sample.movedLosses
+      original += sample.originalLosses
+      measurement = EnsembleMeasurement(
+        moved: moved, original: original, margin: margin, confidence: lookConfidence)
+      progress(
+        "ensemble of \(size): \(measurement.verdict), effect \(measurement.effect), interval \(measurement.interval)")
+      if measurement.verdict != .inconclusive { break }
+    }
+    return measurement
   }
 }
 

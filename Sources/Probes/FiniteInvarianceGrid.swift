@@ -56,16 +56,16 @@ public struct FiniteInvarianceGrid: Sendable {
   /// A Markdown table of reports, one row per cell.
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | 95% interval |",
-      "|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | interval | K |",
+      "|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
           + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
-          + String(format: "%+.3f | [%+.3f, %+.3f] |", report.ensembleEffect,
-            report.ensembleInterval[0], report.ensembleInterval[1]))
+          + String(format: "%+.3f | [%+.3f, %+.3f] | %d |", report.ensembleEffect,
+            report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds))
     }
     return lines.joined(separator: "\n")
   }

@@ -9,7 +9,7 @@ struct TrainCommand: Command {
   static let abstract = "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
   static let help = """
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
-             [--width N] [--seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
+             [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
              [--shift DY,DX] [--format text|json|markdown]
 
@@ -24,9 +24,11 @@ struct TrainCommand: Command {
                         the transport; Adam does only with coordinate permutations)
       ensemble          K networks trained on g.S tested at g x* against K trained on S tested
                         at x*, run s of both from the same initial parameters theta_s;
-                        effect = relative change of the mean test loss, with a 95% t interval
-                        of the paired ratio; "invariant" if the interval lies inside +-5%,
-                        "not invariant" if it lies outside, "inconclusive" if it meets +-5%
+                        effect = relative change of the mean test loss, with a t interval of
+                        the paired ratio; "invariant" if the interval lies inside +-5%, "not
+                        invariant" if it lies outside, "inconclusive" if it meets +-5%. While
+                        inconclusive, K doubles (16, 32, 64 by default); each of the L looks
+                        uses confidence 1 - 0.05 / L, so the rule keeps 95% overall
     --architecture, --action and --optimizer take comma lists (or 'all' for every architecture
     or action): every combination runs with the same settings, progress per cell on standard
     error; --format markdown prints the table of verdicts, json an array (an object for one cell).
@@ -39,7 +41,8 @@ struct TrainCommand: Command {
       --action G        an action name (see 'symmetry-probe actions')
       --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
       --width N         channels or units of every hidden layer (default 32)
-      --seeds K         networks per ensemble (default 16)
+      --seeds K         networks per ensemble at the first look (default 16)
+      --max-seeds K     the most networks per ensemble (default 4 x --seeds)
       --steps S         optimiser steps (default 100)
       --lr ETA          learning rate (default per optimizer, above)
       --batch B         minibatch size for sgd and adam
@@ -87,6 +90,7 @@ struct TrainCommand: Command {
     }
     job.width = try arguments.option("width", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.width
     job.seeds = try arguments.option("seeds", expected: "an integer of at least 2") { Int($0).flatMap { $0 > 1 ? $0 : nil } } ?? job.seeds
+    job.maxSeeds = try arguments.option("max-seeds", expected: "an integer of at least --seeds") { Int($0).flatMap { $0 >= job.seeds ? $0 : nil } }
     job.steps = try arguments.option("steps", expected: "a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } } ?? job.steps
     job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
     job.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? job.activation
