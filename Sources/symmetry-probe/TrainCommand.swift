@@ -8,10 +8,10 @@ struct TrainCommand: Command {
   static let name = "train"
   static let abstract = "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
   static let help = """
-    USAGE: symmetry-probe train --architecture A --action G --optimizer gd|sgd|adam
-             [--width N] [--seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
-             [--activation relu|erf] [--padding P] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--format text|json]
+    USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
+             [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
+             [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
+             [--shift DY,DX] [--format text|json|markdown]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
     mean squared error on centred one-hot targets) on CIFAR-10 images at 8 x 8 and asks whether
@@ -23,9 +23,15 @@ struct TrainCommand: Command {
                         deviation of the two runs (round-off when the optimiser commutes with
                         the transport; Adam does only with coordinate permutations)
       ensemble          K networks trained on g.S tested at g x* against K trained on S tested
-                        at x*; effect = relative change of the mean test loss, with a 95%
-                        bootstrap interval; "invariant" if the interval lies inside +-5%,
-                        "not invariant" if it lies outside, "inconclusive" if it straddles it
+                        at x*, run s of both from the same initial parameters theta_s;
+                        effect = relative change of the mean test loss, with a t interval of
+                        the paired ratio; "invariant" if the interval lies inside +-5%, "not
+                        invariant" if it lies outside, "inconclusive" if it meets +-5%. While
+                        inconclusive, K doubles (16, 32, 64 by default); each of the L looks
+                        uses confidence 1 - 0.05 / L, so the rule keeps 95% overall
+    --architecture, --action and --optimizer take comma lists (or 'all' for every architecture
+    or action): every combination runs with the same settings, progress per cell on standard
+    error; --format markdown prints the table of verdicts, json an array (an object for one cell).
     JSON keys: architecture, action, optimizer, lifts, transport_deviation (null when g does
     not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
     transport_reason, ensemble_margin). Progress goes to standard error.
@@ -34,47 +40,62 @@ struct TrainCommand: Command {
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
       --action G        an action name (see 'symmetry-probe actions')
       --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
-      --width N         channels or units of every hidden layer (default 64)
-      --seeds K         networks per ensemble (default 16)
+      --width N         channels or units of every hidden layer (default 32)
+      --seeds K         networks per ensemble at the first look (default 16)
+      --max-seeds K     the most networks per ensemble (default 4 x --seeds)
       --steps S         optimiser steps (default 100)
       --lr ETA          learning rate (default per optimizer, above)
       --batch B         minibatch size for sgd and adam
       --depth L         hidden layers (default 1)
       --activation F    relu (default) or erf
       --padding P       circular (default), same or valid
-      --train N         training images (default 256); --test M test images (default 500)
+      --size N          image side after average pooling: 4, 8 (default), 16 or 32
+      --train N         training images (default 128); --test M test images (default 500)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
       --shift DY,DX     use this translation instead of a random one
-      --format F        text (default) or json
+      --format F        text (default), json or markdown
 
     EXAMPLE: does Adam keep the O(d) symmetry of a fully connected network?
       symmetry-probe train --architecture FCN --action orthogonal --optimizer adam --format json
     """
 
-  var job = FiniteInvarianceJob()
+  var grid: FiniteInvarianceGrid
   var format = OutputFormat.text
 
   init(_ arguments: inout ArgumentList) throws {
     let positive = "a positive integer"
-    job.architecture = try NamedArchitecture(named: try arguments.required("architecture"))
-    job.action = try ActionCatalogue.family(named: try arguments.required("action"))
-    let optimizerName = try arguments.required("optimizer")
+    var job = FiniteInvarianceJob()
+    let architectureNames = try arguments.list("architecture") ?? [try arguments.required("architecture")]
+    let architectures =
+      architectureNames == ["all"]
+      ? NamedArchitecture.allCases : try architectureNames.map { try NamedArchitecture(named: $0) }
+    let actionNames = try arguments.list("action") ?? [try arguments.required("action")]
+    let actions: [any ActionFamily] =
+      actionNames == ["all"]
+      ? ActionCatalogue.families : try actionNames.map { try ActionCatalogue.family(named: $0) }
+    let optimizerNames = try arguments.list("optimizer") ?? [try arguments.required("optimizer")]
     let batch = try arguments.option("batch", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
-    job.optimizer = try FiniteInvarianceJob.defaultOptimizer(named: optimizerName, batchSize: batch)
-    if let rate = try arguments.option("lr", expected: "a positive number", { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }) {
-      switch job.optimizer {
-      case .gradientDescent: job.optimizer = .gradientDescent(learningRate: rate)
-      case .sgd(_, let size): job.optimizer = .sgd(learningRate: rate, batchSize: size)
+    let rate = try arguments.option("lr", expected: "a positive number") {
+      Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    }
+    let optimizers = try optimizerNames.map { name in
+      let optimizer = try FiniteInvarianceJob.defaultOptimizer(named: name, batchSize: batch)
+      guard let rate else { return optimizer }
+      switch optimizer {
+      case .gradientDescent: return .gradientDescent(learningRate: rate)
+      case .sgd(_, let size): return .sgd(learningRate: rate, batchSize: size)
       case .adam(_, let size, let beta1, let beta2, let epsilon):
-        job.optimizer = .adam(learningRate: rate, batchSize: size, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        return .adam(learningRate: rate, batchSize: size, beta1: beta1, beta2: beta2, epsilon: epsilon)
       }
     }
     job.width = try arguments.option("width", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.width
     job.seeds = try arguments.option("seeds", expected: "an integer of at least 2") { Int($0).flatMap { $0 > 1 ? $0 : nil } } ?? job.seeds
+    job.maxSeeds = try arguments.option("max-seeds", expected: "an integer of at least --seeds") { Int($0).flatMap { $0 >= job.seeds ? $0 : nil } }
     job.steps = try arguments.option("steps", expected: "a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } } ?? job.steps
     job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
     job.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? job.activation
     job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
+    job.size = try arguments.option("size", expected: "4, 8, 16 or 32") { Int($0).flatMap { [4, 8, 16, 32].contains($0) ? $0 : nil } } ?? job.size
     job.trainCount = try arguments.option("train", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
     job.testCount = try arguments.option("test", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
     job.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? job.seed
@@ -82,16 +103,26 @@ struct TrainCommand: Command {
       let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
       return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
     }
-    format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
+    format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     try arguments.finish()
+    grid = FiniteInvarianceGrid(
+      template: job, architectures: architectures, actions: actions, optimizers: optimizers)
   }
 
   func run() throws {
     let start = Date()
-    let report = try job.run(progress: progress)
+    let reports = try grid.run(progress: progress)
     switch format {
-    case .json: print(try report.json())
-    default: print(report.text())
+    case .json:
+      if reports.count == 1 {
+        print(try reports[0].json())
+      } else {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+      }
+    case .markdown: print(FiniteInvarianceGrid.markdown(reports))
+    case .text: print(reports.map { $0.text() }.joined(separator: "\n\n"))
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
   }

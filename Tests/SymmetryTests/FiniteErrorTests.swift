@@ -57,18 +57,44 @@ struct FiniteErrorTests {
 
 @Suite("Ensemble probe: decision rule")
 struct EnsembleDecisionTests {
+  private let base = [1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99]
+
   @Test("The rule says invariant inside the margin, not invariant outside it, inconclusive across it")
   func decisionRule() {
-    let base = [1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99]
-    func verdict(_ shift: Double, spread: Double = 1) -> Verdict {
-      let moved = base.map { 1 + ($0 - 1) * spread + shift }
-      return EnsembleMeasurement(
-        moved: moved, original: base, margin: 0.05, confidence: 0.95, resamples: 2000, seed: 1
-      ).verdict
+    // moved_s = 1 + spread (base_s - 1) + shift + noise_s: paired with base, with independent
+    // noise of a given size on top.
+    let noise = [0.004, -0.011, 0.007, -0.002, 0.009, -0.006, 0.001, -0.003]
+    func verdict(_ shift: Double, spread: Double = 1, noiseScale: Double = 1) -> Verdict {
+      let moved = zip(base, noise).map { 1 + ($0 - 1) * spread + shift + noiseScale * $1 }
+      return EnsembleMeasurement(moved: moved, original: base, margin: 0.05).verdict
     }
     #expect(verdict(0) == .invariant)
     #expect(verdict(0.2) == .notInvariant)
     #expect(verdict(-0.2) == .notInvariant)
-    #expect(verdict(0.05, spread: 3) == .inconclusive)
+    #expect(verdict(0.05, noiseScale: 3) == .inconclusive)
+    #expect(verdict(0, noiseScale: 10) == .inconclusive)
+  }
+
+  @Test("The interval is the paired ratio's t interval: R +- t(0.975, K - 1) sd(A - (1 + R) B) / (sqrt(K) mean B)")
+  func intervalIsTheRatioTInterval() {
+    let moved = [1.10, 1.02, 1.05, 1.12, 0.97, 1.06, 1.09, 1.01]
+    let measurement = EnsembleMeasurement(moved: moved, original: base, margin: 0.05)
+    let meanA = moved.reduce(0, +) / 8
+    let meanB = base.reduce(0, +) / 8
+    let ratio = meanA / meanB
+    let z = zip(moved, base).map { $0 - ratio * $1 }
+    let sd = (z.map { $0 * $0 }.reduce(0, +) / 7).squareRoot()  // mean z = 0 by construction
+    // t quantile from tables: Student t, 7 degrees of freedom, 0.975.
+    let halfWidth = 2.364624251592785 * sd / (8.0.squareRoot() * meanB)
+    #expect(abs(measurement.effect - (ratio - 1)) < 1e-14)
+    #expect(abs(measurement.interval[0] - (ratio - 1 - halfWidth)) < 1e-10)
+    #expect(abs(measurement.interval[1] - (ratio - 1 + halfWidth)) < 1e-10)
+  }
+
+  @Test("Equal losses in both arms (g acts trivially on the function) give a zero-width interval at zero")
+  func identicalArmsAreInvariant() {
+    let measurement = EnsembleMeasurement(moved: base, original: base, margin: 0.05)
+    #expect(measurement.effect == 0 && measurement.interval == [0, 0])
+    #expect(measurement.verdict == .invariant)
   }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Learners
+import Symmetries
+
+/// Several `FiniteInvarianceJob`s in one run: every architecture x action x optimiser cell of
+/// lists, with the same width, steps, seeds, data and seed for every cell (the decision rule is
+/// fixed in advance and never tuned per cell), and a table of the verdicts.
+public struct FiniteInvarianceGrid: Sendable {
+  /// The settings every cell shares; its architecture, action and optimiser are replaced.
+  public var template: FiniteInvarianceJob
+  public var architectures: [NamedArchitecture]
+  public var actions: [any ActionFamily]
+  public var optimizers: [Optimizer]
+
+  public init(
+    template: FiniteInvarianceJob, architectures: [NamedArchitecture], actions: [any ActionFamily],
+    optimizers: [Optimizer]
+  ) {
+    self.template = template
+    self.architectures = architectures
+    self.actions = actions
+    self.optimizers = optimizers
+  }
+
+  /// The cells in run order: optimiser, then architecture, then action.
+  public var jobs: [FiniteInvarianceJob] {
+    optimizers.flatMap { optimizer in
+      architectures.flatMap { architecture in
+        actions.map { action in
+          var job = template
+          job.architecture = architecture
+          job.action = action
+          job.optimizer = optimizer
+          return job
+        }
+      }
+    }
+  }
+
+  /// Runs every cell, saying on `progress` which cell is running and how long each took.
+  /// - Complexity: the sum of the cells' costs.
+  public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [FiniteInvarianceReport] {
+    let jobs = jobs
+    return try jobs.enumerated().map { index, job in
+      let start = Date()
+      let label = "[cell \(index + 1)/\(jobs.count)] \(job.architecture.rawValue) / \(job.action.name) / \(job.optimizer.name)"
+      progress(label)
+      let report = try job.run { progress("  " + $0) }
+      progress(
+        label + ": \(report.ensembleVerdict), effect "
+          + String(format: "%+.3f (%.1f s)", report.ensembleEffect, Date().timeIntervalSince(start)))
+      return report
+    }
+  }
+
+  /// A Markdown table of reports, one row per cell.
+  public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
+    var lines = [
+      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | interval | K |",
+      "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for report in reports {
+      let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
+      lines.append(
+        "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
+          + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
+          + String(format: "%+.3f | [%+.3f, %+.3f] | %d |", report.ensembleEffect,
+            report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds))
+    }
+    return lines.joined(separator: "\n")
+  }
+}
