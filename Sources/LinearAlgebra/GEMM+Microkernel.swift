@@ -1,3 +1,4 @@
+#if !SYMMETRY_PROBES_AVX2
 extension GEMM {
   /// The 6 x 4 register tile: C_tile <- alpha (A_panel B_panel) + beta C_tile.
   ///
@@ -103,3 +104,4 @@ extension GEMM {
     }
   }
 }
+#endif
