@@ -221,7 +221,8 @@ struct SymmetricProductTests {
     let unused = [Double.nan]
     unused.withUnsafeBufferPointer { p in
       c.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.symmetricRankK(n: 5, k: 0, a: p.baseAddress!, lda: 0, beta: 2, c: pc.baseAddress!, ldc: 5)
+        GEMM.symmetricRankK(
+          n: 5, k: 0, a: p.baseAddress!, lda: 0, beta: 2, c: pc.baseAddress!, ldc: 5)
       }
     }
     for i in 0..<5 {
