@@ -1,15 +1,18 @@
+#if !SYMMETRY_PROBES_AVX2
 extension GEMM {
   /// The 6 x 4 register tile: C_tile <- alpha (A_panel B_panel) + beta C_tile.
   ///
-  /// Twelve `SIMD2<Double>` accumulators hold the tile, two per row. The baseline x86-64 target
-  /// (no AVX without unsafe compiler flags) has sixteen 128-bit registers, so `SIMD2<Double>` is
-  /// exactly one register: twelve accumulators, two for a row of B and one for A fill them.
+  /// The portable kernel, for builds without SYMMETRY_PROBES_AVX2 (a CPU without AVX2 + FMA, or
+  /// SYMMETRY_PROBES_PORTABLE=1; see Package.swift). Twelve `SIMD2<Double>` accumulators hold the
+  /// tile, two per row. The baseline x86-64 target has sixteen 128-bit registers, so
+  /// `SIMD2<Double>` is exactly one register: twelve accumulators, two for a row of B and one
+  /// for A fill them.
   /// A is packed pre-broadcast (each entry twice), so a row's multiplier is one aligned load
   /// rather than a load and a shuffle. Each step p multiplies the packed row p of B by each row's
   /// entry of A and adds. Every entry of the tile is the sum over p in increasing order, then
   /// scaled and added to C, so the result does not depend on where the tile sits or which thread
-  /// computes it. Multiply and add stay separate (no fused multiply-add), which keeps the bits
-  /// independent of the instruction set the compiler targets.
+  /// computes it. Multiply and add stay separate: without the FMA target feature a fused
+  /// multiply-add would be a libm call per lane (the AVX2 kernel fuses, so its bits differ).
   ///
   /// Edge tiles (height < 6 or width < 4) compute the full tile on zero-padded panels and store
   /// only the valid part. With `beta == 0`, C is not read.
@@ -103,3 +106,4 @@ extension GEMM {
     }
   }
 }
+#endif

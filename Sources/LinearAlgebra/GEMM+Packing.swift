@@ -1,8 +1,9 @@
 extension GEMM {
   /// Packs rows `row ..< row + height` (height <= MR) and columns `column ..< column + depth` of
-  /// op(A) as one pre-broadcast micro-panel: for each p, the MR entries of column p, each written
-  /// twice (the micro-kernel loads a row's multiplier as one `SIMD2`), zero past `height` so the
-  /// micro-kernel never branches.
+  /// op(A) as one micro-panel: for each p, the MR entries of column p, zero past `height` so the
+  /// micro-kernel never branches. Each entry is written `aCopies` times: twice for the SSE2
+  /// micro-kernel (a row's multiplier is then one aligned `SIMD2` load), once for AVX2, which
+  /// broadcasts from memory.
   ///
   /// - Complexity: O(MR depth).
   @inline(__always)
@@ -13,10 +14,24 @@ extension GEMM {
     let source = a.base + row * a.rowStride + column * a.columnStride
     let rs = a.rowStride
     let cs = a.columnStride
-    if height == mr {
+    let step = aCopies * mr
+    if height == mr && aCopies == 1 {
       for p in 0..<depth {
         let s = source + p * cs
-        let t = UnsafeMutableRawPointer(target + p * 2 * mr)
+        let t = target + p * step
+        t[0] = s[0]
+        t[1] = s[rs]
+        t[2] = s[2 * rs]
+        t[3] = s[3 * rs]
+        t[4] = s[4 * rs]
+        t[5] = s[5 * rs]
+      }
+      return
+    }
+    if height == mr && aCopies == 2 {
+      for p in 0..<depth {
+        let s = source + p * cs
+        let t = UnsafeMutableRawPointer(target + p * step)
         t.storeBytes(of: SIMD2(repeating: s[0]), toByteOffset: 0, as: SIMD2<Double>.self)
         t.storeBytes(of: SIMD2(repeating: s[rs]), toByteOffset: 16, as: SIMD2<Double>.self)
         t.storeBytes(of: SIMD2(repeating: s[2 * rs]), toByteOffset: 32, as: SIMD2<Double>.self)
@@ -28,11 +43,10 @@ extension GEMM {
     }
     for p in 0..<depth {
       let s = source + p * cs
-      let t = target + p * 2 * mr
+      let t = target + p * step
       for i in 0..<mr {
         let value = i < height ? s[i * rs] : 0
-        t[2 * i] = value
-        t[2 * i + 1] = value
+        for copy in 0..<aCopies { t[aCopies * i + copy] = value }
       }
     }
   }
@@ -47,26 +61,18 @@ extension GEMM {
     into target: UnsafeMutablePointer<Double>
   ) {
     let source = b.base + row * b.rowStride + column * b.columnStride
+    if width == nr && b.columnStride == 1 {
+      for p in 0..<depth {
+        (target + p * nr).update(from: source + p * b.rowStride, count: nr)
+      }
+      return
+    }
+    let cs = b.columnStride
     if width == nr {
-      if b.columnStride == 1 {
-        for p in 0..<depth {
-          let s = source + p * b.rowStride
-          let t = target + p * nr
-          t[0] = s[0]
-          t[1] = s[1]
-          t[2] = s[2]
-          t[3] = s[3]
-        }
-      } else {
-        let cs = b.columnStride
-        for p in 0..<depth {
-          let s = source + p * b.rowStride
-          let t = target + p * nr
-          t[0] = s[0]
-          t[1] = s[cs]
-          t[2] = s[2 * cs]
-          t[3] = s[3 * cs]
-        }
+      for p in 0..<depth {
+        let s = source + p * b.rowStride
+        let t = target + p * nr
+        for j in 0..<nr { t[j] = s[j * cs] }
       }
       return
     }

@@ -7,24 +7,43 @@ import Foundation
 /// read as X^T without copying it.
 ///
 /// The product is blocked for the cache hierarchy (GotoBLAS style: panels of B of KC x NC, blocks
-/// of A of MC x KC, both packed into contiguous micro-panels) and computed by a 6 x 4 register
-/// tile of `SIMD2<Double>` accumulators (see `microkernel`). Threads share out the MC x NC
+/// of A of MC x KC, both packed into contiguous micro-panels) and computed by a register tile of
+/// accumulators (see `microkernel`: 6 x 8 in `SIMD4<Double>` with fused multiply-add when built
+/// for AVX2 + FMA, 6 x 4 in `SIMD2<Double>` for baseline x86-64). Threads share out the MC x NC
 /// output blocks only; the k dimension is never split, so every entry of C is summed in the
 /// same order whatever the thread count, and results are bit-identical for any `threads`.
 ///
 /// Reference: K. Goto and R. van de Geijn, "Anatomy of high-performance matrix multiplication",
 /// ACM TOMS 34 (2008).
 public enum GEMM {
-  /// Rows of the register tile.
-  static let mr = 6
-  /// Columns of the register tile (one `SIMD4<Double>`).
-  static let nr = 4
-  /// Depth of a packed panel: a KC x NR micro-panel of B (8 KiB) stays in L1.
-  static let kc = 256
-  /// Rows of a packed block of A: MC x KC, pre-broadcast (288 KiB), stays in L2.
-  static let mc = 72
-  /// Columns of a packed panel of B: KC x NC (2 MiB) stays in L3.
-  static let nc = 1024
+  #if SYMMETRY_PROBES_AVX2
+    /// Rows of the register tile.
+    static let mr = 6
+    /// Columns of the register tile (two `SIMD4<Double>`).
+    static let nr = 8
+    /// Copies of each entry of A in its packed micro-panel (AVX2 broadcasts from memory).
+    static let aCopies = 1
+    /// Depth of a packed panel: a KC x NR micro-panel of B (16 KiB) and a MR x KC micro-panel
+    /// of A (12 KiB) stay in the 32 KiB L1.
+    static let kc = 256
+    /// Rows of a packed block of A: MC x KC (240 KiB) stays in the 512 KiB L2.
+    static let mc = 120
+    /// Columns of a packed panel of B: KC x NC (4 MiB) stays in the shared L3.
+    static let nc = 2048
+  #else
+    /// Rows of the register tile.
+    static let mr = 6
+    /// Columns of the register tile (two `SIMD2<Double>`).
+    static let nr = 4
+    /// Copies of each entry of A in its packed micro-panel (pre-broadcast for SSE2).
+    static let aCopies = 2
+    /// Depth of a packed panel: a KC x NR micro-panel of B (8 KiB) stays in L1.
+    static let kc = 256
+    /// Rows of a packed block of A: MC x KC, pre-broadcast (288 KiB), stays in L2.
+    static let mc = 72
+    /// Columns of a packed panel of B: KC x NC (2 MiB) stays in L3.
+    static let nc = 1024
+  #endif
 
   /// The number of threads used when a caller does not say: the active processor count.
   public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
@@ -70,6 +89,19 @@ public enum GEMM {
     // Small products are not worth a thread hand-off.
     let workers = m * n * k < 64 * 64 * 64 ? 1 : max(1, threads)
 
+    run(
+      m: m, n: n, k: k, alpha: alpha, a: aOperand, b: bOperand, beta: beta, output: output,
+      lowerOnly: false, workers: workers)
+  }
+
+  /// The blocked product behind `multiply` and `symmetricRankK`. With `lowerOnly`, only the
+  /// register tiles that hold an entry on or below the diagonal (i >= j) are computed; each
+  /// computed entry gets the same bits as in the full product, because a tile's entries do not
+  /// depend on which tiles are computed.
+  static func run(
+    m: Int, n: Int, k: Int, alpha: Double, a aOperand: Operand, b bOperand: Operand,
+    beta: Double, output: Output, lowerOnly: Bool, workers: Int
+  ) {
     let panelB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
     defer { panelB.deallocate() }
 
@@ -92,15 +124,22 @@ public enum GEMM {
         let columnGroups = mBlocks >= 2 * workers ? 1 : min(bPanels, 4 * workers)
         let panelsPerGroup = (bPanels + columnGroups - 1) / columnGroups
         Parallel.forEach(mBlocks * columnGroups, workers: workers) { item in
-          let ic = (item / columnGroups) * mc
+          // Lower-triangle row blocks grow with the row: hand out the largest first.
+          let block = lowerOnly ? mBlocks - 1 - item / columnGroups : item / columnGroups
+          let ic = block * mc
           let group = item % columnGroups
+          // Lower only: the panels whose first column is at most the block's last row.
+          let lastRow = ic + min(mc, m - ic) - 1
+          let lastPanel =
+            !lowerOnly ? bPanels : lastRow < jc ? 0 : min(bPanels, (lastRow - jc) / nr + 1)
           let panelRange =
-            min(bPanels, group * panelsPerGroup)..<min(bPanels, (group + 1) * panelsPerGroup)
+            min(lastPanel, group * panelsPerGroup)..<min(lastPanel, (group + 1) * panelsPerGroup)
           if panelRange.isEmpty { return }
           computeBlock(
             a: aOperand, rowStart: ic, rows: min(mc, m - ic), depthStart: pc, depth: kcBlock,
             packedB: UnsafePointer(packedB.base), panels: panelRange, columnStart: jc,
-            columns: ncBlock, alpha: alpha, beta: first ? beta : 1, output: output)
+            columns: ncBlock, alpha: alpha, beta: first ? beta : 1, output: output,
+            lowerOnly: lowerOnly)
         }
       }
     }
@@ -122,27 +161,31 @@ public enum GEMM {
   static func computeBlock(
     a: Operand, rowStart: Int, rows: Int, depthStart: Int, depth: Int,
     packedB: UnsafePointer<Double>, panels: Range<Int>, columnStart: Int, columns: Int,
-    alpha: Double, beta: Double, output: Output
+    alpha: Double, beta: Double, output: Output, lowerOnly: Bool = false
   ) {
     let rowPanels = (rows + mr - 1) / mr
-    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: rowPanels * 2 * mr * depth)
+    let panelSize = aCopies * mr * depth
+    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: rowPanels * panelSize)
     defer { packedA.deallocate() }
     for panel in 0..<rowPanels {
       let i = panel * mr
       packA(
         a, row: rowStart + i, column: depthStart, height: min(mr, rows - i), depth: depth,
-        into: packedA + panel * 2 * mr * depth)
+        into: packedA + panel * panelSize)
     }
     for jPanel in panels {
       let j = jPanel * nr
       let width = min(nr, columns - j)
       let bMicro = packedB + jPanel * nr * depth
-      for panel in 0..<rowPanels {
+      // Lower only: skip the row panels that lie wholly above this column panel (the last row
+      // of panel q, rowStart + q MR + MR - 1, is below the first column iff q >= offset / MR).
+      let firstPanel = lowerOnly ? max(0, min(rowPanels, (columnStart + j - rowStart) / mr)) : 0
+      for panel in firstPanel..<rowPanels {
         let i = panel * mr
         let height = min(mr, rows - i)
         let cTile = output.base + (rowStart + i) * output.ldc + columnStart + j
         microkernel(
-          depth: depth, a: packedA + panel * 2 * mr * depth, b: bMicro, alpha: alpha, beta: beta,
+          depth: depth, a: packedA + panel * panelSize, b: bMicro, alpha: alpha, beta: beta,
           c: cTile, ldc: output.ldc, height: height, width: width)
       }
     }

@@ -29,8 +29,9 @@ extension Matrix {
   ///
   /// Blocked right-looking algorithm on 96-column panels: factor the diagonal block by the
   /// scalar recurrence L_jj = sqrt(a_jj - sum_p L_jp^2), L_ij = (a_ij - sum_p L_ip L_jp) / L_jj,
-  /// solve the panel below against it, and subtract L_21 L_21^T from the trailing lower triangle
-  /// with `GEMM`. Bit-identical for any `threads`.
+  /// solve the panel below against it (vectorised forward substitution, rows over threads), and
+  /// subtract L_21 L_21^T from the trailing lower triangle with `GEMM.symmetricRankK`.
+  /// Bit-identical for any `threads`.
   ///
   /// - Throws: `.dimensionMismatch` if not square, `.nonFinite` for NaN or infinite entries,
   ///   `.notSymmetric` if A != A^T beyond round-off, `.notPositiveDefinite(pivot:value:)` at the
@@ -45,9 +46,6 @@ extension Matrix {
     let n = rows
     var a = self
     let block = 96
-    // Wider column chunks for the trailing update amortise packing; the few entries computed
-    // above the diagonal inside a chunk are never read and are zeroed at the end.
-    let updateWidth = 256
     let workers = n < 2 * block ? 1 : threads
     var failure: LinearAlgebraError?
     a.storage.withUnsafeMutableBufferPointer { buffer in
@@ -74,29 +72,36 @@ extension Matrix {
         }
         let start = j0 + jb
         if start == n { break }
-        // Panel: each row x of A_21 solves x L_11^T = a, independently of the others.
+        // Panel: each row x of A_21 solves x L_11^T = a, independently of the others, by
+        // column-oriented forward substitution: x_j <- x_j / L_jj, then x_q -= x_j L_qj for
+        // q > j. Each x_q is still a_q - x_0 L_q0 - x_1 L_q1 - ... in that order, but the
+        // inner loop runs over q, so it is a contiguous, vectorised axpy against the rows of
+        // L_11^T (copied once per block) instead of a latency-bound dot product.
+        let transposedDiagonal = UnsafeMutablePointer<Double>.allocate(capacity: jb * jb)
+        defer { transposedDiagonal.deallocate() }
+        for j in 0..<jb {
+          for q in 0..<jb { transposedDiagonal[j * jb + q] = q >= j ? l[(j0 + q) * n + j0 + j] : 0 }
+        }
         let shared = SharedPointer(l)
+        let lt = SharedPointer(transposedDiagonal)
         let rowsPerItem = 32
         Parallel.forEach((n - start + rowsPerItem - 1) / rowsPerItem, workers: workers) { item in
-          let l = shared.base
           for i in (start + item * rowsPerItem)..<min(n, start + (item + 1) * rowsPerItem) {
-            let rowI = l + i * n
-            for j in j0..<(j0 + jb) {
-              let rowJ = l + j * n
-              var sum = rowI[j]
-              for p in j0..<j { sum -= rowI[p] * rowJ[p] }
-              rowI[j] = sum / rowJ[j]
+            let x = shared.base + i * n + j0
+            for j in 0..<jb {
+              let column = lt.base + j * jb
+              let xj = x[j] / column[j]
+              x[j] = xj
+              for q in (j + 1)..<max(j + 1, jb) { x[q] -= xj * column[q] }
             }
           }
         }
-        // Trailing lower triangle: A_22 <- A_22 - L_21 L_21^T, one column chunk at a time.
-        for jj in stride(from: start, to: n, by: updateWidth) {
-          let width = min(updateWidth, n - jj)
-          GEMM.multiply(
-            m: n - jj, n: width, k: jb, alpha: -1, a: l + jj * n + j0, lda: n,
-            b: l + jj * n + j0, ldb: n, transposeB: true, beta: 1, c: l + jj * n + jj, ldc: n,
-            threads: threads)
-        }
+        // Trailing lower triangle: A_22 <- A_22 - L_21 L_21^T, a symmetric rank-jb update of
+        // the lower triangle's tiles only (the few entries it writes above the diagonal are
+        // never read and are zeroed at the end).
+        GEMM.symmetricRankK(
+          n: n - start, k: jb, alpha: -1, a: l + start * n + j0, lda: n, beta: 1,
+          c: l + start * n + start, ldc: n, mirror: false, threads: threads)
       }
       for i in 0..<n { (l + i * n + i + 1).update(repeating: 0, count: n - i - 1) }
     }

@@ -52,7 +52,11 @@ struct MatrixProductTests {
   /// the two summation orders differ by at most about k^2 ulp (the classical gamma_k bound).
   static func tolerance(depth k: Int) -> Double { Double(k * k) * Double.ulpOfOne }
 
-  static let shapes: [(Int, Int, Int)] = [(37, 53, 29), (1, 1, 1), (6, 4, 257), (80, 9, 3), (5, 300, 70)]
+  /// Edges of every register tile (6 x 4 for SSE2, 6 x 8 for AVX2) and cache block (MC = 72 or
+  /// 120 rows, KC = 256 deep): partial tiles in both directions, two row blocks, two depth blocks.
+  static let shapes: [(Int, Int, Int)] = [
+    (37, 53, 29), (1, 1, 1), (6, 4, 257), (6, 8, 7), (80, 9, 3), (5, 300, 70), (125, 13, 259),
+  ]
 
   @Test(
     "The blocked product equals the naive triple loop for every transposition",
@@ -119,6 +123,21 @@ struct MatrixProductTests {
     #expect(worst <= 4 * Self.tolerance(depth: 17))
   }
 
+  @Test("With k = 0 the raw entry point scales C by beta and reads neither A nor B")
+  func emptyDepthScales() {
+    let c0 = uniformMatrix(7, 9, seed: 10)
+    var c = c0
+    let unused = [Double.nan]
+    unused.withUnsafeBufferPointer { p in
+      c.storage.withUnsafeMutableBufferPointer { pc in
+        GEMM.multiply(
+          m: 7, n: 9, k: 0, a: p.baseAddress!, lda: 0, b: p.baseAddress!, ldb: 0, beta: 0.5,
+          c: pc.baseAddress!, ldc: 9)
+      }
+    }
+    #expect(c.storage == c0.storage.map { 0.5 * $0 })
+  }
+
   @Test("Mismatched inner dimensions throw a dimension mismatch")
   func mismatchThrows() {
     let a = Matrix(rows: 3, columns: 4)
@@ -131,6 +150,84 @@ struct MatrixProductTests {
   func emptyProducts() throws {
     let p = try Matrix(rows: 3, columns: 0).multiplied(by: Matrix(rows: 0, columns: 2))
     #expect(p == Matrix(rows: 3, columns: 2))
+  }
+}
+
+// MARK: - Symmetric product
+
+@Suite("Symmetric product")
+struct SymmetricProductTests {
+  /// Shapes of op(a) (n x k): a single entry, partial tiles, and n > MC, k > KC (two row blocks
+  /// of tiles on and below the diagonal, two depth blocks).
+  static let shapes: [(Int, Int)] = [(1, 1), (7, 3), (13, 40), (126, 260)]
+
+  @Test(
+    "The symmetric product a a^T equals the general product bit for bit, transposed or not",
+    arguments: shapes, [false, true])
+  func equalsGeneralProduct(shape: (Int, Int), transposeA: Bool) throws {
+    let (n, k) = shape
+    let a = transposeA ? uniformMatrix(k, n, seed: 11) : uniformMatrix(n, k, seed: 11)
+    let symmetric = Matrix.symmetricProduct(a, transposeA: transposeA)
+    let general = try Matrix.product(
+      a, a, transposeA: transposeA, transposeB: !transposeA)
+    #expect(symmetric.rows == n && symmetric.columns == n)
+    #expect(symmetric.storage == general.storage)
+    #expect(
+      maxDifference(symmetric, naiveProduct(a, transposeA, a, !transposeA))
+        <= MatrixProductTests.tolerance(depth: k))
+  }
+
+  @Test("The symmetric product is bit-identical with one and two threads")
+  func threadIndependent() {
+    let a = uniformMatrix(126, 260, seed: 12)
+    let one = Matrix.symmetricProduct(a, threads: 1)
+    let two = Matrix.symmetricProduct(a, threads: 2)
+    #expect(one.storage == two.storage)
+  }
+
+  @Test("Without mirroring, the rank-k update's lower triangle is GEMM's alpha a a^T + beta C")
+  func rankKUpdateLowerTriangle() {
+    let n = 31
+    let k = 17
+    let a = uniformMatrix(n, k, seed: 13)
+    let c0 = uniformMatrix(n, n, seed: 14)
+    var update = c0
+    var general = c0
+    a.storage.withUnsafeBufferPointer { pa in
+      update.storage.withUnsafeMutableBufferPointer { pc in
+        GEMM.symmetricRankK(
+          n: n, k: k, alpha: -1, a: pa.baseAddress!, lda: k, beta: 1, c: pc.baseAddress!, ldc: n,
+          mirror: false, threads: 2)
+      }
+      general.storage.withUnsafeMutableBufferPointer { pc in
+        GEMM.multiply(
+          m: n, n: n, k: k, alpha: -1, a: pa.baseAddress!, lda: k, b: pa.baseAddress!, ldb: k,
+          transposeB: true, beta: 1, c: pc.baseAddress!, ldc: n, threads: 1)
+      }
+    }
+    var lowerAgrees = true
+    for i in 0..<n {
+      for j in 0...i where update[i, j] != general[i, j] { lowerAgrees = false }
+    }
+    #expect(lowerAgrees)
+    // Tiles wholly above the diagonal are not computed: the top-right corner keeps C's value.
+    #expect(update[0, n - 1] == c0[0, n - 1])
+  }
+
+  @Test("With k = 0 the symmetric update scales C by beta and mirrors its lower triangle")
+  func emptyDepth() {
+    let c0 = uniformMatrix(5, 5, seed: 15)
+    var c = c0
+    let unused = [Double.nan]
+    unused.withUnsafeBufferPointer { p in
+      c.storage.withUnsafeMutableBufferPointer { pc in
+        GEMM.symmetricRankK(
+          n: 5, k: 0, a: p.baseAddress!, lda: 0, beta: 2, c: pc.baseAddress!, ldc: 5)
+      }
+    }
+    for i in 0..<5 {
+      for j in 0..<5 { #expect(c[i, j] == 2 * c0[max(i, j), min(i, j)]) }
+    }
   }
 }
 

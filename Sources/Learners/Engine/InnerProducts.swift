@@ -4,10 +4,12 @@ import Symmetries
 ///
 /// One call of the project's GEMM (packed, blocked, SIMD, threads over output tiles only), whose
 /// summation order for an entry depends only on the inner dimension, so a block of G equals the
-/// same entries of the whole bit for bit, for any thread count. `upperTriangle` is accepted for
-/// the caller's symmetric case; the product computes the whole block, which GEMM does faster
-/// than a triangle-aware loop. This is the engine's only matrix product.
-/// - Complexity: O(rows * columns * d) time, O(rows * columns) memory.
+/// same entries of the whole bit for bit, for any thread count. For a diagonal block of one batch
+/// (`upperTriangle`: rows == columns), G = X X^T is symmetric and `GEMM.symmetricRankK` computes
+/// one triangle's tiles and mirrors them: half the multiply-adds, and the same bits as the
+/// general product. This is the engine's only matrix product.
+/// - Complexity: O(rows * columns * d) time (halved for a diagonal block), O(rows * columns)
+///   memory.
 enum InnerProducts {
   static func gram(
     _ x: ImageBatch, rows: Range<Int>, _ y: ImageBatch, columns: Range<Int>,
@@ -19,11 +21,17 @@ enum InnerProducts {
     x.values.withUnsafeBufferPointer { a in
       y.values.withUnsafeBufferPointer { b in
         result.withUnsafeMutableBufferPointer { c in
-          GEMM.multiply(
-            m: rows.count, n: columns.count, k: depth,
-            a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
-            b: b.baseAddress! + columns.lowerBound * depth, ldb: depth, transposeB: true,
-            c: c.baseAddress!, ldc: columns.count, threads: threads)
+          if upperTriangle && rows == columns {
+            GEMM.symmetricRankK(
+              n: rows.count, k: depth, a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
+              c: c.baseAddress!, ldc: columns.count, threads: threads)
+          } else {
+            GEMM.multiply(
+              m: rows.count, n: columns.count, k: depth,
+              a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
+              b: b.baseAddress! + columns.lowerBound * depth, ldb: depth, transposeB: true,
+              c: c.baseAddress!, ldc: columns.count, threads: threads)
+          }
         }
       }
     }
