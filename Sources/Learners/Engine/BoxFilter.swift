@@ -94,35 +94,38 @@ struct BoxFilter: Sendable {
     return taps
   }
 
-  /// The source rows (or columns, with `columnTaps`) of output index `y`, as a range of tap
-  /// slots for circular filters or of sources for clipped ones.
-  @inline(__always)
-  private func window(_ y: Int, _ base: Int, _ filter: Int, _ taps: UnsafePointer<Int>) -> Range<Int> {
-    wraps ? (y * filter)..<(y * filter + filter) : taps[base + 2 * y]..<taps[base + 2 * y + 1]
-  }
-
   /// The scalar filter, used for the per-image variance recursion; `field` has the stride
   /// layout and the result is written on the output grid (the rest of the buffer is zero).
   func apply(to field: [Double], taps: [Int]) -> [Double] {
     var rowsSummed = [Double](repeating: 0, count: field.count)
     var result = [Double](repeating: 0, count: field.count)
-    taps.withUnsafeBufferPointer { taps in
-      let taps = taps.baseAddress!
+    if wraps {
       for y in 0..<inputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for j in window(x, columnTaps, filterWidth, taps) {
-            sum += field[y * stride + (wraps ? taps[columnTaps + j] : j)]
-          }
+          for j in 0..<filterWidth { sum += field[y * stride + taps[columnTaps + x * filterWidth + j]] }
           rowsSummed[y * stride + x] = sum
         }
       }
       for y in 0..<outputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for i in window(y, rowTaps, filterHeight, taps) {
-            sum += rowsSummed[(wraps ? taps[rowTaps + i] : i) * stride + x]
-          }
+          for i in 0..<filterHeight { sum += rowsSummed[taps[rowTaps + y * filterHeight + i] * stride + x] }
+          result[y * stride + x] = biasVariance + scale * sum
+        }
+      }
+    } else {
+      for y in 0..<inputHeight {
+        for x in 0..<outputWidth {
+          var sum = 0.0
+          for j in taps[columnTaps + 2 * x]..<taps[columnTaps + 2 * x + 1] { sum += field[y * stride + j] }
+          rowsSummed[y * stride + x] = sum
+        }
+      }
+      for y in 0..<outputHeight {
+        for x in 0..<outputWidth {
+          var sum = 0.0
+          for i in taps[rowTaps + 2 * y]..<taps[rowTaps + 2 * y + 1] { sum += rowsSummed[i * stride + x] }
           result[y * stride + x] = biasVariance + scale * sum
         }
       }
@@ -132,34 +135,41 @@ struct BoxFilter: Sendable {
 
   /// The lane filter: `covariance` <- b^2 + scale box(covariance), then `tangent` <-
   /// covariance + scale box(tangent) (or <- covariance when `hasTangent` is false, T' = 0).
-  /// `scratch` holds P lanes; `taps` is the program's index table.
+  /// `scratch` holds P lanes; `taps` is the program's index table. Circular filters only
+  /// (`wraps`); `applyClipped` is the same for zero and valid padding. Two entry points rather
+  /// than a branch inside keep the circular pair loop exactly as small as it was.
   @inline(__always)
-  func apply(
+  func applyCircular(
     covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
     hasTangent: Bool, scratch: UnsafeMutablePointer<Lanes>, taps: UnsafePointer<Int>
   ) {
-    if wraps {
-      let rowTaps = taps + self.rowTaps
-      let columnTaps = taps + self.columnTaps
-      sumRows(covariance, into: scratch, columnTaps)
-      sumColumns(scratch, rowTaps) { p, sum in covariance[p] = biasVariance + scale * sum }
-      if hasTangent {
-        sumRows(tangent, into: scratch, columnTaps)
-        sumColumns(scratch, rowTaps) { p, sum in tangent[p] = covariance[p] + scale * sum }
-      } else {
-        tangent.update(from: covariance, count: outputHeight * stride)
-      }
+    let rowTaps = taps + self.rowTaps
+    let columnTaps = taps + self.columnTaps
+    sumRows(covariance, into: scratch, columnTaps)
+    sumColumns(scratch, rowTaps) { p, sum in covariance[p] = biasVariance + scale * sum }
+    if hasTangent {
+      sumRows(tangent, into: scratch, columnTaps)
+      sumColumns(scratch, rowTaps) { p, sum in tangent[p] = covariance[p] + scale * sum }
     } else {
-      let rowRanges = taps + rowTaps
-      let columnRanges = taps + columnTaps
-      sumRowRanges(covariance, into: scratch, columnRanges)
-      sumColumnRanges(scratch, rowRanges) { p, sum in covariance[p] = biasVariance + scale * sum }
-      if hasTangent {
-        sumRowRanges(tangent, into: scratch, columnRanges)
-        sumColumnRanges(scratch, rowRanges) { p, sum in tangent[p] = covariance[p] + scale * sum }
-      } else {
-        tangent.update(from: covariance, count: outputHeight * stride)
-      }
+      tangent.update(from: covariance, count: outputHeight * stride)
+    }
+  }
+
+  /// `applyCircular` for zero and valid padding (clipped contiguous windows).
+  @inline(__always)
+  func applyClipped(
+    covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
+    hasTangent: Bool, scratch: UnsafeMutablePointer<Lanes>, taps: UnsafePointer<Int>
+  ) {
+    let rowRanges = taps + rowTaps
+    let columnRanges = taps + columnTaps
+    sumRowRanges(covariance, into: scratch, columnRanges)
+    sumColumnRanges(scratch, rowRanges) { p, sum in covariance[p] = biasVariance + scale * sum }
+    if hasTangent {
+      sumRowRanges(tangent, into: scratch, columnRanges)
+      sumColumnRanges(scratch, rowRanges) { p, sum in tangent[p] = covariance[p] + scale * sum }
+    } else {
+      tangent.update(from: covariance, count: outputHeight * stride)
     }
   }
 

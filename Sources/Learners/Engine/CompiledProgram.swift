@@ -10,8 +10,10 @@ import Symmetries
 struct CompiledProgram: Sendable {
   /// One operation on a covariance field.
   enum Operation: Sendable {
-    /// Box filter then scale and shift; see `BoxFilter` (it carries its input and output grids).
+    /// Circular box filter then scale and shift; see `BoxFilter` (it carries its grids).
     case affine(BoxFilter)
+    /// The same with a zero or valid padded (clipped) window.
+    case clippedAffine(BoxFilter)
     /// Element-wise kernel of the activation on a `height` x `width` grid; `index` numbers the
     /// activations from 0.
     case activation(KernelProgram.Activation, index: Int, height: Int, width: Int)
@@ -82,7 +84,7 @@ struct CompiledProgram: Sendable {
           weightVariance: weightStd * weightStd, biasVariance: biasStd * biasStd, taps: &taps)
         gridHeight = filter.outputHeight
         gridWidth = filter.outputWidth
-        operations.append(.affine(filter))
+        operations.append(filter.wraps ? .affine(filter) : .clippedAffine(filter))
       case .activation(let activation):
         operations.append(.activation(activation, index: activations, height: gridHeight, width: gridWidth))
         activations += 1
@@ -134,7 +136,7 @@ struct CompiledProgram: Sendable {
     variances.reserveCapacity(activationCount * pixels)
     for operation in operations {
       switch operation {
-      case .affine(let filter):
+      case .affine(let filter), .clippedAffine(let filter):
         field = filter.apply(to: field, taps: taps)
       case .activation(let activation, _, let gridHeight, let gridWidth):
         variances.append(contentsOf: field)

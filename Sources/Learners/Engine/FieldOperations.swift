@@ -49,6 +49,11 @@ enum FieldOperations {
     for operation in program.operations {
       switch operation {
       case .affine(let filter):
+        filter.applyCircular(
+          covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
+          scratch: workspace.scratch, taps: workspace.taps)
+        hasTangent = true
+      case .clippedAffine(let filter):
         if let mask {
           mask.clear(
             workspace.covariance, height: filter.inputHeight, width: filter.inputWidth,
@@ -59,34 +64,42 @@ enum FieldOperations {
               stride: filter.stride)
           }
         }
-        filter.apply(
+        filter.applyClipped(
           covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
           scratch: workspace.scratch, taps: workspace.taps)
         hasTangent = true
       case .activation(let activation, let index, let height, let width):
         let rowU = rowFactors + index * pixels
         let rowV = rowFactors + (program.activationCount + index) * pixels
+        // With bounded offsets, rows whose partner row y + dy is off the grid hold no pair
+        // entry in any lane: skip their arc-cosines (the mask clears them before any read).
+        var rows = 0..<height
+        if let mask {
+          let first = min(height, max(0, -mask.dy))
+          rows = first..<max(first, min(height, height - mask.dy))
+        }
         activate(
           activation, workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
           uChannel: index, vChannel: program.activationCount + index, program: program,
-          height: height, width: width)
+          rows: rows, width: width)
       }
     }
   }
 
-  /// K and T' = Kdot T in place, with pair factors uu = u u', vv = v v' formed per pixel.
+  /// K and T' = Kdot T in place on rows `rows` and columns 0..<width, with pair factors
+  /// uu = u u', vv = v v' formed per pixel.
   @inline(__always)
   private static func activate(
     _ activation: KernelProgram.Activation, _ workspace: EngineWorkspace,
     rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
     columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
-    height: Int, width: Int
+    rows: Range<Int>, width: Int
   ) {
     let stride = program.width
     let step = columnFactors.elementStride
     let covariance = workspace.covariance
     let tangent = workspace.tangent
-    for y in 0..<height {
+    for y in rows {
       // Rows wrap modulo the input height: only periodic layouts shift rows, and their grid
       // is the input's.
       let columnU = columnFactors.row(y, channel: uChannel, height: program.height)
@@ -110,6 +123,14 @@ enum FieldOperations {
   ) -> (Lanes, Lanes) {
     var sumK = Lanes(repeating: 0)
     var sumT = Lanes(repeating: 0)
+    if program.finalWidth == program.width {
+      // Whole rows (no valid shrink across): one flat run, the same order as the rows.
+      for p in 0..<program.finalPixelCount {
+        sumK += covariance[p]
+        sumT += tangent[p]
+      }
+      return (sumK, sumT)
+    }
     for y in 0..<program.finalHeight {
       let row = y * program.width
       for x in 0..<program.finalWidth {
