@@ -34,15 +34,16 @@ struct EngineAgreementTests {
     "The fast engine equals the layer-by-layer definition with circular, zero and valid padding, NNGP and NTK",
     arguments: [NamedArchitecture.cnnVec, .cnnGap, .lcn], Activation.allCases)
   func paddedEngineEqualsReference(architecture: NamedArchitecture, activation: Activation) throws {
-    // Depth 2 so valid padding leaves a grid; widths 6 and 7 give one and two offset groups of
-    // 8 lanes, a height unequal to the width catches swapped axes.
+    // Depth 2 so valid padding leaves a grid; widths 6, 7 and 17 give one, two and five offset
+    // groups of 8 lanes (bounded offsets run from -(W' - 1) to W' - 1), a height unequal to
+    // the width catches swapped axes.
     for padding in Padding.allCases {
       let network = try architecture.architecture(depth: 2, activation: activation, padding: padding)
       let program = try #require(network.kernelProgram, "the engine should run \(network)")
       let engine = try KernelEngine(program: program)
-      for s in [shape(6, 6, 1), shape(5, 7, 2)] {
-        let x = randomBatch(s, count: 4, seed: 11)
-        let y = randomBatch(s, count: 3, seed: 12)
+      for s in [shape(6, 6, 1), shape(5, 7, 2), shape(5, 17, 1)] {
+        let x = randomBatch(s, count: 3, seed: 11)
+        let y = randomBatch(s, count: 2, seed: 12)
         for (fast, reference) in [
           (try engine.kernels(x), try network.referenceKernels(x, nil)),
           (try engine.kernels(x, y), try network.referenceKernels(x, y)),

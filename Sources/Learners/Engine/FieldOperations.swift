@@ -71,29 +71,33 @@ enum FieldOperations {
       case .activation(let activation, let index, let height, let width):
         let rowU = rowFactors + index * pixels
         let rowV = rowFactors + (program.activationCount + index) * pixels
-        // With bounded offsets, rows whose partner row y + dy is off the grid hold no pair
-        // entry in any lane: skip their arc-cosines (the mask clears them before any read).
+        // With bounded offsets, rows whose partner row y + dy is off the grid, and pixels
+        // whose partner column x + dx is off it in every lane, hold no pair entry: skip their
+        // arc-cosines (the mask clears them before anything reads them).
         var rows = 0..<height
+        var columns = 0..<width
         if let mask {
-          let first = min(height, max(0, -mask.dy))
-          rows = first..<max(first, min(height, height - mask.dy))
+          let firstRow = min(height, max(0, -mask.dy))
+          rows = firstRow..<max(firstRow, min(height, height - mask.dy))
+          let firstColumn = min(width, max(0, -mask.dx0 - (laneCount - 1)))
+          columns = firstColumn..<max(firstColumn, min(width, width - mask.dx0))
         }
         activate(
           activation, workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
           uChannel: index, vChannel: program.activationCount + index, program: program,
-          rows: rows, width: width)
+          rows: rows, columns: columns)
       }
     }
   }
 
-  /// K and T' = Kdot T in place on rows `rows` and columns 0..<width, with pair factors
+  /// K and T' = Kdot T in place on rows `rows` and columns `columns`, with pair factors
   /// uu = u u', vv = v v' formed per pixel.
   @inline(__always)
   private static func activate(
     _ activation: KernelProgram.Activation, _ workspace: EngineWorkspace,
     rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
     columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
-    rows: Range<Int>, width: Int
+    rows: Range<Int>, columns: Range<Int>
   ) {
     let stride = program.width
     let step = columnFactors.elementStride
@@ -104,7 +108,7 @@ enum FieldOperations {
       // is the input's.
       let columnU = columnFactors.row(y, channel: uChannel, height: program.height)
       let columnV = columnFactors.row(y, channel: vChannel, height: program.height)
-      for x in 0..<width {
+      for x in columns {
         let p = y * stride + x
         let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
         let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
