@@ -1,15 +1,36 @@
 extension Architecture {
+  /// Whether `steps` hold both circular and zero or valid padded filters: a pooled readout
+  /// then needs periodic and bounded offsets at once, which the engine does not run.
+  private func mixesBorders(_ steps: [KernelProgram.Step]) -> Bool {
+    var circular = false
+    var bounded = false
+    for case .affine(_, _, let padding, _, _) in steps {
+      if padding == .circular { circular = true } else { bounded = true }
+    }
+    return circular && bounded
+  }
+
   /// This architecture as a program of the fast `KernelEngine`, or nil when the engine does not
-  /// run it (zero or valid padding, a locally connected layer under global pooling, dense layers
-  /// between the reduction and the readout); `kernels(_:_:)` then uses the reference path.
+  /// run it (a locally connected layer under global pooling, circular and zero or valid padding
+  /// mixed under global pooling, dense layers between the reduction and the readout);
+  /// `kernels(_:_:)` then uses the reference path. Every padding maps to the
+  /// engine's own (circular, zero = `same`, `valid`).
   ///
   /// Convolution and locally connected layers map to the same step: with a flatten readout only
-  /// the pixel diagonal matters, where the two kernels coincide.
+  /// the pixel diagonal matters, where the two kernels coincide (for any padding: the diagonal
+  /// recursion reads the same taps).
   public var kernelProgram: KernelProgram? {
     func engineActivation(_ activation: Activation) -> KernelProgram.Activation {
       switch activation {
       case .relu: return .relu
       case .erf: return .erf
+      }
+    }
+    func enginePadding(_ padding: Padding) -> KernelProgram.Padding {
+      switch padding {
+      case .circular: return .circular
+      case .same: return .same
+      case .valid: return .valid
       }
     }
     var steps: [KernelProgram.Step] = []
@@ -34,11 +55,11 @@ extension Architecture {
             .affine(filterHeight: 1, filterWidth: 1, padding: .circular,
                     weightStd: affine.weightStd, biasStd: affine.biasStd))
         case (.spatial, .everywhere), (.spatial, .perLocation):
-          guard affine.padding == .circular else { return nil }
           sawLocal = sawLocal || affine.sharing == .perLocation
           steps.append(
             .affine(filterHeight: affine.filterSize, filterWidth: affine.filterSize,
-                    padding: .circular, weightStd: affine.weightStd, biasStd: affine.biasStd))
+                    padding: enginePadding(affine.padding), weightStd: affine.weightStd,
+                    biasStd: affine.biasStd))
         default:
           return nil
         }
@@ -65,7 +86,7 @@ extension Architecture {
     switch (input, reduction) {
     case (.dense, nil), (.spatial, .flatten?):
       return KernelProgram(input: input, steps: steps, readout: .flatten(weightStd: weightStd, biasStd: biasStd))
-    case (.spatial, .globalAveragePooling?) where !sawLocal:
+    case (.spatial, .globalAveragePooling?) where !sawLocal && !mixesBorders(steps):
       return KernelProgram(
         input: input, steps: steps, readout: .globalAveragePool(weightStd: weightStd, biasStd: biasStd))
     default:

@@ -30,11 +30,61 @@ struct EngineAgreementTests {
     }
   }
 
+  @Test(
+    "The fast engine equals the layer-by-layer definition with circular, zero and valid padding, NNGP and NTK",
+    arguments: [NamedArchitecture.cnnVec, .cnnGap, .lcn], Activation.allCases)
+  func paddedEngineEqualsReference(architecture: NamedArchitecture, activation: Activation) throws {
+    // Depth 2 so valid padding leaves a grid; widths 6, 7 and 17 give one, two and five offset
+    // groups of 8 lanes (bounded offsets run from -(W' - 1) to W' - 1), a height unequal to
+    // the width catches swapped axes.
+    for padding in Padding.allCases {
+      let network = try architecture.architecture(depth: 2, activation: activation, padding: padding)
+      let program = try #require(network.kernelProgram, "the engine should run \(network)")
+      let engine = try KernelEngine(program: program)
+      for s in [shape(6, 6, 1), shape(5, 7, 2), shape(5, 17, 1)] {
+        let x = randomBatch(s, count: 3, seed: 11)
+        let y = randomBatch(s, count: 2, seed: 12)
+        for (fast, reference) in [
+          (try engine.kernels(x), try network.referenceKernels(x, nil)),
+          (try engine.kernels(x, y), try network.referenceKernels(x, y)),
+        ] {
+          let what = "\(architecture) \(activation) \(padding) \(s)"
+          expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(what) NNGP")
+          expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(what) NTK")
+        }
+      }
+    }
+  }
+
+  @Test(
+    "The fast engine equals the layer-by-layer definition for layer lists mixing paddings and filter sizes",
+    arguments: [
+      "conv(2,same) relu conv(4,valid,w=1.3,b=0.2) erf gap readout",
+      "conv(5,same) erf conv(3,valid) relu conv(2,same) relu gap readout",
+      "conv(3,valid) relu conv(2) erf flatten readout",
+      "local(4,same) relu local(3,valid) relu conv(3) relu flatten readout(w=0.7,b=0)",
+      "conv(1,same) relu relu conv(3,same) gap readout",
+    ])
+  func mixedLayerListsEqualReference(spec: String) throws {
+    let network = try Architecture(parsing: spec)
+    let program = try #require(network.kernelProgram, "the engine should run \(spec)")
+    let engine = try KernelEngine(program: program)
+    let x = randomBatch(shape(7, 6, 2), count: 4, seed: 13)
+    let y = randomBatch(shape(7, 6, 2), count: 2, seed: 14)
+    for (fast, reference) in [
+      (try engine.kernels(x), try network.referenceKernels(x, nil)),
+      (try engine.kernels(x, y), try network.referenceKernels(x, y)),
+    ] {
+      expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(spec) NNGP")
+      expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(spec) NTK")
+    }
+  }
+
   @Test("Architectures the engine does not run fall back to the reference definition")
   func fallback() throws {
     for spec in [
-      "conv(3,same) relu gap readout", "conv(3,valid) erf flatten readout",
       "local(3) relu gap readout", "conv(3) relu flatten dense relu readout",
+      "conv(3) relu conv(3,same) relu gap readout",
     ] {
       let network = try Architecture(parsing: spec)
       #expect(network.kernelProgram == nil, "\(spec)")

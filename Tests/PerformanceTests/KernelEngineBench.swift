@@ -16,10 +16,9 @@ struct KernelEngineBench {
   private static let only = ProcessInfo.processInfo.environment["SYMMETRY_PROBES_BENCH_ONLY"]
 
   private static let workloads: [(name: String, program: KernelProgram, shape: ImageShape, count: Int)] = {
-    let w = 2.0.squareRoot()
-    let gap = KernelProgram.convolutionalGlobalAveragePool(depth: 3, activation: .relu, weightStd: w, biasStd: 0.1)
-    let vec = KernelProgram.convolutionalFlatten(depth: 3, activation: .relu, weightStd: w, biasStd: 0.1)
-    let fcn = KernelProgram.fullyConnected(depth: 3, activation: .relu, weightStd: w, biasStd: 0.1)
+    let gap = engineProgram(.cnnGap, depth: 3, activation: .relu)
+    let vec = engineProgram(.cnnVec, depth: 3, activation: .relu)
+    let fcn = engineProgram(.fcn, depth: 3, activation: .relu)
     return [
       ("gap8", gap, shape(8, 8, 1), 256), ("gap16", gap, shape(16, 16, 3), 128),
       ("vec8", vec, shape(8, 8, 1), 256), ("vec16", vec, shape(16, 16, 3), 128),

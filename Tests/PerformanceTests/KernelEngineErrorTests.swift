@@ -5,8 +5,7 @@ import Testing
 
 @Suite("Bad input to the kernel engine gets a typed error, never a crash")
 struct KernelEngineErrorTests {
-  private let program = KernelProgram.convolutionalGlobalAveragePool(
-    depth: 1, activation: .relu, weightStd: 1.5, biasStd: 0.1)
+  private let program = engineProgram(.cnnGap, depth: 1, activation: .relu, weightStd: 1.5, biasStd: 0.1)
 
   @Test("Batches of different shapes are refused")
   func mismatchedShapes() throws {
@@ -22,7 +21,10 @@ struct KernelEngineErrorTests {
   func badStandardDeviations() {
     #expect(throws: KernelEngineError.invalidStandardDeviation(step: 0, value: -1)) {
       try KernelEngine(
-        program: .convolutionalFlatten(depth: 1, activation: .relu, weightStd: -1, biasStd: 0))
+        program: KernelProgram(
+          input: .spatial,
+          steps: [.affine(filterHeight: 3, filterWidth: 3, padding: .circular, weightStd: -1, biasStd: 0)],
+          readout: .flatten(weightStd: 1, biasStd: 0)))
     }
     #expect(throws: KernelEngineError.invalidStandardDeviation(step: 0, value: .infinity)) {
       try KernelEngine(
@@ -49,24 +51,37 @@ struct KernelEngineErrorTests {
   @Test("A valid-padded filter larger than the image is refused")
   func filterLargerThanImage() throws {
     let engine = try KernelEngine(
-      program: .convolutionalFlatten(
-        depth: 1, activation: .relu, filter: 5, padding: .valid, weightStd: 1, biasStd: 0))
+      program: engineProgram(.cnnVec, depth: 1, activation: .relu, filterSize: 5, padding: .valid))
     let x = randomBatch(shape(4, 4, 1), count: 2, seed: 1)
     #expect(
       throws: KernelEngineError.filterLargerThanImage(
         step: 0, filterHeight: 5, filterWidth: 5, height: 4, width: 4)
     ) { try engine.kernels(x) }
+    // The grid shrinks layer by layer: 6 x 6 -> 4 x 4 -> 2 x 2, too small for the third filter
+    // (step 4: affine, activation, affine, activation, affine).
+    let deep = try KernelEngine(program: engineProgram(.cnnGap, depth: 3, activation: .erf, padding: .valid))
+    #expect(
+      throws: KernelEngineError.filterLargerThanImage(
+        step: 4, filterHeight: 3, filterWidth: 3, height: 2, width: 2)
+    ) { try deep.kernels(randomBatch(shape(6, 6, 1), count: 2, seed: 1)) }
   }
 
   @Test("Configurations the fast engine does not compute are refused, not approximated")
   func unsupportedConfigurations() throws {
     let x = randomBatch(shape(4, 4, 1), count: 2, seed: 1)
-    for padding in [KernelProgram.Padding.same, .valid] {
-      let engine = try KernelEngine(
-        program: .convolutionalGlobalAveragePool(
-          depth: 1, activation: .erf, padding: padding, weightStd: 1, biasStd: 0))
-      #expect(throws: KernelEngineError.self) { try engine.kernels(x) }
-      #expect(throws: KernelEngineError.self) { try engine.workspaceBytes(for: x.shape) }
+    // Periodic and bounded offsets cannot share one pooled recursion.
+    for bounded in [KernelProgram.Padding.same, .valid] {
+      let mixed = try KernelEngine(
+        program: KernelProgram(
+          input: .spatial,
+          steps: [
+            .affine(filterHeight: 3, filterWidth: 3, padding: .circular, weightStd: 1, biasStd: 0),
+            .activation(.erf),
+            .affine(filterHeight: 3, filterWidth: 3, padding: bounded, weightStd: 1, biasStd: 0),
+          ],
+          readout: .globalAveragePool(weightStd: 1, biasStd: 0)))
+      #expect(throws: KernelEngineError.self) { try mixed.kernels(x) }
+      #expect(throws: KernelEngineError.self) { try mixed.workspaceBytes(for: x.shape) }
     }
     let pooledDense = try KernelEngine(
       program: KernelProgram(

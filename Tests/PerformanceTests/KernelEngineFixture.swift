@@ -26,19 +26,12 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
     "\(architecture) \(activation) depth \(depth) \(inputShape.map(String.init).joined(separator: "x"))"
   }
 
-  /// The engine program neural-tangents built for this entry.
+  /// The engine program of the architecture neural-tangents built for this entry (3 x 3
+  /// circular filters), derived as the library derives it.
   var program: KernelProgram {
-    let activation: KernelProgram.Activation = self.activation == "relu" ? .relu : .erf
-    switch architecture {
-    case "FCN":
-      return .fullyConnected(depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
-    case "CNN-GAP":
-      return .convolutionalGlobalAveragePool(
-        depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
-    default:
-      // CNN-VEC and LCN: the flatten readout sees only the pixel diagonal, where they coincide.
-      return .convolutionalFlatten(depth: depth, activation: activation, weightStd: weightStd, biasStd: biasStd)
-    }
+    engineProgram(
+      try! NamedArchitecture(named: architecture), depth: depth,
+      activation: try! Activation(named: activation), weightStd: weightStd, biasStd: biasStd)
   }
 
   var batch: ImageBatch {
@@ -84,4 +77,19 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
       deviation(result.ntk, ntk, skipDiagonal: relu), diagonal
     )
   }
+}
+
+/// The engine program of a catalogue architecture, through `NamedArchitecture.architecture` and
+/// `Architecture.kernelProgram`: the path `Architecture.kernels` takes in release builds.
+func engineProgram(
+  _ architecture: NamedArchitecture, depth: Int, activation: Activation, filterSize: Int = 3,
+  padding: Padding = .circular, weightStd: Double = 2.0.squareRoot(), biasStd: Double = 0.1
+) -> KernelProgram {
+  let network = try! architecture.architecture(
+    depth: depth, activation: activation, filterSize: filterSize, padding: padding,
+    weightStd: weightStd, biasStd: biasStd)
+  guard let program = network.kernelProgram else {
+    fatalError("the engine should run \(network)")
+  }
+  return program
 }

@@ -19,19 +19,17 @@ private let transposeRoundOff = 1e-13
 
 // MARK: - Programs
 
-private let relu3x3GAP = KernelProgram.convolutionalGlobalAveragePool(
-  depth: 2, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0.1)
-private let erfVEC = KernelProgram.convolutionalFlatten(
-  depth: 2, activation: .erf, weightStd: 2.0.squareRoot(), biasStd: 0.1)
-private let reluFCN = KernelProgram.fullyConnected(
-  depth: 2, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0.1)
-
-/// Small cases: one per code path (pooled offsets, diagonal groups, dense Gram), on shapes
-/// whose widths are not multiples of the 8 lanes so padding lanes are exercised.
+/// Small cases: one per code path (pooled periodic offsets, pooled bounded offsets under zero
+/// and valid padding, diagonal groups with each padding, dense Gram), on shapes whose widths
+/// are not multiples of the 8 lanes so padding lanes are exercised.
 private let cases: [(name: String, program: KernelProgram, shape: ImageShape)] = [
-  ("CNN-GAP relu", relu3x3GAP, shape(3, 5, 2)),
-  ("CNN-VEC erf", erfVEC, shape(4, 3, 2)),
-  ("FCN relu", reluFCN, shape(3, 3, 2)),
+  ("CNN-GAP relu circular", engineProgram(.cnnGap, depth: 2, activation: .relu), shape(3, 5, 2)),
+  ("CNN-GAP relu same", engineProgram(.cnnGap, depth: 2, activation: .relu, padding: .same), shape(4, 5, 2)),
+  ("CNN-GAP erf valid", engineProgram(.cnnGap, depth: 2, activation: .erf, padding: .valid), shape(5, 6, 2)),
+  ("CNN-VEC erf circular", engineProgram(.cnnVec, depth: 2, activation: .erf), shape(4, 3, 2)),
+  ("CNN-VEC relu valid", engineProgram(.cnnVec, depth: 2, activation: .relu, padding: .valid), shape(5, 6, 2)),
+  ("LCN erf same", engineProgram(.lcn, depth: 2, activation: .erf, padding: .same), shape(4, 3, 2)),
+  ("FCN relu", engineProgram(.fcn, depth: 2, activation: .relu), shape(3, 3, 2)),
 ]
 
 @Suite("The fast kernel engine")

@@ -5,7 +5,8 @@ import Symmetries
 /// Row side: the activation factors (u, v) of each image at each activation and pixel (see
 /// `KernelProgram.Activation.factors`), image-major, u block then v block. Column side, in the
 /// layout the readout's lanes need (see `ColumnLayout`): for a pooled readout each image's
-/// channel planes and factor planes extended periodically in x to width 2W + 8; for a flatten
+/// channel planes and factor planes extended periodically in x to width 2W + 8 (circular
+/// padding) or bordered by zeros to 3H x (3W + 8) (zero or valid padding); for a flatten
 /// readout the range transposed to pixel-major, image-minor, padded to a multiple of 8 images.
 /// - Complexity: O(count (P C + steps P filter)) time and O(count P (C + activations)) memory:
 ///   linear in n, never quadratic.
@@ -19,6 +20,11 @@ struct BatchTables {
   let columnFactors: [Double]
   /// Padded column count (flatten layout) or extended plane width (pooled layout).
   let columnStride: Int
+  /// Rows of one pooled-layout plane (H periodic, 3H zero-bordered; 0 for the flatten layout).
+  let planeRows: Int
+  /// Where image pixel (0, 0) sits in a pooled-layout plane: (0, 0) periodic, (H, W) bordered.
+  let rowOrigin: Int
+  let columnOrigin: Int
 
   var factorCount: Int { 2 * program.activationCount }
 
@@ -30,8 +36,13 @@ struct BatchTables {
     let factorCount = 2 * program.activationCount
     let count = range.count
     var rowFactors = [Double](repeating: 0, count: count * factorCount * pixels)
-    let activations = program.operations.compactMap { operation -> KernelProgram.Activation? in
-      if case .activation(let activation, _) = operation { return activation }
+    // Each activation's grid (smaller than the image after valid padding); factors off it stay
+    // zero, so a partner pixel off the grid contributes K = 0.
+    let activations = program.operations.compactMap {
+      operation -> (KernelProgram.Activation, height: Int, width: Int)? in
+      if case .activation(let activation, _, let height, let width) = operation {
+        return (activation, height, width)
+      }
       return nil
     }
     batch.values.withUnsafeBufferPointer { values in
@@ -39,34 +50,56 @@ struct BatchTables {
         let start = image * pixels * channels
         let variances = program.activationVariances(
           of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
-        for (a, activation) in activations.enumerated() {
-          for p in 0..<pixels {
-            let (u, v) = activation.factors(variance: variances[a * pixels + p])
-            rowFactors[(offset * factorCount + a) * pixels + p] = u
-            rowFactors[(offset * factorCount + program.activationCount + a) * pixels + p] = v
+        for (a, (activation, gridHeight, gridWidth)) in activations.enumerated() {
+          for y in 0..<gridHeight {
+            for x in 0..<gridWidth {
+              let p = y * program.width + x
+              let (u, v) = activation.factors(variance: variances[a * pixels + p])
+              rowFactors[(offset * factorCount + a) * pixels + p] = u
+              rowFactors[(offset * factorCount + program.activationCount + a) * pixels + p] = v
+            }
           }
         }
       }
     }
     self.rowFactors = rowFactors
     if program.pools {
-      // Planes of width 2W + 8: x + dx0 + k <= (W - 1) + (W - 1) + 7 for every lane.
       let width = program.width
       let height = program.height
-      let extended = 2 * width + laneCount
+      let extended: Int
+      let rows: Int
+      let origin: (row: Int, column: Int)
+      if program.periodic {
+        // Planes of width 2W + 8, extended periodically: x + dx0 + k <= (W - 1) + (W - 1) + 7.
+        extended = 2 * width + laneCount
+        rows = height
+        origin = (0, 0)
+      } else {
+        // Planes with zeros around the image: H rows above and below, W columns to the left and
+        // 2W + 8 to the right, so y + dy in [-(H - 1), 2H - 2] and x + dx0 + k in
+        // [-(W - 1), 2W + 5] (the offset groups end before dx0 = W) stay inside.
+        extended = 3 * width + laneCount
+        rows = 3 * height
+        origin = (height, width)
+      }
       columnStride = extended
-      var data = [Double](repeating: 0, count: count * channels * height * extended)
-      var factors = [Double](repeating: 0, count: count * factorCount * height * extended)
+      planeRows = rows
+      rowOrigin = origin.row
+      columnOrigin = origin.column
+      let planeSize = rows * extended
+      var data = [Double](repeating: 0, count: count * channels * planeSize)
+      var factors = [Double](repeating: 0, count: count * factorCount * planeSize)
       for (offset, image) in range.enumerated() {
         for y in 0..<height {
-          for e in 0..<extended {
+          for e in 0..<(program.periodic ? extended : width) {
             let x = e % width
+            let target = (origin.row + y) * extended + origin.column + e
             for c in 0..<channels {
-              data[((offset * channels + c) * height + y) * extended + e] =
+              data[(offset * channels + c) * planeSize + target] =
                 batch.values[((image * height + y) * width + x) * channels + c]
             }
             for f in 0..<factorCount {
-              factors[((offset * factorCount + f) * height + y) * extended + e] =
+              factors[(offset * factorCount + f) * planeSize + target] =
                 rowFactors[(offset * factorCount + f) * pixels + y * width + x]
             }
           }
@@ -75,6 +108,9 @@ struct BatchTables {
       columnData = data
       columnFactors = factors
     } else {
+      planeRows = 0
+      rowOrigin = 0
+      columnOrigin = 0
       // Padding images have zero data and zero factors: finite lanes whose results are dropped.
       let padded = (count + laneCount - 1) / laneCount * laneCount
       columnStride = padded

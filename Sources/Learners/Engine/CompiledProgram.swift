@@ -5,21 +5,30 @@ import Symmetries
 ///
 /// Convolutions keep the pixel offset q - p fixed, so for each offset an affine step is a
 /// separable box filter over p: S(p) <- b^2 + (W^2 / (fh fw)) sum over the filter window of K.
+/// Fields keep the input image's layout (P = H W entries, row stride W) through every layer;
+/// a grid shrunk by valid padding is the top-left corner of it.
 struct CompiledProgram: Sendable {
   /// One operation on a covariance field.
   enum Operation: Sendable {
-    /// Box filter then scale and shift; see `BoxFilter`.
+    /// Circular box filter then scale and shift; see `BoxFilter` (it carries its grids).
     case affine(BoxFilter)
-    /// Element-wise kernel of the activation; `index` numbers the activations from 0.
-    case activation(KernelProgram.Activation, index: Int)
+    /// The same with a zero or valid padded (clipped) window.
+    case clippedAffine(BoxFilter)
+    /// Element-wise kernel of the activation on a `height` x `width` grid; `index` numbers the
+    /// activations from 0.
+    case activation(KernelProgram.Activation, index: Int, height: Int, width: Int)
   }
 
   let operations: [Operation]
   /// The box filters' index tables (see `BoxFilter`), copied into each thread's workspace.
   let taps: [Int]
-  /// Feature-map height and width (1 x 1 for dense input).
+  /// Input feature-map height and width (1 x 1 for dense input); `width` is also the row
+  /// stride of every field.
   let height: Int
   let width: Int
+  /// The grid the readout sees (smaller than the input's after valid padding).
+  let finalHeight: Int
+  let finalWidth: Int
   /// Values per pixel (H W C for dense input: the whole flattened image).
   let channels: Int
   let activationCount: Int
@@ -28,10 +37,17 @@ struct CompiledProgram: Sendable {
   let readoutBiasVariance: Double
   /// Whether the readout averages over all pixel pairs (GAP) or only the diagonal.
   let pools: Bool
+  /// Whether pixel offsets wrap around (every filter circular): a pooled readout then runs the
+  /// H W periodic offsets, otherwise the (2 H' - 1)(2 W' - 1) offsets of the final grid with
+  /// `OffsetMask` clearing the entries whose partner pixel is outside.
+  let periodic: Bool
   /// Whether the input is the flattened image (the covariance comes from a Gram matrix).
   let isDense: Bool
 
+  /// Entries of a field (the input grid).
   var pixelCount: Int { height * width }
+  /// Pixels of the grid the readout sees.
+  var finalPixelCount: Int { finalHeight * finalWidth }
 
   /// Validates `program` for images of `shape` (throws on what the fast engine cannot do).
   init(_ program: KernelProgram, shape: ImageShape) throws(KernelEngineError) {
@@ -44,6 +60,9 @@ struct CompiledProgram: Sendable {
     var operations: [Operation] = []
     var taps: [Int] = []
     var activations = 0
+    var gridHeight = height
+    var gridWidth = width
+    var paddings = Set<KernelProgram.Padding>()
     for (index, step) in program.steps.enumerated() {
       switch step {
       case .affine(let fh, let fw, let padding, let weightStd, let biasStd):
@@ -53,28 +72,30 @@ struct CompiledProgram: Sendable {
               "step \(index) has a \(fh) x \(fw) filter on dense input; dense layers take 1 x 1")
           }
         } else {
-          if padding == .valid, fh > shape.height || fw > shape.width {
+          if padding == .valid, fh > gridHeight || fw > gridWidth {
             throw .filterLargerThanImage(
-              step: index, filterHeight: fh, filterWidth: fw, height: shape.height, width: shape.width)
+              step: index, filterHeight: fh, filterWidth: fw, height: gridHeight, width: gridWidth)
           }
-          guard padding == .circular else {
-            throw .unsupported(
-              "step \(index) uses \(padding) padding; the fast engine computes circular padding only")
-          }
+          paddings.insert(padding)
         }
-        operations.append(
-          .affine(
-            BoxFilter(
-              height: height, width: width, filterHeight: fh, filterWidth: fw,
-              weightVariance: weightStd * weightStd, biasVariance: biasStd * biasStd, taps: &taps)))
+        let filter = BoxFilter(
+          inputHeight: gridHeight, inputWidth: gridWidth, stride: width, filterHeight: fh,
+          filterWidth: fw, padding: dense ? .circular : padding,
+          weightVariance: weightStd * weightStd, biasVariance: biasStd * biasStd, taps: &taps)
+        gridHeight = filter.outputHeight
+        gridWidth = filter.outputWidth
+        operations.append(filter.wraps ? .affine(filter) : .clippedAffine(filter))
       case .activation(let activation):
-        operations.append(.activation(activation, index: activations))
+        operations.append(.activation(activation, index: activations, height: gridHeight, width: gridWidth))
         activations += 1
       }
     }
     self.operations = operations
     self.taps = taps
     activationCount = activations
+    finalHeight = gridHeight
+    finalWidth = gridWidth
+    periodic = !paddings.contains(.same) && !paddings.contains(.valid)
     switch program.readout {
     case .flatten(let weightStd, let biasStd):
       readoutWeightVariance = weightStd * weightStd
@@ -84,6 +105,13 @@ struct CompiledProgram: Sendable {
       guard !dense else {
         throw .unsupported("global average pooling needs spatial input; use a flatten readout")
       }
+      // Periodic offsets and bounded offsets index pairs differently; one pooled recursion
+      // cannot follow both.
+      guard periodic || !paddings.contains(.circular) else {
+        throw .unsupported(
+          "a pooled readout after both circular and zero or valid padded layers; use one "
+            + "border kind throughout")
+      }
       readoutWeightVariance = weightStd * weightStd
       readoutBiasVariance = biasStd * biasStd
       pools = true
@@ -91,7 +119,8 @@ struct CompiledProgram: Sendable {
   }
 
   /// The variance S_xx(p, p) of one image at the input of every activation, activation-major
-  /// (`activationCount` x P), from the pixel-diagonal recursion of the image with itself.
+  /// (`activationCount` x P, stride layout; entries outside an activation's grid are 0), from
+  /// the pixel-diagonal recursion of the image with itself.
   ///
   /// The diagonal needs only the diagonal: a box filter at offset 0 reads offset 0.
   /// - Complexity: O(P C + steps * P * filter size).
@@ -107,11 +136,15 @@ struct CompiledProgram: Sendable {
     variances.reserveCapacity(activationCount * pixels)
     for operation in operations {
       switch operation {
-      case .affine(let filter):
+      case .affine(let filter), .clippedAffine(let filter):
         field = filter.apply(to: field, taps: taps)
-      case .activation(let activation, _):
+      case .activation(let activation, _, let gridHeight, let gridWidth):
         variances.append(contentsOf: field)
-        for p in 0..<pixels { field[p] = activation.diagonalKernel(variance: field[p]) }
+        for y in 0..<gridHeight {
+          for x in 0..<gridWidth {
+            field[y * width + x] = activation.diagonalKernel(variance: field[y * width + x])
+          }
+        }
       }
     }
     return variances

@@ -1,7 +1,8 @@
 /// Pairs under a flatten readout (CNN-VEC, LCN, FCN): only the pixel diagonal, lanes over 8
 /// column images.
 ///
-/// At offset 0 the recursion never leaves offset 0, so a pair costs O(P) per step. One row
+/// At offset 0 the recursion never leaves offset 0, so a pair costs O(P) per step, whatever the
+/// padding: offset 0 always has its partner pixel on the grid, so no entry needs clearing. One row
 /// image (broadcast) meets 8 column images (one per lane, read from the transposed column
 /// tables); for dense input the covariance comes from the Gram block instead of the pixels.
 /// - Complexity: O(P (C + steps * (filter + 1))) per pair; memory O(P) per thread.
@@ -42,8 +43,8 @@ enum DiagonalGroups {
       program, workspace: workspace, rowFactors: rowFactors + rowTables.rowFactorOffset(row),
       columnFactors: factors)
     let (sumK, sumT) = FieldOperations.sums(
-      covariance: workspace.covariance, tangent: workspace.tangent, pixels: pixels)
-    let count = Double(pixels)
+      covariance: workspace.covariance, tangent: workspace.tangent, program: program)
+    let count = Double(program.finalPixelCount)
     for lane in 0..<valid {
       let nngp = program.readoutBiasVariance + program.readoutWeightVariance * (sumK[lane] / count)
       store(lane, nngp, nngp + program.readoutWeightVariance * (sumT[lane] / count))

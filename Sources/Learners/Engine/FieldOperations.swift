@@ -36,48 +36,80 @@ enum FieldOperations {
   ///
   /// `rowFactors` holds (u, v) per activation and pixel for the row image (activation-major,
   /// u block then v block, each `activationCount * P`); `columnFactors` reads the column side's
-  /// u at channel a and v at channel activationCount + a.
+  /// u at channel a and v at channel activationCount + a. With a `mask` (pooled offsets under
+  /// zero or valid padding) the entries whose partner pixel is off the grid are cleared before
+  /// each filter reads them.
   @inline(__always)
   static func run(
     _ program: CompiledProgram, workspace: EngineWorkspace,
-    rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout
+    rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout, mask: OffsetMask? = nil
   ) {
     var hasTangent = false
     let pixels = program.pixelCount
     for operation in program.operations {
       switch operation {
       case .affine(let filter):
-        filter.apply(
+        filter.applyCircular(
           covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
           scratch: workspace.scratch, taps: workspace.taps)
         hasTangent = true
-      case .activation(let activation, let index):
+      case .clippedAffine(let filter):
+        if let mask {
+          mask.clear(
+            workspace.covariance, height: filter.inputHeight, width: filter.inputWidth,
+            stride: filter.stride)
+          if hasTangent {
+            mask.clear(
+              workspace.tangent, height: filter.inputHeight, width: filter.inputWidth,
+              stride: filter.stride)
+          }
+        }
+        filter.applyClipped(
+          covariance: workspace.covariance, tangent: workspace.tangent, hasTangent: hasTangent,
+          scratch: workspace.scratch, taps: workspace.taps)
+        hasTangent = true
+      case .activation(let activation, let index, let height, let width):
         let rowU = rowFactors + index * pixels
         let rowV = rowFactors + (program.activationCount + index) * pixels
+        // With bounded offsets, rows whose partner row y + dy is off the grid, and pixels
+        // whose partner column x + dx is off it in every lane, hold no pair entry: skip their
+        // arc-cosines (the mask clears them before anything reads them).
+        var rows = 0..<height
+        var columns = 0..<width
+        if let mask {
+          let firstRow = min(height, max(0, -mask.dy))
+          rows = firstRow..<max(firstRow, min(height, height - mask.dy))
+          let firstColumn = min(width, max(0, -mask.dx0 - (laneCount - 1)))
+          columns = firstColumn..<max(firstColumn, min(width, width - mask.dx0))
+        }
         activate(
           activation, workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors,
-          uChannel: index, vChannel: program.activationCount + index, program: program)
+          uChannel: index, vChannel: program.activationCount + index, program: program,
+          rows: rows, columns: columns)
       }
     }
   }
 
-  /// K and T' = Kdot T in place, with pair factors uu = u u', vv = v v' formed per pixel.
+  /// K and T' = Kdot T in place on rows `rows` and columns `columns`, with pair factors
+  /// uu = u u', vv = v v' formed per pixel.
   @inline(__always)
   private static func activate(
     _ activation: KernelProgram.Activation, _ workspace: EngineWorkspace,
     rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
-    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
+    rows: Range<Int>, columns: Range<Int>
   ) {
-    let height = program.height
-    let width = program.width
+    let stride = program.width
     let step = columnFactors.elementStride
     let covariance = workspace.covariance
     let tangent = workspace.tangent
-    for y in 0..<height {
-      let columnU = columnFactors.row(y, channel: uChannel, height: height)
-      let columnV = columnFactors.row(y, channel: vChannel, height: height)
-      for x in 0..<width {
-        let p = y * width + x
+    for y in rows {
+      // Rows wrap modulo the input height: only periodic layouts shift rows, and their grid
+      // is the input's.
+      let columnU = columnFactors.row(y, channel: uChannel, height: program.height)
+      let columnV = columnFactors.row(y, channel: vChannel, height: program.height)
+      for x in columns {
+        let p = y * stride + x
         let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
         let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
         let (k, kdot) = activation.kernels(covariance[p], uu: uu, vv: vv)
@@ -87,17 +119,28 @@ enum FieldOperations {
     }
   }
 
-  /// (sum_p K(p), sum_p T'(p)) lane-wise.
+  /// (sum_p K(p), sum_p T'(p)) lane-wise over the readout's grid, in row-major order.
   @inline(__always)
   static func sums(
     covariance: UnsafeMutablePointer<Lanes>, tangent: UnsafeMutablePointer<Lanes>,
-    pixels: Int
+    program: CompiledProgram
   ) -> (Lanes, Lanes) {
     var sumK = Lanes(repeating: 0)
     var sumT = Lanes(repeating: 0)
-    for p in 0..<pixels {
-      sumK += covariance[p]
-      sumT += tangent[p]
+    if program.finalWidth == program.width {
+      // Whole rows (no valid shrink across): one flat run, the same order as the rows.
+      for p in 0..<program.finalPixelCount {
+        sumK += covariance[p]
+        sumT += tangent[p]
+      }
+      return (sumK, sumT)
+    }
+    for y in 0..<program.finalHeight {
+      let row = y * program.width
+      for x in 0..<program.finalWidth {
+        sumK += covariance[row + x]
+        sumT += tangent[row + x]
+      }
     }
     return (sumK, sumT)
   }

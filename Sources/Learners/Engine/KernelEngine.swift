@@ -15,15 +15,20 @@ import Symmetries
 /// In the one-batch (symmetric) forms each unordered pair is computed once, with the lower
 /// index as the first argument, and mirrored.
 ///
-/// Supported: dense input with 1 x 1 affine steps (FCN); spatial input with circular padding,
-/// any filter size, flatten (CNN-VEC, equal to LCN) or global-average-pool readout; ReLU and
-/// Erf. Zero (`.same`) and `.valid` padding throw `KernelEngineError.unsupported` rather than
-/// return numbers no reference has checked; neural-tangents implements them as a zero-padded
-/// (respectively unpadded) window sum divided by the full filter size, applied to each
-/// pixel-pair axis (`_conv_kernel_full_spatial` in `neural_tangents/stax.py`).
+/// Supported: dense input with 1 x 1 affine steps (FCN); spatial input with circular, zero
+/// (`.same`) or `.valid` padding, any filter size, flatten (CNN-VEC, equal to LCN) or
+/// global-average-pool readout; ReLU and Erf. Zero and valid padding follow neural-tangents
+/// (`_conv_kernel_full_spatial` and `_conv_kernel_diagonal_spatial` in its stax): a window sum
+/// in which a tap off the grid reads a covariance of zero, divided by the full filter size, on
+/// each pixel-pair axis; valid padding shrinks the grid by filter - 1 per layer. In relative
+/// coordinates that is a clipped box filter per offset, with the entries whose partner pixel
+/// is off the grid held at zero (see `BoxFilter`, `OffsetMask`). A pooled readout over a mix
+/// of circular and zero or valid layers throws `KernelEngineError.unsupported` (the two index
+/// offsets differently).
 ///
 /// - Complexity: with n1 x n2 entries, P pixels, C channels and L layers: flatten readout
-///   O(n1 n2 P (C + L)); pooled readout O(n1 n2 P^2 (C + L)), halved for one batch; dense input
+///   O(n1 n2 P (C + L)); pooled readout O(n1 n2 P^2 (C + L)) (about 4 times that under zero or
+///   valid padding, whose offsets do not wrap), halved for one batch; dense input
 ///   O(n1 n2 (d + L)). Memory: the outputs, O((n1 + n2) P (C + L)) per-image tables, and
 ///   `workspaceBytes(for:)` per thread.
 public struct KernelEngine: Sendable {

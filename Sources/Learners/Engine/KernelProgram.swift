@@ -1,7 +1,8 @@
 import Symmetries
 
 /// An architecture as the infinite-width kernel engine sees it: an input kind, a list of
-/// affine and activation steps, and a readout.
+/// affine and activation steps, and a readout. `Architecture.kernelProgram` derives it from a
+/// layer list (the catalogue's through `NamedArchitecture.architecture(...)`).
 ///
 /// The engine follows neural-tangents' conventions (NTK parameterisation, fan-in normalised).
 /// Writing S for the NNGP covariance and T for the NTK of two inputs x, x' at pixels (p, q):
@@ -29,15 +30,15 @@ public struct KernelProgram: Sendable, Hashable {
     case spatial
   }
 
-  /// How an affine step treats the image border.
+  /// How an affine step treats the image border, with the conventions of the layer-list
+  /// `Learners.Padding` (neural-tangents').
   public enum Padding: Sendable, Hashable {
     /// Indices wrap around (a torus).
     case circular
-    /// Zero padding keeping the size (neural-tangents `Padding.SAME`); `KernelEngine` does not
-    /// compute it yet and throws `.unsupported`.
+    /// Zero padding keeping the size (neural-tangents `Padding.SAME`): a tap off the grid reads
+    /// a covariance of zero, and the divisor is still the full filter size.
     case same
-    /// No padding: the output shrinks by filter - 1 (neural-tangents `Padding.VALID`);
-    /// `KernelEngine` does not compute it yet and throws `.unsupported`.
+    /// No padding: the output shrinks by filter - 1 (neural-tangents `Padding.VALID`).
     case valid
   }
 
@@ -81,54 +82,5 @@ public struct KernelProgram: Sendable, Hashable {
     self.input = input
     self.steps = steps
     self.readout = readout
-  }
-
-  // MARK: - The catalogue architectures
-
-  /// FCN: flatten, depth x (dense, activation), dense readout.
-  public static func fullyConnected(
-    depth: Int, activation: Activation, weightStd: Double, biasStd: Double
-  ) -> KernelProgram {
-    let layer: [Step] = [
-      .affine(filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd, biasStd: biasStd),
-      .activation(activation),
-    ]
-    return KernelProgram(
-      input: .dense, steps: Array(repeating: layer, count: max(0, depth)).flatMap { $0 },
-      readout: .flatten(weightStd: weightStd, biasStd: biasStd))
-  }
-
-  /// CNN-VEC: depth x (convolution, activation), flatten, dense readout. Its kernel equals the
-  /// LCN kernel exactly (a flatten readout sees only the pixel diagonal).
-  public static func convolutionalFlatten(
-    depth: Int, activation: Activation, filter: Int = 3, padding: Padding = .circular,
-    weightStd: Double, biasStd: Double
-  ) -> KernelProgram {
-    KernelProgram(
-      input: .spatial,
-      steps: convolutionLayers(depth, activation, filter, padding, weightStd, biasStd),
-      readout: .flatten(weightStd: weightStd, biasStd: biasStd))
-  }
-
-  /// CNN-GAP: depth x (convolution, activation), global average pooling, dense readout.
-  public static func convolutionalGlobalAveragePool(
-    depth: Int, activation: Activation, filter: Int = 3, padding: Padding = .circular,
-    weightStd: Double, biasStd: Double
-  ) -> KernelProgram {
-    KernelProgram(
-      input: .spatial,
-      steps: convolutionLayers(depth, activation, filter, padding, weightStd, biasStd),
-      readout: .globalAveragePool(weightStd: weightStd, biasStd: biasStd))
-  }
-
-  private static func convolutionLayers(
-    _ depth: Int, _ activation: Activation, _ filter: Int, _ padding: Padding,
-    _ weightStd: Double, _ biasStd: Double
-  ) -> [Step] {
-    let layer: [Step] = [
-      .affine(filterHeight: filter, filterWidth: filter, padding: padding, weightStd: weightStd, biasStd: biasStd),
-      .activation(activation),
-    ]
-    return Array(repeating: layer, count: max(0, depth)).flatMap { $0 }
   }
 }
