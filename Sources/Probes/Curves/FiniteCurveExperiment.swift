@@ -41,7 +41,8 @@ public struct FiniteCurveExperiment: Sendable {
   /// one-hot targets), which SGD removes on the training images but not elsewhere: uncentred,
   /// the test MSE measures mostly f_0. The kernels' predictors are means over initialisations,
   /// which have no f_0 either; the infinitely wide centred network trained by gradient flow is
-  /// exactly the NTK predictor.
+  /// exactly the NTK predictor. Trained by `FiniteNetwork.trainedCentred` (`CentredNetwork`),
+  /// as the ensemble probe's `--centred` learner.
   public var centred = true
 
   public init() {}
