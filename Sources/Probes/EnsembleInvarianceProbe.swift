@@ -34,6 +34,11 @@ public struct EnsembleInvarianceProbe: Sendable {
   public var margin: Double = defaultMargin
   /// The two-sided coverage of the interval.
   public var confidence: Double = 0.95
+  /// Whether each network is the centred learner f_theta - f_theta0 (`CentredNetwork`): trained
+  /// on Y + f_theta0(X), predicting f_T(x) - f_theta0(x). It is a function of theta_s and the
+  /// data like f_theta, so the invariance question is the same; it drops the random initial
+  /// function that otherwise dominates the test predictions of an NTK-parameterised network.
+  public var centred = false
   /// Networks trained side by side (each on one thread).
   public var workers: Int = 2
 
@@ -93,7 +98,7 @@ public struct EnsembleInvarianceProbe: Sendable {
       let sample = try EnsembleSample.train(
         architecture: architecture, width: width, optimizer: optimizer, steps: steps,
         seeds: size - moved.count, seed: seed &+ UInt64(moved.count), under: action, train: train,
-        targets: targets, test: test, testTargets: testTargets, workers: workers,
+        targets: targets, test: test, testTargets: testTargets, centred: centred, workers: workers,
         progress: progress)
       moved += sample.movedLosses
       original += sample.originalLosses

@@ -37,6 +37,9 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
   /// keeps results bit-identical to a serial run: every network is trained by one thread from
   /// its own seed.
   ///
+  /// With `centred`, every network is the centred learner f_theta - f_theta0 (`CentredNetwork`)
+  /// instead of f_theta.
+  ///
   /// Run s of the g.S and S arms uses seed `seed + s` for the initial parameters and the batch
   /// order; run s of the null arm uses `seed + K + s`.
   ///
@@ -46,7 +49,8 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
   public static func train(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
     seed: UInt64, under action: any GroupAction, train: ImageBatch, targets: Matrix,
-    test: ImageBatch, testTargets: Matrix, nullArm: Bool = false, workers: Int = 2,
+    test: ImageBatch, testTargets: Matrix, centred: Bool = false, nullArm: Bool = false,
+    workers: Int = 2,
     progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> EnsembleSample {
     let movedTrain = try action.apply(to: train)
@@ -56,7 +60,8 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     let count = arms * seeds
     let inputs = Inputs(
       architecture: architecture, width: width, optimizer: optimizer, steps: steps,
-      train: train, movedTrain: movedTrain, targets: targets, test: test, movedTest: movedTest)
+      train: train, movedTrain: movedTrain, targets: targets, test: test, movedTest: movedTest,
+      centred: centred)
     let results = Mutex<[Int: Result<[Double], any Error>]>([:])
     let next = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
@@ -91,16 +96,23 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     let targets: Matrix
     let test: ImageBatch
     let movedTest: ImageBatch
+    let centred: Bool
 
     /// Arm 0 trains on g.S and predicts at g x*; arms 1 and 2 train on S and predict at x*.
     func predictions(arm: Int, seed: UInt64) throws -> [Double] {
       let network = try FiniteNetwork(
         architecture: architecture, inputShape: train.shape, width: width,
         outputs: targets.columns, seed: seed)
+      let images = arm == 0 ? movedTrain : train
+      let testImages = arm == 0 ? movedTest : test
+      if centred {
+        let trained = try network.trainedCentred(
+          on: images, targets: targets, optimizer: optimizer, steps: steps, seed: seed, threads: 1)
+        return try trained.predictions(testImages, threads: 1).storage
+      }
       let trained = try network.trained(
-        on: arm == 0 ? movedTrain : train, targets: targets, optimizer: optimizer, steps: steps,
-        seed: seed, threads: 1)
-      return try trained.network.predictions(arm == 0 ? movedTest : test, threads: 1).storage
+        on: images, targets: targets, optimizer: optimizer, steps: steps, seed: seed, threads: 1)
+      return try trained.network.predictions(testImages, threads: 1).storage
     }
   }
 }

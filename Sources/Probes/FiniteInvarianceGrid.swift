@@ -48,24 +48,28 @@ public struct FiniteInvarianceGrid: Sendable {
       let report = try job.run { progress("  " + $0) }
       progress(
         label + ": \(report.ensembleVerdict), effect "
-          + String(format: "%+.3f (%.1f s)", report.ensembleEffect, Date().timeIntervalSince(start)))
+          + String(
+            format: "%+.3f, test loss %.4f (zero predictor %.4f) (%.1f s)", report.ensembleEffect,
+            report.ensembleTestLoss, report.zeroPredictorLoss, Date().timeIntervalSince(start)))
       return report
     }
   }
 
-  /// A Markdown table of reports, one row per cell.
+  /// A Markdown table of reports, one row per cell (test loss: the S ensemble's mean, to set
+  /// against the zero predictor's, which depends only on the test labels).
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | interval | K |",
-      "|---|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | interval | K | test loss |",
+      "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
           + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
-          + String(format: "%+.3f | [%+.3f, %+.3f] | %d |", report.ensembleEffect,
-            report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds))
+          + String(format: "%+.3f | [%+.3f, %+.3f] | %d | %.4f |", report.ensembleEffect,
+            report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds,
+            report.ensembleTestLoss))
     }
     return lines.joined(separator: "\n")
   }

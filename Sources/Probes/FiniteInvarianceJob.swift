@@ -35,6 +35,10 @@ public struct FiniteInvarianceJob: Sendable {
   public var trainCount = 128
   public var testCount = 500
   public var seed: UInt64 = 0
+  /// Whether the ensembles train the centred learner f_theta - f_theta0 (`CentredNetwork`).
+  /// The weight-transport probe compares f_theta runs either way: f_theta0 transports with
+  /// theta0, so the centred runs coincide exactly when the uncentred ones do.
+  public var centred = false
 
   public init() {}
 
@@ -58,7 +62,7 @@ public struct FiniteInvarianceJob: Sendable {
     let shape = data.train.images.shape
     let layers = try architecture.architecture(depth: depth, activation: activation, padding: padding)
     let element = try action.element(for: shape, parameters: parameters, seed: seed)
-    progress("\(architecture) (\(layers)), width \(width), \(optimizer), \(steps) steps, on "
+    progress("\(centred ? "centred " : "")\(architecture) (\(layers)), width \(width), \(optimizer), \(steps) steps, on "
       + "\(trainCount) \(dataSet.rawValue) images of \(shape); action: \(element)")
     let network = try FiniteNetwork(
       architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: seed)
@@ -74,16 +78,20 @@ public struct FiniteInvarianceJob: Sendable {
       architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
       seed: seed &+ 1)
     probe.maxSeeds = maxSeeds ?? 4 * seeds
+    probe.centred = centred
+    let testTargets = data.test.centredOneHotTargets
     let ensemble = try probe.measure(
       under: element, train: data.train.images, targets: targets, test: data.test.images,
-      testTargets: data.test.centredOneHotTargets, progress: progress)
+      testTargets: testTargets, progress: progress)
     return FiniteInvarianceReport(
       architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
       width: width, steps: steps, seeds: seeds, lifts: transport.lifts,
       transportDeviation: transport.deviation, transportReason: transport.reason,
       ensembleVerdict: ensemble.verdict, ensembleEffect: ensemble.effect,
       ensembleInterval: ensemble.interval, ensembleMargin: ensemble.margin,
-      ensembleSeeds: ensemble.movedLosses.count)
+      ensembleSeeds: ensemble.movedLosses.count, centred: centred,
+      ensembleTestLoss: ensemble.originalLosses.reduce(0, +) / Double(ensemble.originalLosses.count),
+      zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
   }
 }
 
@@ -107,6 +115,14 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
   public var ensembleMargin: Double
   /// The networks per ensemble the sequential rule used (`seeds` to 4 `seeds`).
   public var ensembleSeeds: Int
+  /// Whether the ensembles' learner was the centred network f_theta - f_theta0.
+  public var centred: Bool
+  /// The mean test loss of the S ensemble (half the mean squared error at the natural test
+  /// images), to compare with `zeroPredictorLoss`: a learner that does not beat predicting 0
+  /// has learnt little from the data, and its verdicts say little about what it learns.
+  public var ensembleTestLoss: Double
+  /// The test loss of the zero predictor, half the mean square of the centred one-hot targets.
+  public var zeroPredictorLoss: Double
 
   enum CodingKeys: String, CodingKey {
     case architecture, action, optimizer, width, steps, seeds, lifts
@@ -117,6 +133,9 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     case ensembleInterval = "ensemble_interval"
     case ensembleMargin = "ensemble_margin"
     case ensembleSeeds = "ensemble_seeds"
+    case centred
+    case ensembleTestLoss = "ensemble_test_loss"
+    case zeroPredictorLoss = "zero_predictor_loss"
   }
 
   /// Encodes every key, writing null for a missing deviation or reason.
@@ -136,6 +155,9 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     try container.encode(ensembleInterval, forKey: .ensembleInterval)
     try container.encode(ensembleMargin, forKey: .ensembleMargin)
     try container.encode(ensembleSeeds, forKey: .ensembleSeeds)
+    try container.encode(centred, forKey: .centred)
+    try container.encode(ensembleTestLoss, forKey: .ensembleTestLoss)
+    try container.encode(zeroPredictorLoss, forKey: .zeroPredictorLoss)
   }
 
   /// The report as JSON with sorted keys.
@@ -152,11 +174,12 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
       ? "lifts; the two runs deviate by \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-")"
       : "does not lift (\(transportReason ?? ""))"
     return """
-      \(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble)
+      \(centred ? "centred " : "")\(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble)
       weight transport: \(transport)
       ensemble: \(ensembleVerdict) (effect \(String(format: "%.4f", ensembleEffect)), \
       interval [\(String(format: "%.4f", ensembleInterval[0])), \(String(format: "%.4f", ensembleInterval[1]))], \
       margin \(ensembleMargin))
+      test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))
       """
   }
 }

@@ -11,7 +11,7 @@ struct TrainCommand: Command {
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--format text|json|markdown]
+             [--shift DY,DX] [--centred] [--format text|json|markdown]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
     mean squared error on centred one-hot targets) on CIFAR-10 images at 8 x 8 and asks whether
@@ -34,7 +34,8 @@ struct TrainCommand: Command {
     error; --format markdown prints the table of verdicts, json an array (an object for one cell).
     JSON keys: architecture, action, optimizer, lifts, transport_deviation (null when g does
     not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
-    transport_reason, ensemble_margin). Progress goes to standard error.
+    transport_reason, ensemble_margin, ensemble_seeds, centred, ensemble_test_loss: the S
+    ensemble's mean test loss, zero_predictor_loss: that of predicting 0). Progress goes to standard error.
 
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
@@ -53,6 +54,9 @@ struct TrainCommand: Command {
       --train N         training images (default 128); --test M test images (default 500)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
       --shift DY,DX     use this translation instead of a random one
+      --centred         the ensembles train the centred learner f_theta - f_theta0 (fit
+                        Y + f_theta0(X), predict f_T(x) - f_theta0(x)): no random initial
+                        function in the test predictions
       --format F        text (default), json or markdown
 
     EXAMPLE: does Adam keep the O(d) symmetry of a fully connected network?
@@ -103,6 +107,7 @@ struct TrainCommand: Command {
       let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
       return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
     }
+    job.centred = arguments.flag("centred")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     try arguments.finish()
     grid = FiniteInvarianceGrid(

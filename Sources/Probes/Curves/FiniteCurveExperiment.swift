@@ -41,7 +41,8 @@ public struct FiniteCurveExperiment: Sendable {
   /// one-hot targets), which SGD removes on the training images but not elsewhere: uncentred,
   /// the test MSE measures mostly f_0. The kernels' predictors are means over initialisations,
   /// which have no f_0 either; the infinitely wide centred network trained by gradient flow is
-  /// exactly the NTK predictor.
+  /// exactly the NTK predictor. Trained by `FiniteNetwork.trainedCentred` (`CentredNetwork`),
+  /// as the ensemble probe's `--centred` learner.
   public var centred = true
 
   public init() {}
@@ -119,39 +120,33 @@ public struct FiniteCurveExperiment: Sendable {
               seed: runSeed)
             let steps = steps(trainSize: m)
             let images = train.selecting(0..<m)
-            var fitted = targets.leadingBlock(rows: m, columns: targets.columns)
-            var initial: Matrix? = nil
+            let fitted = targets.leadingBlock(rows: m, columns: targets.columns)
+            let optimizer = Optimizer.sgd(learningRate: learningRate, batchSize: batchSize(trainSize: m))
+            let prediction: Matrix
+            let losses: [Double]
             if centred {
-              // Fitting y + f_0(X) with f is fitting y with f - f_0: same gradients, no f_0 in
-              // the residual.
-              let start = try network.predictions(testImages)
-              initial = start
-              fitted = try Matrix(
-                rows: m, columns: fitted.columns,
-                storage: zip(fitted.storage, try network.predictions(images).storage).map(+))
-            }
-            let run = try network.trained(
-              on: images, targets: fitted,
-              optimizer: .sgd(learningRate: learningRate, batchSize: batchSize(trainSize: m)),
-              steps: steps, seed: runSeed &+ 1)
-            var prediction = try run.network.predictions(testImages)
-            if let initial {
-              prediction = try Matrix(
-                rows: prediction.rows, columns: prediction.columns,
-                storage: zip(prediction.storage, initial.storage).map(-))
+              let run = try network.trainedCentred(
+                on: images, targets: fitted, optimizer: optimizer, steps: steps, seed: runSeed &+ 1)
+              prediction = try run.predictions(testImages)
+              losses = run.losses
+            } else {
+              let run = try network.trained(
+                on: images, targets: fitted, optimizer: optimizer, steps: steps, seed: runSeed &+ 1)
+              prediction = try run.network.predictions(testImages)
+              losses = run.losses
             }
             let record = Measurement(
               key: CurveKey(
                 architecture: architecture.rawValue, kernel: .finiteSGD, action: action, actedOn: .data),
               trainSize: m, repeat: r, accuracy: accuracy(prediction, labels: test.labels),
-              mse: meanSquaredError(prediction, testTargets), trainMSE: 2 * run.losses.last!)
+              mse: meanSquaredError(prediction, testTargets), trainMSE: 2 * losses.last!)
             records.append(record)
             progress(
               String(
                 format: "%@ SGD %@, repeat %d/%d, m = %d: %d steps, train MSE %.4f (first batch %.4f), "
                   + "test accuracy %.3f, MSE %.4f: %.1f s",
                 architecture.rawValue, action, r + 1, subsets.count, m, steps, record.trainMSE!,
-                2 * run.losses.first!, record.accuracy, record.mse, Date().timeIntervalSince(start)))
+                2 * losses.first!, record.accuracy, record.mse, Date().timeIntervalSince(start)))
           }
         }
       }
