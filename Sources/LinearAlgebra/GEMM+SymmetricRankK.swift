@@ -34,16 +34,24 @@ extension GEMM {
         m: n, n: n, k: k, alpha: alpha, a: aOperand, b: bOperand, beta: beta,
         output: Output(base: c, ldc: ldc), lowerOnly: true, workers: workers)
     }
-    if mirror { mirrorLowerTriangle(n: n, c: c, ldc: ldc) }
+    if mirror { mirrorLowerTriangle(n: n, c: c, ldc: ldc, threads: threads) }
   }
 
   /// C_ij <- C_ji for i < j: copies the lower triangle onto the upper one, in tiles so the
-  /// strided reads stay in cache.
+  /// strided reads stay in cache. Tile rows are independent copies, spread over `threads`
+  /// threads (a copy, so the bits cannot depend on the thread count); at n = 2048 the single-
+  /// threaded copy was a visible share of the FCN kernel.
   ///
   /// - Complexity: O(n^2).
-  public static func mirrorLowerTriangle(n: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+  public static func mirrorLowerTriangle(
+    n: Int, c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int = defaultThreadCount
+  ) {
     let tile = 32
-    for i0 in stride(from: 0, to: n, by: tile) {
+    let shared = SharedPointer(c)
+    let tileRows = (n + tile - 1) / tile
+    Parallel.forEach(tileRows, workers: n < 256 ? 1 : threads) { block in
+      let c = shared.base
+      let i0 = block * tile
       for j0 in stride(from: i0, to: n, by: tile) {
         for i in i0..<min(i0 + tile, n) {
           let row = c + i * ldc

@@ -16,11 +16,15 @@ enum InnerProducts {
     upperTriangle: Bool, threads: Int
   ) -> [Double] {
     let depth = x.shape.dimension
-    var result = [Double](repeating: 0, count: rows.count * columns.count)
-    guard !rows.isEmpty, !columns.isEmpty else { return result }
-    x.values.withUnsafeBufferPointer { a in
-      y.values.withUnsafeBufferPointer { b in
-        result.withUnsafeMutableBufferPointer { c in
+    let count = rows.count * columns.count
+    guard !rows.isEmpty, !columns.isEmpty, depth > 0 else {
+      return [Double](repeating: 0, count: count)
+    }
+    // The product with beta = 0 writes every entry of C without reading it, so the buffer is
+    // initialised by the product itself: no zero-fill pass over n^2 doubles first.
+    let result = [Double](unsafeUninitializedCapacity: count) { c, initialised in
+      x.values.withUnsafeBufferPointer { a in
+        y.values.withUnsafeBufferPointer { b in
           if upperTriangle && rows == columns {
             GEMM.symmetricRankK(
               n: rows.count, k: depth, a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
@@ -34,6 +38,7 @@ enum InnerProducts {
           }
         }
       }
+      initialised = count
     }
     return result
   }

@@ -1,3 +1,4 @@
+import Dispatch
 import Symmetries
 
 /// Computes infinite-width NNGP and NTK Gram matrices of a `KernelProgram` with a fused
@@ -113,19 +114,27 @@ public struct KernelEngine: Sendable {
       throw .blockOutOfRange(range: columns, count: y.count)
     }
     let compiled = try CompiledProgram(program, shape: x.shape)
-    var nngp = Matrix(rows: rows.count, columns: columns.count)
-    var ntk = Matrix(rows: rows.count, columns: columns.count)
-    nngp.storage.withUnsafeMutableBufferPointer { nngpStorage in
-      ntk.storage.withUnsafeMutableBufferPointer { ntkStorage in
-        guard let nngpBase = nngpStorage.baseAddress, let ntkBase = ntkStorage.baseAddress else { return }
-        let output = OutputStorage(nngp: nngpBase, ntk: ntkBase, columns: columns.count)
-        if compiled.pools {
-          computePooled(compiled, x, rows, y, columns, symmetric, output)
-        } else {
-          computeDiagonal(compiled, x, rows, y, columns, symmetric, output)
+    // Every entry of both blocks is written below (computed, or mirrored in the symmetric
+    // case), so the storage is initialised by the computation itself: no single-threaded
+    // zero-fill (and first touch of every page) of 2 n^2 doubles first.
+    let count = rows.count * columns.count
+    var ntkStorage: [Double] = []
+    let nngpStorage = [Double](unsafeUninitializedCapacity: count) { nngpBuffer, nngpCount in
+      ntkStorage = [Double](unsafeUninitializedCapacity: count) { ntkBuffer, ntkCount in
+        if let nngpBase = nngpBuffer.baseAddress, let ntkBase = ntkBuffer.baseAddress, count > 0 {
+          let output = OutputStorage(nngp: nngpBase, ntk: ntkBase, columns: columns.count)
+          if compiled.pools {
+            computePooled(compiled, x, rows, y, columns, symmetric, output)
+          } else {
+            computeDiagonal(compiled, x, rows, y, columns, symmetric, output)
+          }
         }
+        ntkCount = count
       }
+      nngpCount = count
     }
+    let nngp = try! Matrix(rows: rows.count, columns: columns.count, storage: nngpStorage)
+    let ntk = try! Matrix(rows: rows.count, columns: columns.count, storage: ntkStorage)
     return KernelMatrices(nngp: nngp, ntk: ntk)
   }
 
@@ -179,14 +188,17 @@ public struct KernelEngine: Sendable {
   }
 
   /// Copies (j, i) into (i, j) for i > j wherever both are in the block: the entries the
-  /// symmetric forms skip. Tiled, so the strided reads of the transpose stay in cache.
+  /// symmetric forms skip. Tiled, so the strided reads of the transpose stay in cache; tile
+  /// rows are independent copies spread over the engine's threads (bits cannot depend on it).
   private func mirrorLowerTriangle(_ output: OutputStorage, _ rows: Range<Int>, _ columns: Range<Int>) {
     let lower = max(rows.lowerBound, columns.lowerBound)
     let upper = min(rows.upperBound, columns.upperBound)
     guard upper - lower > 1 else { return }
     let shared = lower..<upper
     let tile = 32
-    for i0 in stride(from: shared.lowerBound, to: shared.upperBound, by: tile) {
+    let tileRows = (shared.count + tile - 1) / tile
+    let copy = { @Sendable (block: Int) in
+      let i0 = shared.lowerBound + block * tile
       for j0 in stride(from: shared.lowerBound, through: i0, by: tile) {
         for i in i0..<min(i0 + tile, shared.upperBound) {
           for j in j0..<max(j0, min(j0 + tile, i)) {
@@ -197,6 +209,11 @@ public struct KernelEngine: Sendable {
           }
         }
       }
+    }
+    if threads > 1 && shared.count >= 256 {
+      DispatchQueue.concurrentPerform(iterations: tileRows, execute: copy)
+    } else {
+      for block in 0..<tileRows { copy(block) }
     }
   }
 
