@@ -13,10 +13,15 @@ import PackageDescription
 /// and define SYMMETRY_PROBES_AVX2 so the matrix product picks its 256-bit, fused microkernel.
 /// A binary built this way needs an AVX2 + FMA CPU: set SYMMETRY_PROBES_PORTABLE=1 to build
 /// for baseline x86-64 instead (e.g. to ship a binary to other machines). Elsewhere (other
-/// architectures, no /proc/cpuinfo) the build stays portable.
+/// architectures, no /proc/cpuinfo, or this package checked out as another's dependency) the
+/// build stays portable.
 let buildsForAVX2: Bool = {
   #if arch(x86_64)
     if ProcessInfo.processInfo.environment["SYMMETRY_PROBES_PORTABLE"] == "1" { return false }
+    // SwiftPM refuses unsafe flags in a package resolved by version, which it checks out under
+    // `checkouts/` (`.build/checkouts`, Xcode's `SourcePackages/checkouts`): there we build
+    // portably, so other packages can depend on this one.
+    if Context.packageDirectory.contains("/checkouts/") { return false }
     guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
       return false
     }
