@@ -63,47 +63,9 @@ extension GEMM {
       offsetA += 96
       offsetB += 32
     }
-    let s = SIMD2(repeating: alpha)
-    withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: 2 * mr) { tile in
-      tile[0] = c00 * s
-      tile[1] = c01 * s
-      tile[2] = c10 * s
-      tile[3] = c11 * s
-      tile[4] = c20 * s
-      tile[5] = c21 * s
-      tile[6] = c30 * s
-      tile[7] = c31 * s
-      tile[8] = c40 * s
-      tile[9] = c41 * s
-      tile[10] = c50 * s
-      tile[11] = c51 * s
-      if height == mr && width == nr {
-        for i in 0..<mr {
-          store(tile[2 * i], to: c + i * ldc, beta: beta)
-          store(tile[2 * i + 1], to: c + i * ldc + 2, beta: beta)
-        }
-        return
-      }
-      for i in 0..<height {
-        let row = c + i * ldc
-        for j in 0..<width {
-          let value = tile[2 * i + j / 2][j % 2]
-          row[j] = beta == 0 ? value : value + beta * row[j]
-        }
-      }
-    }
-  }
-
-  /// Two entries of a row <- value + beta row (written without being read when beta == 0).
-  @inline(__always)
-  static func store(_ value: SIMD2<Double>, to row: UnsafeMutablePointer<Double>, beta: Double) {
-    let raw = UnsafeMutableRawPointer(row)
-    if beta == 0 {
-      raw.storeBytes(of: value, as: SIMD2<Double>.self)
-    } else {
-      let old = raw.loadUnaligned(as: SIMD2<Double>.self)
-      raw.storeBytes(of: value + SIMD2(repeating: beta) * old, as: SIMD2<Double>.self)
-    }
+    writeBack(
+      (c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51), alpha: alpha, beta: beta,
+      c: c, ldc: ldc, height: height, width: width)
   }
 }
 #endif
