@@ -47,9 +47,9 @@ public struct FiniteInvarianceGrid: Sendable {
       progress(label)
       let report = try job.run { progress("  " + $0) }
       progress(
-        label + ": \(report.ensembleVerdict), effect "
+        label + ": \(report.ensembleVerdict), rho "
           + String(
-            format: "%+.3f, test loss %.4f (zero predictor %.4f) (%.1f s)", report.ensembleEffect,
+            format: "%.3f, test loss %.4f (zero predictor %.4f) (%.1f s)", report.ensembleEffect,
             report.ensembleTestLoss, report.zeroPredictorLoss, Date().timeIntervalSince(start)))
       return report
     }
@@ -59,17 +59,17 @@ public struct FiniteInvarianceGrid: Sendable {
   /// against the zero predictor's, which depends only on the test labels).
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | effect | interval | K | test loss |",
-      "|---|---|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | rho | interval | K | loss change | test loss |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
           + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
-          + String(format: "%+.3f | [%+.3f, %+.3f] | %d | %.4f |", report.ensembleEffect,
+          + String(format: "%.3f | [%.3f, %.3f] | %d | %+.3f | %.4f |", report.ensembleEffect,
             report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds,
-            report.ensembleTestLoss))
+            report.ensembleLossChange, report.ensembleTestLoss))
     }
     return lines.joined(separator: "\n")
   }

@@ -35,10 +35,11 @@ public struct FiniteInvarianceJob: Sendable {
   public var trainCount = 128
   public var testCount = 500
   public var seed: UInt64 = 0
-  /// Whether the ensembles train the centred learner f_theta - f_theta0 (`CentredNetwork`).
-  /// The weight-transport probe compares f_theta runs either way: f_theta0 transports with
-  /// theta0, so the centred runs coincide exactly when the uncentred ones do.
-  public var centred = false
+  /// Whether the ensembles train the centred learner f_theta - f_theta0 (`CentredNetwork`), the
+  /// default (see `EnsembleInvarianceProbe`). The weight-transport probe compares f_theta runs
+  /// either way: f_theta0 transports with theta0, so the centred runs coincide exactly when the
+  /// uncentred ones do.
+  public var centred = true
 
   public init() {}
 
@@ -89,8 +90,8 @@ public struct FiniteInvarianceJob: Sendable {
       transportDeviation: transport.deviation, transportReason: transport.reason,
       ensembleVerdict: ensemble.verdict, ensembleEffect: ensemble.effect,
       ensembleInterval: ensemble.interval, ensembleMargin: ensemble.margin,
-      ensembleSeeds: ensemble.movedLosses.count, centred: centred,
-      ensembleTestLoss: ensemble.originalLosses.reduce(0, +) / Double(ensemble.originalLosses.count),
+      ensembleSeeds: ensemble.pairs, centred: centred, ensembleLossChange: ensemble.lossChange,
+      ensembleTestLoss: ensemble.originalTestLoss,
       zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
   }
 }
@@ -110,13 +111,18 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
   /// Why the action does not lift.
   public var transportReason: String?
   public var ensembleVerdict: Verdict
+  /// rho, the distance between the g.S and S ensembles' output distributions relative to the
+  /// root-mean-square prediction (`EnsembleMeasurement`), and its interval.
   public var ensembleEffect: Double
   public var ensembleInterval: [Double]
+  /// The decision rule's margin on rho.
   public var ensembleMargin: Double
   /// The networks per ensemble the sequential rule used (`seeds` to 4 `seeds`).
   public var ensembleSeeds: Int
   /// Whether the ensembles' learner was the centred network f_theta - f_theta0.
   public var centred: Bool
+  /// The relative change of the mean test loss, g.S against S (reported, not used by the rule).
+  public var ensembleLossChange: Double
   /// The mean test loss of the S ensemble (half the mean squared error at the natural test
   /// images), to compare with `zeroPredictorLoss`: a learner that does not beat predicting 0
   /// has learnt little from the data, and its verdicts say little about what it learns.
@@ -134,6 +140,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     case ensembleMargin = "ensemble_margin"
     case ensembleSeeds = "ensemble_seeds"
     case centred
+    case ensembleLossChange = "ensemble_loss_change"
     case ensembleTestLoss = "ensemble_test_loss"
     case zeroPredictorLoss = "zero_predictor_loss"
   }
@@ -156,6 +163,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     try container.encode(ensembleMargin, forKey: .ensembleMargin)
     try container.encode(ensembleSeeds, forKey: .ensembleSeeds)
     try container.encode(centred, forKey: .centred)
+    try container.encode(ensembleLossChange, forKey: .ensembleLossChange)
     try container.encode(ensembleTestLoss, forKey: .ensembleTestLoss)
     try container.encode(zeroPredictorLoss, forKey: .zeroPredictorLoss)
   }
@@ -176,9 +184,9 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     return """
       \(centred ? "centred " : "")\(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble)
       weight transport: \(transport)
-      ensemble: \(ensembleVerdict) (effect \(String(format: "%.4f", ensembleEffect)), \
+      ensemble: \(ensembleVerdict) (distance rho \(String(format: "%.4f", ensembleEffect)), \
       interval [\(String(format: "%.4f", ensembleInterval[0])), \(String(format: "%.4f", ensembleInterval[1]))], \
-      margin \(ensembleMargin))
+      margin \(ensembleMargin); mean test loss changes by \(String(format: "%+.3f", ensembleLossChange)))
       test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))
       """
   }

@@ -11,7 +11,7 @@ struct TrainCommand: Command {
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--centred] [--format text|json|markdown]
+             [--shift DY,DX] [--uncentred] [--format text|json|markdown]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
     mean squared error on centred one-hot targets) on CIFAR-10 images at 8 x 8 and asks whether
@@ -22,27 +22,31 @@ struct TrainCommand: Command {
                         and on S from theta' with the same batch order and reports the relative
                         deviation of the two runs (round-off when the optimiser commutes with
                         the transport; Adam does only with coordinate permutations)
-      ensemble          K networks trained on g.S tested at g x* against K trained on S tested
-                        at x*, run s of both from the same initial parameters theta_s;
-                        effect = relative change of the mean test loss, with a t interval of
-                        the paired ratio; "invariant" if the interval lies inside +-5%, "not
-                        invariant" if it lies outside, "inconclusive" if it meets +-5%. While
-                        inconclusive, K doubles (16, 32, 64 by default); each of the L looks
-                        uses confidence 1 - 0.05 / L, so the rule keeps 95% overall
+      ensemble          K centred networks f_theta - f_theta0 trained on g.S tested at g x*
+                        against K trained on S tested at x*, run s of both from the same
+                        initial parameters theta_s; effect rho = the distance between the two
+                        ensembles' output distributions (per output: squared gap of the means
+                        plus squared gap of the standard deviations, summed, over the mean
+                        square prediction, square root), jackknife bias-corrected, with a t
+                        interval; "invariant" if the interval lies below 0.1, "not invariant"
+                        if above, "inconclusive" if it contains 0.1. While inconclusive, K
+                        doubles (16, 32, 64 by default); each of the L looks uses confidence
+                        1 - 0.05 / L, so the rule keeps 95% overall
     --architecture, --action and --optimizer take comma lists (or 'all' for every architecture
     or action): every combination runs with the same settings, progress per cell on standard
     error; --format markdown prints the table of verdicts, json an array (an object for one cell).
     JSON keys: architecture, action, optimizer, lifts, transport_deviation (null when g does
     not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
-    transport_reason, ensemble_margin, ensemble_seeds, centred, ensemble_test_loss: the S
-    ensemble's mean test loss, zero_predictor_loss: that of predicting 0). Progress goes to standard error.
+    transport_reason, ensemble_margin, ensemble_seeds, centred, ensemble_loss_change: the
+    relative change of the mean test loss, ensemble_test_loss: the S ensemble's mean test
+    loss, zero_predictor_loss: that of predicting 0). Progress goes to standard error.
 
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
       --action G        an action name (see 'symmetry-probe actions')
       --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
       --width N         channels or units of every hidden layer (default 32)
-      --seeds K         networks per ensemble at the first look (default 16)
+      --seeds K         networks per ensemble at the first look, at least 3 (default 16)
       --max-seeds K     the most networks per ensemble (default 4 x --seeds)
       --steps S         optimiser steps (default 100)
       --lr ETA          learning rate (default per optimizer, above)
@@ -54,9 +58,9 @@ struct TrainCommand: Command {
       --train N         training images (default 128); --test M test images (default 500)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
       --shift DY,DX     use this translation instead of a random one
-      --centred         the ensembles train the centred learner f_theta - f_theta0 (fit
-                        Y + f_theta0(X), predict f_T(x) - f_theta0(x)): no random initial
-                        function in the test predictions
+      --uncentred       the ensembles train f_theta itself instead of the centred learner
+                        f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
+                        so the random initial function stays in the test predictions
       --format F        text (default), json or markdown
 
     EXAMPLE: does Adam keep the O(d) symmetry of a fully connected network?
@@ -93,7 +97,7 @@ struct TrainCommand: Command {
       }
     }
     job.width = try arguments.option("width", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.width
-    job.seeds = try arguments.option("seeds", expected: "an integer of at least 2") { Int($0).flatMap { $0 > 1 ? $0 : nil } } ?? job.seeds
+    job.seeds = try arguments.option("seeds", expected: "an integer of at least 3") { Int($0).flatMap { $0 > 2 ? $0 : nil } } ?? job.seeds
     job.maxSeeds = try arguments.option("max-seeds", expected: "an integer of at least --seeds") { Int($0).flatMap { $0 >= job.seeds ? $0 : nil } }
     job.steps = try arguments.option("steps", expected: "a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } } ?? job.steps
     job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
@@ -107,7 +111,7 @@ struct TrainCommand: Command {
       let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
       return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
     }
-    job.centred = arguments.flag("centred")
+    job.centred = !arguments.flag("uncentred")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     try arguments.finish()
     grid = FiniteInvarianceGrid(

@@ -1,0 +1,153 @@
+/// What the ensemble probe found, and the decision rule.
+///
+/// The data are two ensembles of test predictions, run s of both from the same initial
+/// parameters theta_s: A_s = f_{g.S}(theta_s) at g x*, B_s = f_S(theta_s) at x*, s = 1...K,
+/// each a vector of n = m k outputs (m test images, k classes). Algorithmic invariance in
+/// distribution says A_s and B_s have the same law. The statistic compares the two laws output
+/// by output, through their means and spreads:
+///
+///     rho^2 = sum_j [(mu_Aj - mu_Bj)^2 + (sigma_Aj - sigma_Bj)^2] / sum_j (mu_Bj^2 + sigma_Bj^2),
+///
+/// with mu and sigma the ensemble's mean and standard deviation of output j. The numerator is
+/// the squared 2-Wasserstein distance between Gaussians with the two ensembles' moments, summed
+/// over outputs; the denominator is the mean square prediction of the S ensemble. So rho is the
+/// distance between the two ensembles' output distributions relative to the size of the
+/// predictions: 0 when the marginal laws agree, 0.1 when the mean predictor moves by a tenth of
+/// the root-mean-square prediction, or the spread changes by as much. It sees a break that moves
+/// the ensemble's mean (CNN-GAP under a pixel permutation) and one that changes how much the
+/// networks disagree (finite CNN-VEC under per-pixel channel rotations, whose mean stays close to
+/// its invariant kernel's), which the mean test loss, a single average, missed.
+///
+/// The plug-in estimate is biased upwards by the sampling noise of the K-network moments, so the
+/// effect is the jackknife's bias-corrected estimate over pairs, rho^2_J = K rho^2 - (K - 1)
+/// mean_i rho^2_(i) (rho^2_(i): pair i left out), with the jackknife standard error se_J and the
+/// t interval rho^2_J +- t_{K-1, (1 + confidence) / 2} se_J. Effect and interval are reported on
+/// the rho scale (square roots, negative values clipped at 0).
+///
+/// Decision rule, an equivalence test with margin delta fixed in advance for every cell:
+/// `invariant` when the interval of rho^2 lies below delta^2, `not invariant` when it lies above,
+/// `inconclusive` when it contains delta^2 (more seeds narrow it).
+public struct EnsembleMeasurement: Sendable, Hashable, Codable {
+  /// rho, the relative distance between the two ensembles' output distributions (bias-corrected,
+  /// clipped at 0).
+  public var effect: Double
+  /// The interval of rho, [lower, upper].
+  public var interval: [Double]
+  /// The bias-corrected rho^2 and its jackknife standard error, before clipping.
+  public var squaredEffect: Double
+  public var squaredStandardError: Double
+  /// The decision rule's verdict.
+  public var verdict: Verdict
+  /// The margin delta of the decision rule, on the rho scale.
+  public var margin: Double
+  /// Pairs K.
+  public var pairs: Int
+  /// The mean test loss (half the mean squared error) of the g.S ensemble and of the S ensemble.
+  public var movedTestLoss: Double
+  public var originalTestLoss: Double
+
+  /// The effect, interval and verdict of K paired ensembles of predictions (K >= 3, every
+  /// prediction vector of one length n >= 1; `targets`, of length n, give the test losses).
+  /// - Complexity: O(K n).
+  public init(
+    moved: [[Double]], original: [[Double]], targets: [Double], margin: Double,
+    confidence: Double = 0.95
+  ) {
+    precondition(moved.count == original.count && moved.count >= 3, "K >= 3 pairs")
+    precondition(
+      (moved + original).allSatisfy { $0.count == targets.count } && !targets.isEmpty,
+      "every prediction vector has one output per target")
+    let count = moved.count
+    let (full, leftOut) = Self.jackknife(moved, original)
+    let k = Double(count)
+    let leftOutMean = leftOut.reduce(0, +) / k
+    let corrected = k * full - (k - 1) * leftOutMean
+    let spread = leftOut.reduce(0) { $0 + ($1 - leftOutMean) * ($1 - leftOutMean) }
+    let standardError = ((k - 1) / k * spread).squareRoot()
+    let halfWidth =
+      StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: k - 1) * standardError
+    let (lower, upper) = (corrected - halfWidth, corrected + halfWidth)
+    let threshold = margin * margin
+    if upper < threshold {
+      verdict = .invariant
+    } else if lower > threshold {
+      verdict = .notInvariant
+    } else {
+      verdict = .inconclusive
+    }
+    func root(_ value: Double) -> Double { value > 0 ? value.squareRoot() : 0 }
+    effect = root(corrected)
+    interval = [root(lower), root(upper)]
+    squaredEffect = corrected
+    squaredStandardError = standardError
+    self.margin = margin
+    pairs = count
+    func meanLoss(_ ensemble: [[Double]]) -> Double {
+      ensemble.reduce(0) { sum, predictions in
+        sum + zip(predictions, targets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+      } / Double(2 * targets.count * ensemble.count)
+    }
+    movedTestLoss = meanLoss(moved)
+    originalTestLoss = meanLoss(original)
+  }
+
+  /// The relative change of the mean test loss, g.S against S: a coarser summary than rho,
+  /// reported beside it.
+  public var lossChange: Double { movedTestLoss / originalTestLoss - 1 }
+
+  /// rho^2 of all K pairs and of the K leave-one-pair-out samples.
+  ///
+  /// Why per output in one pass: with e_s = x_s - mean (K values of one output), leaving run i
+  /// out moves the mean by -e_i / (K - 1) and the sum of squares to sum_s e_s^2 - e_i^2 K / (K - 1),
+  /// so every leave-one-out moment comes from the full-sample deviations in O(1), without the
+  /// cancellation of raw power sums.
+  static func jackknife(_ moved: [[Double]], _ original: [[Double]]) -> (Double, [Double]) {
+    let count = moved.count
+    let k = Double(count)
+    var numerator = 0.0
+    var denominator = 0.0
+    var leftNumerator = [Double](repeating: 0, count: count)
+    var leftDenominator = [Double](repeating: 0, count: count)
+    var deviationsA = [Double](repeating: 0, count: count)
+    var deviationsB = [Double](repeating: 0, count: count)
+    for output in moved[0].indices {
+      var meanA = 0.0
+      var meanB = 0.0
+      for run in 0..<count {
+        meanA += moved[run][output]
+        meanB += original[run][output]
+      }
+      meanA /= k
+      meanB /= k
+      var squaresA = 0.0
+      var squaresB = 0.0
+      for run in 0..<count {
+        deviationsA[run] = moved[run][output] - meanA
+        deviationsB[run] = original[run][output] - meanB
+        squaresA += deviationsA[run] * deviationsA[run]
+        squaresB += deviationsB[run] * deviationsB[run]
+      }
+      let sigmaA = (squaresA / (k - 1)).squareRoot()
+      let sigmaB = (squaresB / (k - 1)).squareRoot()
+      numerator += (meanA - meanB) * (meanA - meanB) + (sigmaA - sigmaB) * (sigmaA - sigmaB)
+      denominator += meanB * meanB + sigmaB * sigmaB
+      for run in 0..<count {
+        let (a, b) = (deviationsA[run], deviationsB[run])
+        let leftMeanA = meanA - a / (k - 1)
+        let leftMeanB = meanB - b / (k - 1)
+        let leftSigmaA = (max(0, squaresA - a * a * k / (k - 1)) / (k - 2)).squareRoot()
+        let leftSigmaB = (max(0, squaresB - b * b * k / (k - 1)) / (k - 2)).squareRoot()
+        let meanGap = leftMeanA - leftMeanB
+        let sigmaGap = leftSigmaA - leftSigmaB
+        leftNumerator[run] += meanGap * meanGap + sigmaGap * sigmaGap
+        leftDenominator[run] += leftMeanB * leftMeanB + leftSigmaB * leftSigmaB
+      }
+    }
+    let full = denominator > 0 ? numerator / denominator : (numerator > 0 ? .infinity : 0)
+    let leftOut = (0..<count).map { run in
+      leftDenominator[run] > 0
+        ? leftNumerator[run] / leftDenominator[run] : (leftNumerator[run] > 0 ? .infinity : 0)
+    }
+    return (full, leftOut)
+  }
+}
