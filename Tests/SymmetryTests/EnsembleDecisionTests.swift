@@ -1,0 +1,114 @@
+import LinearAlgebra
+import Probes
+import Testing
+
+/// Synthetic ensembles of K prediction vectors of n outputs, output j of run s being
+/// mean_j + sigma z_sj, drawn from a seeded generator so the claims below are reproducible.
+private struct Ensembles {
+  var generator: SeededGenerator
+  let means: [Double]
+
+  init(outputs: Int, meanScale: Double, seed: UInt64) {
+    generator = SeededGenerator(seed: seed)
+    means = generator.gaussians(outputs).map { $0 * meanScale }
+  }
+
+  /// K runs of mean_j (1 + shift) + sigma z_sj.
+  mutating func draw(_ runs: Int, sigma: Double, shift: Double = 0) -> [[Double]] {
+    (0..<runs).map { _ in
+      zip(means, generator.gaussians(means.count)).map { $0 * (1 + shift) + sigma * $1 }
+    }
+  }
+
+  /// The true rho of `draw(sigma: sigmaA, shift:)` against `draw(sigma: sigmaB)`.
+  func rho(sigmaA: Double, sigmaB: Double, shift: Double) -> Double {
+    let squares = means.reduce(0) { $0 + $1 * $1 }
+    let n = Double(means.count)
+    let gap = shift * shift * squares + n * (sigmaA - sigmaB) * (sigmaA - sigmaB)
+    return (gap / (squares + n * sigmaB * sigmaB)).squareRoot()
+  }
+}
+
+@Suite("Ensemble probe: the distance between two ensembles and the decision rule")
+struct EnsembleDecisionTests {
+  private let targets = [Double](repeating: 0, count: 200)
+
+  @Test("Identical ensembles (g acts trivially on the function) give rho = 0 with a zero-width interval")
+  func identicalArmsAreInvariant() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 0.1, seed: 1)
+    let runs = ensembles.draw(8, sigma: 0.05)
+    let measurement = EnsembleMeasurement(moved: runs, original: runs, targets: targets, margin: 0.1)
+    #expect(measurement.effect == 0 && measurement.interval == [0, 0])
+    #expect(measurement.verdict == .invariant)
+  }
+
+  @Test("A mean predictor moved by 20% gives rho = 0.2 (its true value) and is not invariant")
+  func meanShiftIsMeasured() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 2)
+    let original = ensembles.draw(32, sigma: 0.1)
+    let moved = ensembles.draw(32, sigma: 0.1, shift: 0.2)
+    let truth = ensembles.rho(sigmaA: 0.1, sigmaB: 0.1, shift: 0.2)
+    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    #expect(abs(measurement.effect - truth) < 0.01, "rho \(measurement.effect), true \(truth)")
+    #expect(measurement.interval[0] <= truth && truth <= measurement.interval[1], "\(measurement.interval)")
+    #expect(measurement.verdict == .notInvariant)
+  }
+
+  @Test("A spread that grows by 30% with the mean unchanged gives rho = 0.3 and is not invariant")
+  func spreadChangeIsMeasured() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 0, seed: 3)
+    let original = ensembles.draw(32, sigma: 0.1)
+    let moved = ensembles.draw(32, sigma: 0.13)
+    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    #expect(abs(measurement.effect - 0.3) < 0.03, "rho \(measurement.effect)")
+    #expect(measurement.interval[0] <= 0.3 && 0.3 <= measurement.interval[1], "\(measurement.interval)")
+    #expect(measurement.verdict == .notInvariant)
+  }
+
+  @Test("Two ensembles of one law: the interval reaches 0 and the rule says invariant")
+  func sameLawIsInvariant() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 0.1, seed: 4)
+    let original = ensembles.draw(32, sigma: 0.05)
+    let moved = ensembles.draw(32, sigma: 0.05)
+    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    #expect(measurement.interval[0] == 0, "\(measurement.interval)")
+    #expect(measurement.verdict == .invariant, "rho \(measurement.effect), interval \(measurement.interval)")
+  }
+
+  @Test("A distance that straddles the margin is inconclusive")
+  func nearTheMarginIsInconclusive() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 5)
+    let original = ensembles.draw(4, sigma: 0.3)
+    let moved = ensembles.draw(4, sigma: 0.3, shift: 0.1)
+    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    #expect(measurement.verdict == .inconclusive, "rho \(measurement.effect), interval \(measurement.interval)")
+  }
+
+  /// The guarantee of the equivalence test: at a true distance equal to the margin, "invariant"
+  /// needs the interval's upper end below it, which a 95% two-sided interval allows at most
+  /// 2.5% of the time; at a true distance 0 the interval covers 0 at least 95% of the time.
+  /// 200 seeded replications of K = 16 pairs (binomial standard error 1.5%).
+  @Test("At 16 pairs the interval keeps its 95% coverage and says invariant at the margin rarely", arguments: [0.0, 0.1])
+  func calibration(trueRho: Double) {
+    var covered = 0
+    var invariant = 0
+    let replications = 200
+    for replication in 0..<replications {
+      var ensembles = Ensembles(outputs: 100, meanScale: 1, seed: 100 + UInt64(replication))
+      // shift s gives rho^2 = s^2 |mean|^2 / (|mean|^2 + n sigma^2); sigma = 0.05 is small
+      // against the means, so s = trueRho to within 0.2%, and `rho` gives the exact value.
+      let original = ensembles.draw(16, sigma: 0.05)
+      let moved = ensembles.draw(16, sigma: 0.05, shift: trueRho)
+      let truth = ensembles.rho(sigmaA: 0.05, sigmaB: 0.05, shift: trueRho)
+      let measurement = EnsembleMeasurement(moved: moved, original: original, targets: Array(repeating: 0, count: 100), margin: truth)
+      let (lower, upper) = (
+        measurement.squaredEffect - 2.131449545559323 * measurement.squaredStandardError,
+        measurement.squaredEffect + 2.131449545559323 * measurement.squaredStandardError)
+      if lower <= truth * truth && truth * truth <= upper { covered += 1 }
+      if trueRho > 0 && measurement.verdict == .invariant { invariant += 1 }
+    }
+    let coverage = Double(covered) / Double(replications)
+    #expect(coverage >= 0.92, "coverage \(coverage)")
+    #expect(Double(invariant) / Double(replications) <= 0.05, "invariant at the margin \(invariant) of \(replications)")
+  }
+}
