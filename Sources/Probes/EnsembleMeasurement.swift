@@ -26,7 +26,9 @@
 ///
 /// Decision rule, an equivalence test with margin delta fixed in advance for every cell:
 /// `invariant` when the interval of rho^2 lies below delta^2, `not invariant` when it lies above,
-/// `inconclusive` when it contains delta^2 (more seeds narrow it).
+/// `inconclusive` when it contains delta^2 (more seeds narrow it). Beside the verdict,
+/// `differenceDetected` answers the sharper question whether the two laws differ at all (the
+/// interval of rho^2 lies above 0): a break can be detected and still be smaller than the margin.
 public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   /// rho, the relative distance between the two ensembles' output distributions (bias-corrected,
   /// clipped at 0).
@@ -38,6 +40,8 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   public var squaredStandardError: Double
   /// The decision rule's verdict.
   public var verdict: Verdict
+  /// Whether the interval of rho^2 excludes 0: the two ensembles' laws differ, by however little.
+  public var differenceDetected: Bool
   /// The margin delta of the decision rule, on the rho scale.
   public var margin: Double
   /// Pairs K.
@@ -75,6 +79,7 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     } else {
       verdict = .inconclusive
     }
+    differenceDetected = lower > 0
     func root(_ value: Double) -> Double { value > 0 ? value.squareRoot() : 0 }
     effect = root(corrected)
     interval = [root(lower), root(upper)]

@@ -59,17 +59,18 @@ public struct FiniteInvarianceGrid: Sendable {
   /// against the zero predictor's, which depends only on the test labels).
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | rho | interval | K | loss change | test loss |",
-      "|---|---|---|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | rho | interval | K | differ | loss change | test loss |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
           + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
-          + String(format: "%.3f | [%.3f, %.3f] | %d | %+.3f | %.4f |", report.ensembleEffect,
+          + String(format: "%.3f | [%.3f, %.3f] | %d | %@ | %+.3f | %.4f |", report.ensembleEffect,
             report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds,
-            report.ensembleLossChange, report.ensembleTestLoss))
+            report.ensembleDifferenceDetected ? "yes" : "no", report.ensembleLossChange,
+            report.ensembleTestLoss))
     }
     return lines.joined(separator: "\n")
   }

@@ -90,7 +90,8 @@ public struct FiniteInvarianceJob: Sendable {
       transportDeviation: transport.deviation, transportReason: transport.reason,
       ensembleVerdict: ensemble.verdict, ensembleEffect: ensemble.effect,
       ensembleInterval: ensemble.interval, ensembleMargin: ensemble.margin,
-      ensembleSeeds: ensemble.pairs, centred: centred, ensembleLossChange: ensemble.lossChange,
+      ensembleSeeds: ensemble.pairs, ensembleDifferenceDetected: ensemble.differenceDetected,
+      centred: centred, ensembleLossChange: ensemble.lossChange,
       ensembleTestLoss: ensemble.originalTestLoss,
       zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
   }
@@ -119,6 +120,9 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
   public var ensembleMargin: Double
   /// The networks per ensemble the sequential rule used (`seeds` to 4 `seeds`).
   public var ensembleSeeds: Int
+  /// Whether the interval of rho lies above 0: the ensembles differ, however little (a break
+  /// below the margin is detected but called invariant by the rule).
+  public var ensembleDifferenceDetected: Bool
   /// Whether the ensembles' learner was the centred network f_theta - f_theta0.
   public var centred: Bool
   /// The relative change of the mean test loss, g.S against S (reported, not used by the rule).
@@ -139,6 +143,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     case ensembleInterval = "ensemble_interval"
     case ensembleMargin = "ensemble_margin"
     case ensembleSeeds = "ensemble_seeds"
+    case ensembleDifferenceDetected = "ensemble_difference_detected"
     case centred
     case ensembleLossChange = "ensemble_loss_change"
     case ensembleTestLoss = "ensemble_test_loss"
@@ -162,6 +167,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     try container.encode(ensembleInterval, forKey: .ensembleInterval)
     try container.encode(ensembleMargin, forKey: .ensembleMargin)
     try container.encode(ensembleSeeds, forKey: .ensembleSeeds)
+    try container.encode(ensembleDifferenceDetected, forKey: .ensembleDifferenceDetected)
     try container.encode(centred, forKey: .centred)
     try container.encode(ensembleLossChange, forKey: .ensembleLossChange)
     try container.encode(ensembleTestLoss, forKey: .ensembleTestLoss)
@@ -186,7 +192,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
       weight transport: \(transport)
       ensemble: \(ensembleVerdict) (distance rho \(String(format: "%.4f", ensembleEffect)), \
       interval [\(String(format: "%.4f", ensembleInterval[0])), \(String(format: "%.4f", ensembleInterval[1]))], \
-      margin \(ensembleMargin); mean test loss changes by \(String(format: "%+.3f", ensembleLossChange)))
+      margin \(ensembleMargin); \(ensembleDifferenceDetected ? "a difference is detected" : "no difference detected"); mean test loss changes by \(String(format: "%+.3f", ensembleLossChange)))
       test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))
       """
   }

@@ -39,7 +39,7 @@ struct EnsembleDecisionTests {
     let runs = ensembles.draw(8, sigma: 0.05)
     let measurement = EnsembleMeasurement(moved: runs, original: runs, targets: targets, margin: 0.1)
     #expect(measurement.effect == 0 && measurement.interval == [0, 0])
-    #expect(measurement.verdict == .invariant)
+    #expect(measurement.verdict == .invariant && !measurement.differenceDetected)
   }
 
   @Test("A mean predictor moved by 20% gives rho = 0.2 (its true value) and is not invariant")
@@ -51,7 +51,7 @@ struct EnsembleDecisionTests {
     let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(abs(measurement.effect - truth) < 0.01, "rho \(measurement.effect), true \(truth)")
     #expect(measurement.interval[0] <= truth && truth <= measurement.interval[1], "\(measurement.interval)")
-    #expect(measurement.verdict == .notInvariant)
+    #expect(measurement.verdict == .notInvariant && measurement.differenceDetected)
   }
 
   @Test("A spread that grows by 30% with the mean unchanged gives rho = 0.3 and is not invariant")
@@ -71,8 +71,17 @@ struct EnsembleDecisionTests {
     let original = ensembles.draw(32, sigma: 0.05)
     let moved = ensembles.draw(32, sigma: 0.05)
     let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
-    #expect(measurement.interval[0] == 0, "\(measurement.interval)")
+    #expect(measurement.interval[0] == 0 && !measurement.differenceDetected, "\(measurement.interval)")
     #expect(measurement.verdict == .invariant, "rho \(measurement.effect), interval \(measurement.interval)")
+  }
+
+  @Test("A break smaller than the margin is detected, and still called invariant")
+  func smallBreakIsDetectedButInvariant() {
+    var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 6)
+    let original = ensembles.draw(32, sigma: 0.05)
+    let moved = ensembles.draw(32, sigma: 0.05, shift: 0.05)
+    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    #expect(measurement.differenceDetected && measurement.verdict == .invariant, "rho \(measurement.effect), interval \(measurement.interval)")
   }
 
   @Test("A distance that straddles the margin is inconclusive")

@@ -42,7 +42,7 @@ public struct FiniteCurveExperiment: Sendable {
   /// the test MSE measures mostly f_0. The kernels' predictors are means over initialisations,
   /// which have no f_0 either; the infinitely wide centred network trained by gradient flow is
   /// exactly the NTK predictor. Trained by `FiniteNetwork.trainedCentred` (`CentredNetwork`),
-  /// as the ensemble probe's `--centred` learner.
+  /// as the ensemble probe's default learner.
   public var centred = true
 
   public init() {}
