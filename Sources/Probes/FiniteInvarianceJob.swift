@@ -10,12 +10,11 @@ import Symmetries
 /// sqrt(2), b_std = 0.1) for 100 steps on 128 CIFAR-10 images at 8 x 8 with centred one-hot
 /// targets, and test on 500, 16 networks per ensemble; both probes use the same action element,
 /// drawn from `seed`. The scale was fixed for the whole grid before its verdicts were known:
-/// width 32 and 128 images make a CNN-VEC training about 1 s of one core in release, so the
-/// 12-cell grid of the issue runs in minutes. The ensemble starts at 16 paired seeds and
-/// doubles up to 64 while inconclusive (`EnsembleInvarianceProbe.measure`): pilot runs of 8
-/// paired seeds at this scale gave 95% half-widths of 2.4% to 3.2% for CNN-VEC and CNN-GAP
-/// where the symmetry holds, and FCN (whose losses vary more between seeds) needs the larger
-/// ensembles, which cost little for it.
+/// width 32 and 128 images make a CNN-VEC training about half a second of one core in release,
+/// so the 12-cell grid of the issue runs in about 2 minutes. The ensemble starts at 16 paired
+/// seeds and doubles up to 64 while inconclusive (`EnsembleInvarianceProbe.measure`); at this
+/// scale 16 pairs settle every cell but a few FCN and CNN-VEC ones, which take 32 (the
+/// networks are centred by default; docs/finite-networks.md has both grids).
 public struct FiniteInvarianceJob: Sendable {
   public var architecture = NamedArchitecture.fcn
   public var activation = Activation.relu
