@@ -22,16 +22,6 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
   /// Outputs k per test image.
   public var outputs: Int
 
-  /// The test loss of each network of the g.S arm, half the mean squared error on the targets.
-  public var movedLosses: [Double] { moved.map(loss) }
-  /// The test loss of each network of the S arm.
-  public var originalLosses: [Double] { original.map(loss) }
-
-  /// 1 / (2 m k) sum (f - Y)^2, as `FiniteNetwork.loss`.
-  func loss(_ predictions: [Double]) -> Double {
-    zip(predictions, targets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(2 * targets.count)
-  }
-
   /// Trains the arms, two networks at a time (one GEMM thread each: the networks are small,
   /// so running them side by side uses the cores better than splitting each product), which
   /// keeps results bit-identical to a serial run: every network is trained by one thread from

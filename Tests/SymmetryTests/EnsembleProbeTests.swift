@@ -107,6 +107,24 @@ struct EnsembleProbeTests {
     #expect(try measure(workers: 1) == measure(workers: 2))
   }
 
+  @Test("The null arm's run s is the S arm's run K + s: fresh seeds, the same learner")
+  func nullArmUsesFreshSeeds() throws {
+    let shape = data.train.images.shape
+    let action = try TranslationFamily().element(for: shape, seed: 3)
+    let architecture = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu)
+    func sample(seeds: Int, seed: UInt64, nullArm: Bool) throws -> EnsembleSample {
+      try EnsembleSample.train(
+        architecture: architecture, width: 4, optimizer: descent, steps: 3, seeds: seeds, seed: seed,
+        under: action, train: data.train.images, targets: data.train.centredOneHotTargets,
+        test: data.test.images, testTargets: data.test.centredOneHotTargets, nullArm: nullArm)
+    }
+    let withNull = try sample(seeds: 2, seed: 5, nullArm: true)
+    let later = try sample(seeds: 2, seed: 7, nullArm: false)
+    #expect(withNull.fresh.count == 2)
+    #expect(withNull.fresh == later.original)
+    #expect(withNull.fresh != withNull.original)
+  }
+
   @Test("The sequential rule looks at K, 2K and 4K pairs by default, and at K alone when capped there")
   func looksDouble() throws {
     var probe = EnsembleInvarianceProbe(
