@@ -12,9 +12,10 @@ struct BenchCommand: Command {
     the peak resident memory, and the ratio to the project's straightforward reference
     implementation (the layer-by-layer kernel definition, the triple-loop product, the
     Cholesky–Banachiewicz recursion) measured in the same run on a subset and extrapolated by its
-    rate. Build with -c release: unoptimised timings mean nothing.
+    rate. The training workload has no reference (its rate is images per second through forward
+    and backward passes). Build with -c release: unoptimised timings mean nothing.
 
-    WORKLOADS (NNGP + NTK train-train, ReLU, 3x3 circular, depth 3, standard-normal inputs):
+    WORKLOADS (kernels: NNGP + NTK train-train, ReLU, 3x3 circular, depth 3, standard-normal inputs):
     \(BenchmarkWorkload.allCases.map { "  " + $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
 
     OPTIONS:
@@ -22,7 +23,7 @@ struct BenchCommand: Command {
       --repeats R       runs per workload for the median (default 3)
       --format F        text (default) or json (keys workload, seconds, rate, rate_unit,
                         peak_memory_bytes, reference_seconds, reference_size,
-                        speedup_vs_reference)
+                        speedup_vs_reference; the last three null without a reference)
     """
 
   var workloads = BenchmarkWorkload.allCases
@@ -61,8 +62,8 @@ struct BenchCommand: Command {
       rows.append([
         r.workload, String(format: "%.3f", r.seconds), String(format: "%.3g %@", r.rate, r.rateUnit),
         r.peakMemoryBytes.map { String(format: "%.0f MB", Double($0) / 1e6) } ?? "n/a",
-        String(format: "%.3g s (n = %d)", r.referenceSeconds, r.referenceSize),
-        String(format: "%.1fx", r.speedupVsReference),
+        r.referenceSeconds.map { String(format: "%.3g s (n = %d)", $0, r.referenceSize ?? 0) } ?? "-",
+        r.speedupVsReference.map { String(format: "%.1fx", $0) } ?? "-",
         nt.map { String(format: "%.2f s", $0) } ?? "",
         nt.map { String(format: "%.1fx", $0 / r.seconds) } ?? "",
       ])
