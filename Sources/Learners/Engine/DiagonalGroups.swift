@@ -8,14 +8,19 @@
 /// - Complexity: O(P (C + steps * (filter + 1))) per pair; memory O(P) per thread.
 enum DiagonalGroups {
   /// Kernels of image `row` with column images `firstColumn ..< firstColumn + 8` (indices into
-  /// `columnTables`' range; lanes past its end are padding), written by `store(lane, nngp, ntk)`.
+  /// `columnTables`' range; lanes past its end are padding), handed to `store(nngp, ntk, valid)`
+  /// as lane vectors of which the first `valid` are entries.
+  ///
+  /// Why whole vectors in and out: a lane-by-lane gather of the Gram row and scatter of the
+  /// results goes through the stack (a store-forwarding stall per lane), which measured as the
+  /// hottest part of the FCN workload; the lane arithmetic is the same, so are the bits.
   @inline(__always)
   static func kernels(
     row: Int, firstColumn: Int, rowTables: BatchTables, rowValues: UnsafePointer<Double>,
     rowFactors: UnsafePointer<Double>, columnTables: BatchTables,
     columnData: UnsafePointer<Double>?, columnFactors: UnsafePointer<Double>,
     gramRow: UnsafePointer<Double>?, workspace: EngineWorkspace,
-    store: (Int, Double, Double) -> Void
+    store: (_ nngp: Lanes, _ ntk: Lanes, _ valid: Int) -> Void
   ) {
     let program = rowTables.program
     let pixels = program.pixelCount
@@ -24,7 +29,11 @@ enum DiagonalGroups {
     let valid = min(laneCount, columnTables.range.upperBound - firstColumn)
     if let gramRow {
       var covariance = Lanes(repeating: 0)
-      for lane in 0..<valid { covariance[lane] = gramRow[lane] }
+      if valid == laneCount {
+        covariance = gramRow.loadLanes()
+      } else {
+        for lane in 0..<valid { covariance[lane] = gramRow[lane] }
+      }
       workspace.covariance[0] = covariance / Double(program.channels)
       workspace.tangent[0] = Lanes(repeating: 0)
     } else if let columnData {
@@ -44,10 +53,8 @@ enum DiagonalGroups {
       columnFactors: factors)
     let (sumK, sumT) = FieldOperations.sums(
       covariance: workspace.covariance, tangent: workspace.tangent, program: program)
-    let count = Double(program.finalPixelCount)
-    for lane in 0..<valid {
-      let nngp = program.readoutBiasVariance + program.readoutWeightVariance * (sumK[lane] / count)
-      store(lane, nngp, nngp + program.readoutWeightVariance * (sumT[lane] / count))
-    }
+    let count = Lanes(repeating: Double(program.finalPixelCount))
+    let nngp = program.readoutBiasVariance + program.readoutWeightVariance * (sumK / count)
+    store(nngp, nngp + program.readoutWeightVariance * (sumT / count), valid)
   }
 }

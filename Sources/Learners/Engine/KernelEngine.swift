@@ -258,8 +258,8 @@ public struct KernelEngine: Sendable {
                   columnData: columnData.baseAddress, columnFactors: columnFactors.baseAddress!,
                   gramRow: compiled.isDense ? gram.baseAddress! + i * columns.count + j0 : nil,
                   workspace: workspace
-                ) { lane, nngp, ntk in
-                  output.store(row: i, column: j0 + lane, nngp: nngp, ntk: ntk)
+                ) { nngp, ntk, valid in
+                  output.store(row: i, firstColumn: j0, nngp: nngp, ntk: ntk, valid: valid)
                 }
               }
             }

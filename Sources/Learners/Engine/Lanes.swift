@@ -23,4 +23,10 @@ extension UnsafeMutablePointer where Pointee == Double {
   func loadLanes() -> Lanes {
     UnsafeRawPointer(self).loadUnaligned(as: Lanes.self)
   }
+
+  /// Writes `lanes` to the `laneCount` doubles starting here, with no alignment requirement.
+  @inline(__always)
+  func storeLanes(_ lanes: Lanes) {
+    UnsafeMutableRawPointer(self).storeBytes(of: lanes, as: Lanes.self)
+  }
 }

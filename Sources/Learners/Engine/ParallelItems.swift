@@ -54,4 +54,20 @@ struct OutputStorage: @unchecked Sendable {
     nngp[row * columns + column] = value
     ntk[row * columns + column] = tangentValue
   }
+
+  /// The first `valid` lanes at (row, firstColumn ..< firstColumn + valid): one vector store
+  /// each when all 8 are entries.
+  @inline(__always)
+  func store(row: Int, firstColumn: Int, nngp values: Lanes, ntk tangentValues: Lanes, valid: Int) {
+    let index = row * columns + firstColumn
+    if valid == laneCount {
+      (nngp + index).storeLanes(values)
+      (ntk + index).storeLanes(tangentValues)
+    } else {
+      for lane in 0..<valid {
+        nngp[index + lane] = values[lane]
+        ntk[index + lane] = tangentValues[lane]
+      }
+    }
+  }
 }
