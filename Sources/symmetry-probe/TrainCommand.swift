@@ -11,7 +11,7 @@ struct TrainCommand: Command {
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--uncentred] [--format text|json|markdown]
+             [--shift DY,DX] [--uncentred] [--format text|json|markdown] [--output DIR]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
     mean squared error on centred one-hot targets) on CIFAR-10 images at 8 x 8 and asks whether
@@ -64,6 +64,9 @@ struct TrainCommand: Command {
                         f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
                         so the random initial function stays in the test predictions
       --format F        text (default), json or markdown
+      --output DIR      also write finite-invariance.md, .json (the array of reports) and .svg
+                        (a forest plot: rho and its interval per cell, the margin, the
+                        verdicts, the transport) into DIR
 
     EXAMPLE: does Adam keep the O(d) symmetry of a fully connected network?
       symmetry-probe train --architecture FCN --action orthogonal --optimizer adam --format json
@@ -71,6 +74,7 @@ struct TrainCommand: Command {
 
   var grid: FiniteInvarianceGrid
   var format = OutputFormat.text
+  var output: URL?
 
   init(_ arguments: inout ArgumentList) throws {
     let positive = "a positive integer"
@@ -115,6 +119,7 @@ struct TrainCommand: Command {
     }
     job.centred = !arguments.flag("uncentred")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
+    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     try arguments.finish()
     grid = FiniteInvarianceGrid(
       template: job, architectures: architectures, actions: actions, optimizers: optimizers)
@@ -123,17 +128,24 @@ struct TrainCommand: Command {
   func run() throws {
     let start = Date()
     let reports = try grid.run(progress: progress)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let array = String(decoding: try encoder.encode(reports), as: UTF8.self)
     switch format {
-    case .json:
-      if reports.count == 1 {
-        print(try reports[0].json())
-      } else {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(reports), as: UTF8.self))
-      }
+    case .json: print(reports.count == 1 ? try reports[0].json() : array)
     case .markdown: print(FiniteInvarianceGrid.markdown(reports))
     case .text: print(reports.map { $0.text() }.joined(separator: "\n\n"))
+    }
+    if let output {
+      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+      let files = [
+        ("finite-invariance.md", FiniteInvarianceGrid.markdown(reports) + "\n"),
+        ("finite-invariance.json", array + "\n"), ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
+      ]
+      for (name, contents) in files {
+        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
+      }
+      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
   }

@@ -54,6 +54,20 @@ struct FiniteInvarianceJobTests {
     #expect(lines[2].hasPrefix("| FCN | translation | gd |") && lines[3].hasPrefix("| CNN-GAP | translation | gd |"))
   }
 
+  @Test("The forest plot draws one dot and one interval bar per cell, coloured by verdict, and the margin")
+  func forestPlot() throws {
+    var reports = try [tinyJob(.fcn, OrthogonalFamily()).run(), tinyJob(.cnnGap, TranslationFamily()).run()]
+    reports[0].ensembleVerdict = .notInvariant
+    reports[1].ensembleVerdict = .invariant
+    let svg = FiniteInvarianceGrid.svg(reports)
+    #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
+    #expect(svg.components(separatedBy: "<circle cx=").count - 1 == reports.count + Verdict.allCases.count)
+    #expect(svg.contains("fill=\"#c53030\"><title>FCN / orthogonal / gd: not invariant"))
+    #expect(svg.contains("fill=\"#2b6cb0\"><title>CNN-GAP / translation / gd: invariant"))
+    #expect(svg.contains("stroke-dasharray") && svg.contains("margin \(reports[0].ensembleMargin)"))
+    #expect(svg.contains("lifts, runs part by"))
+  }
+
   @Test("Asking for more training images than the fixture holds is a SymmetryError")
   func tooManyImagesThrows() {
     var job = tinyJob(.fcn, OrthogonalFamily())
