@@ -43,6 +43,10 @@ public struct EnsembleInvarianceProbe: Sendable {
   public var centred = true
   /// Networks trained side by side (each on one thread).
   public var workers: Int = 2
+  /// Whether each look also trains a null arm: networks on S from fresh seeds (run s from
+  /// `seed + maxSeeds + s`, never a pair's seed), a comparison of S with itself that shows the
+  /// probe's own noise. It costs half as much again and does not enter the verdict.
+  public var nullArm = false
 
   public init(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
@@ -81,9 +85,13 @@ public struct EnsembleInvarianceProbe: Sendable {
   ///   `FiniteError` for bad data or a diverging run, `SymmetryError` when g cannot act on the
   ///   images.
   /// - Complexity: 2K to 2 `maxSeeds` trainings.
+  /// - Parameter samples: called with each look's newly trained sample (its networks' test
+  ///   predictions) and the pair indices it covers (runs `seed + first ..< seed + last + 1`), for
+  ///   a caller that keeps the raw material (`symmetry-probe train --samples`).
   public func measure(
     under action: any GroupAction, train: ImageBatch, targets: Matrix, test: ImageBatch,
-    testTargets: Matrix, progress: @escaping @Sendable (String) -> Void = { _ in }
+    testTargets: Matrix, progress: @escaping @Sendable (String) -> Void = { _ in },
+    samples: ((EnsembleSample, Range<Int>) throws -> Void)? = nil
   ) throws -> EnsembleMeasurement {
     guard seeds >= 3 else {
       throw ProbeError.invalidOption(
@@ -101,8 +109,9 @@ public struct EnsembleInvarianceProbe: Sendable {
       let sample = try EnsembleSample.train(
         architecture: architecture, width: width, optimizer: optimizer, steps: steps,
         seeds: size - moved.count, seed: seed &+ UInt64(moved.count), under: action, train: train,
-        targets: targets, test: test, testTargets: testTargets, centred: centred, workers: workers,
-        progress: progress)
+        targets: targets, test: test, testTargets: testTargets, centred: centred, nullArm: nullArm,
+        nullSeed: seed &+ UInt64(maxSeeds + moved.count), workers: workers, progress: progress)
+      try samples?(sample, moved.count..<size)
       moved += sample.moved
       original += sample.original
       measurement = EnsembleMeasurement(

@@ -31,7 +31,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
   /// instead of f_theta.
   ///
   /// Run s of the g.S and S arms uses seed `seed + s` for the initial parameters and the batch
-  /// order; run s of the null arm uses `seed + K + s`.
+  /// order; run s of the null arm uses `nullSeed + s` (default `seed + K`).
   ///
   /// - Throws: `FiniteError` for bad data or a diverging run, `SymmetryError` when g cannot act
   ///   on the images.
@@ -40,7 +40,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
     seed: UInt64, under action: any GroupAction, train: ImageBatch, targets: Matrix,
     test: ImageBatch, testTargets: Matrix, centred: Bool = false, nullArm: Bool = false,
-    workers: Int = 2,
+    nullSeed: UInt64? = nil, workers: Int = 2,
     progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> EnsembleSample {
     let movedTrain = try action.apply(to: train)
@@ -61,7 +61,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
         if job >= count { break }
         let arm = job / seeds
         let run = job % seeds
-        let runSeed = seed &+ UInt64(arm == 2 ? seeds + run : run)
+        let runSeed = arm == 2 ? (nullSeed ?? seed &+ UInt64(seeds)) &+ UInt64(run) : seed &+ UInt64(run)
         let result = Result { try inputs.predictions(arm: arm, seed: runSeed) }
         results.withLock { $0[job] = result }
         let done = finished.wrappingAdd(1, ordering: .relaxed).newValue

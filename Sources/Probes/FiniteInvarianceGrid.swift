@@ -39,13 +39,18 @@ public struct FiniteInvarianceGrid: Sendable {
 
   /// Runs every cell, saying on `progress` which cell is running and how long each took.
   /// - Complexity: the sum of the cells' costs.
-  public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [FiniteInvarianceReport] {
+  /// - Parameter samples: called with each cell's job and each of its looks' samples and pairs.
+  public func run(
+    progress: @escaping @Sendable (String) -> Void = { _ in },
+    samples: ((FiniteInvarianceJob, EnsembleSample, Range<Int>) throws -> Void)? = nil
+  ) throws -> [FiniteInvarianceReport] {
     let jobs = jobs
     return try jobs.enumerated().map { index, job in
       let start = Date()
       let label = "[cell \(index + 1)/\(jobs.count)] \(job.architecture.rawValue) / \(job.action.name) / \(job.optimizer.name)"
       progress(label)
-      let report = try job.run { progress("  " + $0) }
+      let report = try job.run(
+        progress: { progress("  " + $0) }, samples: samples.map { sink in { try sink(job, $0, $1) } })
       progress(
         label + ": \(report.ensembleVerdict), rho "
           + String(

@@ -39,6 +39,8 @@ public struct FiniteInvarianceJob: Sendable {
   /// either way: f_theta0 transports with theta0, so the centred runs coincide exactly when the
   /// uncentred ones do.
   public var centred = true
+  /// Whether the ensembles also train a null arm (S from fresh seeds; `EnsembleInvarianceProbe`).
+  public var nullArm = false
 
   public init() {}
 
@@ -56,7 +58,11 @@ public struct FiniteInvarianceJob: Sendable {
 
   /// Loads the data, draws the action, and runs both probes.
   /// - Complexity: 2 to 2 `maxSeeds` + 2 trainings of `steps` steps.
-  public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> FiniteInvarianceReport {
+  /// - Parameter samples: called with each look's sample of test predictions and its pairs.
+  public func run(
+    progress: @escaping @Sendable (String) -> Void = { _ in },
+    samples: ((EnsembleSample, Range<Int>) throws -> Void)? = nil
+  ) throws -> FiniteInvarianceReport {
     let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
     let targets = data.train.centredOneHotTargets
     let shape = data.train.images.shape
@@ -79,10 +85,11 @@ public struct FiniteInvarianceJob: Sendable {
       seed: seed &+ 1)
     probe.maxSeeds = maxSeeds ?? 4 * seeds
     probe.centred = centred
+    probe.nullArm = nullArm
     let testTargets = data.test.centredOneHotTargets
     let ensemble = try probe.measure(
       under: element, train: data.train.images, targets: targets, test: data.test.images,
-      testTargets: testTargets, progress: progress)
+      testTargets: testTargets, progress: progress, samples: samples)
     return FiniteInvarianceReport(
       architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
       width: width, steps: steps, seeds: seeds, lifts: transport.lifts,

@@ -12,6 +12,7 @@ struct TrainCommand: Command {
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
              [--shift DY,DX] [--uncentred] [--format text|json|markdown] [--output DIR]
+             [--samples DIR [--null-arm]]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
     mean squared error on centred one-hot targets) on CIFAR-10 images at 8 x 8 and asks whether
@@ -64,6 +65,12 @@ struct TrainCommand: Command {
                         f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
                         so the random initial function stays in the test predictions
       --format F        text (default), json or markdown
+      --samples DIR     keep the raw material: every look's test predictions of every network
+                        (arrays moved, original, fresh; targets; outputs) as
+                        DIR/ARCH_ACTION_OPTIMIZER_pairsA-B.json, for statistics of your own
+      --null-arm        with --samples, also train K networks on S from fresh seeds per look
+                        (the 'fresh' array: S against S, the probe's own noise; not used by
+                        the verdict, half as much training again)
       --output DIR      also write finite-invariance.md, .json (the array of reports) and .svg
                         (a forest plot: rho and its interval per cell, the margin, the
                         verdicts, the transport) into DIR
@@ -75,6 +82,7 @@ struct TrainCommand: Command {
   var grid: FiniteInvarianceGrid
   var format = OutputFormat.text
   var output: URL?
+  var samples: URL?
 
   init(_ arguments: inout ArgumentList) throws {
     let positive = "a positive integer"
@@ -120,6 +128,14 @@ struct TrainCommand: Command {
     job.centred = !arguments.flag("uncentred")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    samples = try arguments.option("samples").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    let nullArm = arguments.flag("null-arm")
+    if nullArm && samples == nil {
+      throw CommandLineError.invalidValue(
+        option: "--null-arm", value: "without --samples",
+        expected: "--samples DIR as well (the null arm is only kept in the samples)")
+    }
+    job.nullArm = nullArm
     try arguments.finish()
     grid = FiniteInvarianceGrid(
       template: job, architectures: architectures, actions: actions, optimizers: optimizers)
@@ -127,10 +143,20 @@ struct TrainCommand: Command {
 
   func run() throws {
     let start = Date()
-    let reports = try grid.run(progress: progress)
+    if let samples {
+      try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
+    }
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let array = String(decoding: try encoder.encode(reports), as: UTF8.self)
+    let reports = try grid.run(progress: progress, samples: samples.map { directory in
+      { job, sample, pairs in
+        let name =
+          "\(job.architecture.rawValue)_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
+        try encoder.encode(sample).write(to: directory.appendingPathComponent(name), options: .atomic)
+      }
+    })
+    let pretty = JSONEncoder()
+    pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let array = String(decoding: try pretty.encode(reports), as: UTF8.self)
     switch format {
     case .json: print(reports.count == 1 ? try reports[0].json() : array)
     case .markdown: print(FiniteInvarianceGrid.markdown(reports))

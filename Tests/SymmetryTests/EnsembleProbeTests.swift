@@ -148,6 +148,27 @@ struct EnsembleProbeTests {
     #expect(withNull.fresh != withNull.original)
   }
 
+  @Test("Each look hands over its new pairs' predictions, consecutive from pair 0 to the last one used, with a null arm of the same size")
+  func samplesCoverThePairs() throws {
+    var probe = EnsembleInvarianceProbe(
+      architecture: try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu), width: 4,
+      optimizer: descent, steps: 2, seeds: 3, seed: 4)
+    probe.nullArm = true
+    var looks: [(EnsembleSample, Range<Int>)] = []
+    let measurement = try probe.measure(
+      under: try OrthogonalFamily().element(for: data.train.images.shape, seed: 1),
+      train: data.train.images, targets: data.train.centredOneHotTargets, test: data.test.images,
+      testTargets: data.test.centredOneHotTargets, samples: { looks.append(($0, $1)) })
+    #expect(looks.first?.1.lowerBound == 0 && looks.last?.1.upperBound == measurement.pairs)
+    #expect(zip(looks, looks.dropFirst()).allSatisfy { $0.1.upperBound == $1.1.lowerBound })
+    for (sample, pairs) in looks {
+      #expect(sample.moved.count == pairs.count && sample.original.count == pairs.count)
+      #expect(sample.fresh.count == pairs.count)
+      // Fresh seeds: no null network repeats a pair's S network.
+      #expect(sample.fresh.allSatisfy { fresh in !looks.contains { $0.0.original.contains(fresh) } })
+    }
+  }
+
   @Test("The sequential rule looks at K, 2K and 4K pairs by default, and at K alone when capped there")
   func looksDouble() throws {
     var probe = EnsembleInvarianceProbe(
