@@ -40,9 +40,9 @@ struct TrainCommand: Command {
     not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
     transport_reason, ensemble_margin, ensemble_seeds, ensemble_difference_detected: whether
     the interval of rho lies above 0, so the ensembles differ however little, centred,
-    ensemble_loss_change: the
-    relative change of the mean test loss, ensemble_test_loss: the S ensemble's mean test
-    loss, zero_predictor_loss: that of predicting 0). Progress goes to standard error.
+    ensemble_loss_change: the relative change of the mean test loss, ensemble_test_loss: the
+    S ensemble's mean test loss, zero_predictor_loss: that of predicting 0). Progress goes to
+    standard error.
 
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
