@@ -114,7 +114,7 @@ public struct EnsembleInvarianceProbe: Sendable {
       try samples?(sample, moved.count..<size)
       moved += sample.moved
       original += sample.original
-      measurement = EnsembleMeasurement(
+      measurement = try EnsembleMeasurement(
         moved: moved, original: original, targets: testTargets.storage, margin: margin,
         confidence: lookConfidence)
       progress(

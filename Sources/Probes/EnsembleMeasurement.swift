@@ -52,15 +52,31 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
 
   /// The effect, interval and verdict of K paired ensembles of predictions (K >= 3, every
   /// prediction vector of one length n >= 1; `targets`, of length n, give the test losses).
+  /// - Throws: `ProbeError.mismatch` for ensembles of different sizes or prediction vectors
+  ///   whose length is not the targets', `ProbeError.invalidOption` for fewer than 3 pairs, no
+  ///   targets, a margin that is not positive or a confidence outside (0, 1).
   /// - Complexity: O(K n).
   public init(
     moved: [[Double]], original: [[Double]], targets: [Double], margin: Double,
     confidence: Double = 0.95
-  ) {
-    precondition(moved.count == original.count && moved.count >= 3, "K >= 3 pairs")
-    precondition(
-      (moved + original).allSatisfy { $0.count == targets.count } && !targets.isEmpty,
-      "every prediction vector has one output per target")
+  ) throws(ProbeError) {
+    guard moved.count == original.count else {
+      throw .mismatch("\(moved.count) networks trained on g.S but \(original.count) on S: the ensembles pair run for run")
+    }
+    guard moved.count >= 3 else {
+      throw .invalidOption("rho's jackknife needs at least 3 pairs, got \(moved.count)")
+    }
+    guard !targets.isEmpty else { throw .invalidOption("no test targets: nothing to compare") }
+    if let wrong = (moved + original).first(where: { $0.count != targets.count }) {
+      throw .mismatch(
+        "a network has \(wrong.count) test outputs but there are \(targets.count) targets (m test images x k classes)")
+    }
+    guard margin > 0, margin.isFinite else {
+      throw .invalidOption("the margin must be a positive number, got \(margin)")
+    }
+    guard confidence > 0, confidence < 1 else {
+      throw .invalidOption("the confidence must lie strictly between 0 and 1, got \(confidence)")
+    }
     let count = moved.count
     let (full, leftOut) = Self.jackknife(moved, original)
     let k = Double(count)

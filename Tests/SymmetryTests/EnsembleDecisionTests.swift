@@ -34,62 +34,62 @@ struct EnsembleDecisionTests {
   private let targets = [Double](repeating: 0, count: 200)
 
   @Test("Identical ensembles (g acts trivially on the function) give rho = 0 with a zero-width interval")
-  func identicalArmsAreInvariant() {
+  func identicalArmsAreInvariant() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 0.1, seed: 1)
     let runs = ensembles.draw(8, sigma: 0.05)
-    let measurement = EnsembleMeasurement(moved: runs, original: runs, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: runs, original: runs, targets: targets, margin: 0.1)
     #expect(measurement.effect == 0 && measurement.interval == [0, 0])
     #expect(measurement.verdict == .invariant && !measurement.differenceDetected)
   }
 
   @Test("A mean predictor moved by 20% gives rho = 0.2 (its true value) and is not invariant")
-  func meanShiftIsMeasured() {
+  func meanShiftIsMeasured() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 2)
     let original = ensembles.draw(32, sigma: 0.1)
     let moved = ensembles.draw(32, sigma: 0.1, shift: 0.2)
     let truth = ensembles.rho(sigmaA: 0.1, sigmaB: 0.1, shift: 0.2)
-    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(abs(measurement.effect - truth) < 0.01, "rho \(measurement.effect), true \(truth)")
     #expect(measurement.interval[0] <= truth && truth <= measurement.interval[1], "\(measurement.interval)")
     #expect(measurement.verdict == .notInvariant && measurement.differenceDetected)
   }
 
   @Test("A spread that grows by 30% with the mean unchanged gives rho = 0.3 and is not invariant")
-  func spreadChangeIsMeasured() {
+  func spreadChangeIsMeasured() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 0, seed: 3)
     let original = ensembles.draw(32, sigma: 0.1)
     let moved = ensembles.draw(32, sigma: 0.13)
-    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(abs(measurement.effect - 0.3) < 0.03, "rho \(measurement.effect)")
     #expect(measurement.interval[0] <= 0.3 && 0.3 <= measurement.interval[1], "\(measurement.interval)")
     #expect(measurement.verdict == .notInvariant)
   }
 
   @Test("Two ensembles of one law: the interval reaches 0 and the rule says invariant")
-  func sameLawIsInvariant() {
+  func sameLawIsInvariant() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 0.1, seed: 4)
     let original = ensembles.draw(32, sigma: 0.05)
     let moved = ensembles.draw(32, sigma: 0.05)
-    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(measurement.interval[0] == 0 && !measurement.differenceDetected, "\(measurement.interval)")
     #expect(measurement.verdict == .invariant, "rho \(measurement.effect), interval \(measurement.interval)")
   }
 
   @Test("A break smaller than the margin is detected, and still called invariant")
-  func smallBreakIsDetectedButInvariant() {
+  func smallBreakIsDetectedButInvariant() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 6)
     let original = ensembles.draw(32, sigma: 0.05)
     let moved = ensembles.draw(32, sigma: 0.05, shift: 0.05)
-    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(measurement.differenceDetected && measurement.verdict == .invariant, "rho \(measurement.effect), interval \(measurement.interval)")
   }
 
   @Test("A distance that straddles the margin is inconclusive")
-  func nearTheMarginIsInconclusive() {
+  func nearTheMarginIsInconclusive() throws {
     var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 5)
     let original = ensembles.draw(4, sigma: 0.3)
     let moved = ensembles.draw(4, sigma: 0.3, shift: 0.1)
-    let measurement = EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
+    let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: targets, margin: 0.1)
     #expect(measurement.verdict == .inconclusive, "rho \(measurement.effect), interval \(measurement.interval)")
   }
 
@@ -98,7 +98,7 @@ struct EnsembleDecisionTests {
   /// 2.5% of the time; at a true distance 0 the interval covers 0 at least 95% of the time.
   /// 200 seeded replications of K = 16 pairs (binomial standard error 1.5%).
   @Test("At 16 pairs the interval keeps its 95% coverage and says invariant at the margin rarely", arguments: [0.0, 0.1])
-  func calibration(trueRho: Double) {
+  func calibration(trueRho: Double) throws {
     var covered = 0
     var invariant = 0
     let replications = 200
@@ -109,7 +109,7 @@ struct EnsembleDecisionTests {
       let original = ensembles.draw(16, sigma: 0.05)
       let moved = ensembles.draw(16, sigma: 0.05, shift: trueRho)
       let truth = ensembles.rho(sigmaA: 0.05, sigmaB: 0.05, shift: trueRho)
-      let measurement = EnsembleMeasurement(moved: moved, original: original, targets: Array(repeating: 0, count: 100), margin: truth)
+      let measurement = try EnsembleMeasurement(moved: moved, original: original, targets: Array(repeating: 0, count: 100), margin: trueRho > 0 ? truth : 0.1)
       let (lower, upper) = (
         measurement.squaredEffect - 2.131449545559323 * measurement.squaredStandardError,
         measurement.squaredEffect + 2.131449545559323 * measurement.squaredStandardError)
@@ -119,5 +119,26 @@ struct EnsembleDecisionTests {
     let coverage = Double(covered) / Double(replications)
     #expect(coverage >= 0.92, "coverage \(coverage)")
     #expect(Double(invariant) / Double(replications) <= 0.05, "invariant at the margin \(invariant) of \(replications)")
+  }
+
+  @Test("Bad input to the measurement is a typed error: unpaired ensembles, too few pairs, wrong lengths, a bad margin or confidence")
+  func badInputThrows() {
+    let three = [[0.1, 0.2], [0.3, 0.1], [0.0, 0.2]]
+    let targets = [0.0, 0.0]
+    #expect(throws: ProbeError.self) {
+      try EnsembleMeasurement(moved: three, original: Array(three.prefix(2)), targets: targets, margin: 0.1)
+    }
+    #expect(throws: ProbeError.self) {
+      try EnsembleMeasurement(moved: Array(three.prefix(2)), original: Array(three.prefix(2)), targets: targets, margin: 0.1)
+    }
+    #expect(throws: ProbeError.self) {
+      try EnsembleMeasurement(moved: three, original: three, targets: [0.0], margin: 0.1)
+    }
+    #expect(throws: ProbeError.self) { try EnsembleMeasurement(moved: three, original: three, targets: [], margin: 0.1) }
+    #expect(throws: ProbeError.self) { try EnsembleMeasurement(moved: three, original: three, targets: targets, margin: 0) }
+    #expect(throws: ProbeError.self) {
+      try EnsembleMeasurement(moved: three, original: three, targets: targets, margin: 0.1, confidence: 1)
+    }
+    #expect(throws: Never.self) { try EnsembleMeasurement(moved: three, original: three, targets: targets, margin: 0.1) }
   }
 }
