@@ -17,7 +17,10 @@ extension FiniteInvarianceGrid {
     let top = 56.0
     let width = labelWidth + plotWidth + transportWidth + 20
     let height = top + rowHeight * Double(reports.count) + 64
-    let largest = reports.flatMap { $0.ensembleInterval + [$0.ensembleMargin] }.max() ?? 1
+    // Only finite ends set the axis: an infinite interval end (too few pairs) is drawn clipped,
+    // and would otherwise make the tick loop below endless.
+    let largest = reports.flatMap { $0.ensembleInterval + [$0.ensembleMargin] }.filter(\.isFinite)
+      .max() ?? 1
     // Axis end: the next tenth above every interval, so the margin and the ticks fall on
     // round numbers.
     let axisEnd = max(0.2, (largest * 10).rounded(.up) / 10)

@@ -8,7 +8,8 @@ extension LearningCurves {
   }
 
   /// An SVG plot of `metric` against training-set size (log-log for MSE, log-x for accuracy),
-  /// one line per curve with ±1 sd error bars; `filter` selects the curves.
+  /// one line per curve with ±1 sd error bars; `filter` selects the curves. When `filter`
+  /// selects no points (e.g. no natural-image curve was measured) the plot says so.
   public func svg(
     _ metric: Metric, title: String, where filter: (CurveKey) -> Bool = { _ in true }
   ) -> String {
@@ -22,6 +23,16 @@ extension LearningCurves {
     let bottom = 60.0
     let plotWidth = width - left - right
     let plotHeight = height - top - bottom
+    guard !all.isEmpty else {
+      return [
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"120\" "
+          + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">",
+        "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+        "<text x=\"\(left)\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>",
+        "<text x=\"\(left)\" y=\"60\">no points to plot: no measured curve matches this figure</text>",
+        "</svg>",
+      ].joined(separator: "\n")
+    }
     let sizes = all.map { Double($0.trainSize) }
     let xMin = log10(sizes.min() ?? 1)
     let xMax = max(log10(sizes.max() ?? 10), xMin + 0.1)
@@ -32,7 +43,7 @@ extension LearningCurves {
     let raw = all.flatMap { p -> [Double] in
       let (v, s) = value(p)
       return [v - s, v + s, v]
-    }.filter { !logY || $0 > 0 }
+    }.filter { $0.isFinite && (!logY || $0 > 0) }
     var yMin = raw.min() ?? 0
     var yMax = raw.max() ?? 1
     if logY {
@@ -110,7 +121,11 @@ private let palette = [
 ]
 
 /// Tick positions (in plot coordinates: log10 for a logarithmic axis) with their labels.
+///
+/// Bounds that are not finite or not increasing get no ticks: the loops below step from one
+/// bound to the other and would never end on an infinite range.
 private func verticalTicks(_ low: Double, _ high: Double, logarithmic: Bool) -> [(position: Double, label: String)] {
+  guard low.isFinite, high.isFinite, low < high else { return [] }
   if logarithmic {
     var ticks: [(Double, String)] = []
     var exponent = floor(low)
