@@ -17,10 +17,27 @@ public protocol ActionFamily: Sendable, CustomStringConvertible {
 
   /// A few fixed elements for images of `shape`, covering the family's distinct cases.
   func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction]
+
+  /// The number of elements of the group acting on images of `shape` (identity included), nil
+  /// when it is infinite (a continuous group) or too large to count in an `Int`. The law suite
+  /// asks a group with more than two elements to draw different elements from different
+  /// seeds; a two-element group ({e, flip}) has only one element to draw.
+  func groupOrder(for shape: ImageShape) -> Int?
 }
 
 extension ActionFamily {
   public var description: String { name }
+
+  /// n!, nil when it does not fit in an `Int`: the order of a symmetric group.
+  public static func factorial(_ n: Int) -> Int? {
+    var product = 1
+    for k in stride(from: 2, through: n, by: 1) {
+      let (next, overflow) = product.multipliedReportingOverflow(by: k)
+      guard !overflow else { return nil }
+      product = next
+    }
+    return product
+  }
 
   /// A random element drawn from a fresh generator seeded with `seed`.
   public func element(

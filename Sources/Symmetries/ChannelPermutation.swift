@@ -36,6 +36,12 @@ public struct ChannelPermutation: GroupAction {
     }
   }
 
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    let identity = source == Array(source.indices)
+    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .permutation)
+  }
+
   public var inverse: any GroupAction {
     // The inverse of a permutation is a permutation: this cannot fail.
     try! ChannelPermutation(source: invertPermutation(source))
@@ -61,4 +67,7 @@ public struct ChannelPermutationFamily: ActionFamily {
     let cycle = (0..<c).map { ($0 + 1) % c }
     return [try ChannelPermutation(source: cycle), try element(for: shape, seed: 6)]
   }
+
+  /// S_C.
+  public func groupOrder(for shape: ImageShape) -> Int? { Self.factorial(shape.channels) }
 }

@@ -32,6 +32,12 @@ public struct ChannelRotation: GroupAction {
     return batch.rotatingChannels(by: rotation.storage, period: 1)
   }
 
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    let identity = rotation == Matrix.identity(rotation.rows)
+    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .rotation)
+  }
+
   public var inverse: any GroupAction { ChannelRotation(uncheckedRotation: rotation.transposed) }
   public var description: String { "channel rotation in O(\(rotation.rows))" }
 }
@@ -52,4 +58,7 @@ public struct ChannelRotationFamily: ActionFamily {
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
     [try element(for: shape, seed: 3)]
   }
+
+  /// O(1) = {1, -1}; O(C) for C > 1 is continuous.
+  public func groupOrder(for shape: ImageShape) -> Int? { shape.channels == 1 ? 2 : nil }
 }

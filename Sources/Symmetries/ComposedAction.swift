@@ -23,6 +23,15 @@ public struct ComposedAction: GroupAction {
     try second.apply(to: first.apply(to: batch))
   }
 
+  /// The composed structures (`ActionStructure.then`), or the identity when the composition
+  /// is one (a swap of two channels done twice), which the structures alone cannot see.
+  /// - Complexity: O(d^2) to compare the matrix with the identity.
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    let composed = try first.structure(on: shape).then(second.structure(on: shape))
+    guard !composed.isIdentity, try isIdentity(on: shape) else { return composed }
+    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: .none)
+  }
+
   public var inverse: any GroupAction {
     ComposedAction(first: second.inverse, second: first.inverse)
   }

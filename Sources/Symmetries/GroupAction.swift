@@ -20,6 +20,13 @@ public protocol GroupAction: Sendable, CustomStringConvertible {
 
   /// The inverse element g⁻¹.
   var inverse: any GroupAction { get }
+
+  /// What this element does on images of `shape`, in the terms of the layers' symmetry rules:
+  /// a pixel-mixing orthogonal map, or a pixel map of a named kind with a channel map. It must
+  /// agree with `apply(to:)` (the law suite compares it with `matrix(for:)`); declare the finest
+  /// true structure, e.g. `.none` channels for a rotation that happens to be the identity.
+  /// Throws when the element cannot act on `shape`.
+  func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure
 }
 
 extension GroupAction {

@@ -7,9 +7,17 @@ public struct HorizontalFlip: GroupAction {
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}
 
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
-    let (h, w) = (batch.shape.height, batch.shape.width)
-    let source = (0..<(h * w)).map { p in (p / w) * w + (w - 1 - p % w) }
-    return batch.gatheringPixels(from: source)
+    batch.gatheringPixels(from: Self.source(batch.shape))
+  }
+
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    .pixelMap(motion: PixelMotion(kind: .horizontalFlip, source: Self.source(shape)), channels: .none)
+  }
+
+  /// Output pixel (y, x) reads (y, W - 1 - x).
+  private static func source(_ shape: ImageShape) -> [Int] {
+    let w = shape.width
+    return (0..<shape.pixelCount).map { p in (p / w) * w + (w - 1 - p % w) }
   }
 
   public var inverse: any GroupAction { self }
@@ -27,4 +35,7 @@ public struct HorizontalFlipFamily: ActionFamily {
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
     [HorizontalFlip()]
   }
+
+  /// {e, flip}.
+  public func groupOrder(for shape: ImageShape) -> Int? { shape.width > 1 ? 2 : 1 }
 }

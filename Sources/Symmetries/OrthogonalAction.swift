@@ -37,6 +37,13 @@ public struct OrthogonalAction: GroupAction {
     return ImageBatch(uncheckedShape: shape, values: rotated.storage)
   }
 
+  /// Declared as pixel-mixing whatever Q is: a Haar Q mixes pixels with probability one, and
+  /// a rule that keeps pixel-mixing maps keeps every finer one too.
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    return .flattenedOrthogonal
+  }
+
   public var inverse: any GroupAction {
     OrthogonalAction(uncheckedShape: shape, matrix: matrix.transposed)
   }
@@ -61,4 +68,7 @@ public struct OrthogonalFamily: ActionFamily {
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
     [try element(for: shape, seed: 1), try element(for: shape, seed: 2)]
   }
+
+  /// O(d) is continuous.
+  public func groupOrder(for shape: ImageShape) -> Int? { nil }
 }

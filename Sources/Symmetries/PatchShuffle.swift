@@ -30,6 +30,17 @@ public struct PatchShuffle: GroupAction {
 
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
     try validate(batch.shape)
+    return batch.gatheringPixels(from: pixelSource)
+  }
+
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    return .pixelMap(
+      motion: PixelMotion(kind: .patchShuffle(patch: patch), source: pixelSource), channels: .none)
+  }
+
+  /// The input pixel read by every output pixel.
+  private var pixelSource: [Int] {
     let w = shape.width
     let across = w / patch
     var source = [Int](repeating: 0, count: shape.pixelCount)
@@ -41,7 +52,7 @@ public struct PatchShuffle: GroupAction {
         source[y * w + x] = sy * w + sx
       }
     }
-    return batch.gatheringPixels(from: source)
+    return source
   }
 
   public var inverse: any GroupAction {
@@ -88,5 +99,12 @@ public struct PatchShuffleFamily: ActionFamily {
       elements.append(try element(for: shape, parameters: ActionParameters(patch: side), seed: 5))
     }
     return elements
+  }
+
+  /// S_n on the n patches of the default side k = 2 (a `--patch` k gives another group).
+  public func groupOrder(for shape: ImageShape) -> Int? {
+    let patch = Self.defaultPatch
+    guard shape.height % patch == 0, shape.width % patch == 0 else { return nil }
+    return Self.factorial((shape.height / patch) * (shape.width / patch))
   }
 }

@@ -27,6 +27,11 @@ public struct PixelPermutation: GroupAction {
     return batch.gatheringPixels(from: source)
   }
 
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    return .pixelMap(motion: PixelMotion(kind: .permutation, source: source), channels: .none)
+  }
+
   public var inverse: any GroupAction {
     // The inverse of a permutation is a permutation: this cannot fail.
     try! PixelPermutation(shape: shape, source: invertPermutation(source))
@@ -57,4 +62,7 @@ public struct PixelPermutationFamily: ActionFamily {
       try element(for: shape, seed: 11),
     ]
   }
+
+  /// S_{HW}.
+  public func groupOrder(for shape: ImageShape) -> Int? { Self.factorial(shape.pixelCount) }
 }

@@ -36,6 +36,24 @@ public struct PixelwiseChannelRotation: GroupAction {
     return batch.rotatingChannels(by: rotations, period: shape.pixelCount)
   }
 
+  /// Declared per-pixel unless every R_p is the same matrix.
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    let block = shape.channels * shape.channels
+    let first = Array(rotations[0..<block])
+    let channels: ChannelMap
+    if first == Matrix.identity(shape.channels).storage
+      && rotations.indices.allSatisfy({ rotations[$0] == first[$0 % block] })
+    {
+      channels = .none
+    } else if rotations.indices.allSatisfy({ rotations[$0] == first[$0 % block] }) {
+      channels = .rotation
+    } else {
+      channels = .pixelwiseRotation
+    }
+    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: channels)
+  }
+
   public var inverse: any GroupAction {
     let c = shape.channels
     var transposed = rotations
@@ -72,4 +90,7 @@ public struct PixelwiseChannelRotationFamily: ActionFamily {
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
     [try element(for: shape, seed: 4)]
   }
+
+  /// A sign per pixel for C = 1, 2^(H W); continuous otherwise.
+  public func groupOrder(for shape: ImageShape) -> Int? { shape.channels == 1 && shape.pixelCount < 62 ? 1 << shape.pixelCount : nil }
 }

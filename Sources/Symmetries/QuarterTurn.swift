@@ -14,13 +14,24 @@ public struct QuarterTurn: GroupAction {
 
   public func validate(_ shape: ImageShape) throws(SymmetryError) {
     guard shape.height == shape.width else {
-      throw .notSquare(height: shape.height, width: shape.width)
+      throw .notSquare(action: "a quarter turn", height: shape.height, width: shape.width)
     }
   }
 
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
     try validate(batch.shape)
-    let n = batch.shape.width
+    return batch.gatheringPixels(from: source(side: batch.shape.width))
+  }
+
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try validate(shape)
+    return .pixelMap(
+      motion: PixelMotion(kind: .quarterTurn(turns: turns), source: source(side: shape.width)),
+      channels: .none)
+  }
+
+  /// The source of every output pixel of an n x n image after `turns` turns.
+  private func source(side n: Int) -> [Int] {
     var source = Array(0..<(n * n))
     for _ in 0..<turns {
       // Compose one more turn: new output (y, x) reads the previous map at (x, n - 1 - y).
@@ -29,7 +40,7 @@ public struct QuarterTurn: GroupAction {
         for x in 0..<n { source[y * n + x] = previous[x * n + (n - 1 - y)] }
       }
     }
-    return batch.gatheringPixels(from: source)
+    return source
   }
 
   public var inverse: any GroupAction { QuarterTurn(turns: 4 - turns) }
@@ -54,4 +65,7 @@ public struct QuarterTurnFamily: ActionFamily {
     try QuarterTurn(turns: 1).validate(shape)
     return [QuarterTurn(turns: 1), QuarterTurn(turns: 2), QuarterTurn(turns: 3)]
   }
+
+  /// Z_4.
+  public func groupOrder(for shape: ImageShape) -> Int? { 4 }
 }

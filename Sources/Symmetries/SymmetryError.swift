@@ -10,8 +10,9 @@ public enum SymmetryError: Error, Equatable, Sendable, CustomStringConvertible {
   case shapeMismatch(expected: ImageShape, actual: ImageShape)
   /// A patch size that does not divide the image.
   case patchDoesNotDivide(patch: Int, height: Int, width: Int)
-  /// A quarter turn of a non-square image.
-  case notSquare(height: Int, width: Int)
+  /// An action that needs a square image (`action` names it, e.g. "a quarter turn") was given
+  /// a non-square one.
+  case notSquare(action: String, height: Int, width: Int)
   /// A matrix given as a rotation is not orthogonal.
   case notOrthogonal(deviation: Double)
   /// An array given as a permutation is not one.
@@ -34,9 +35,9 @@ public enum SymmetryError: Error, Equatable, Sendable, CustomStringConvertible {
     case .patchDoesNotDivide(let patch, let height, let width):
       return "patch size \(patch) does not divide the \(height) x \(width) image; "
         + "choose a k that divides both \(height) and \(width)"
-    case .notSquare(let height, let width):
-      return "a quarter turn needs a square image, but this one is \(height) x \(width); "
-        + "use a flip or a translation, or crop to a square"
+    case .notSquare(let action, let height, let width):
+      return "\(action) needs a square image, but this one is \(height) x \(width); "
+        + "crop to a square, or use an action that accepts any shape (a flip, a translation)"
     case .notOrthogonal(let deviation):
       return "the matrix is not orthogonal: max |Q^T Q - I| = \(deviation); "
         + "pass an orthogonal matrix (e.g. from Matrix.haarOrthogonal)"

@@ -19,14 +19,24 @@ public struct Translation: GroupAction {
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}
 
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
-    let (h, w) = (batch.shape.height, batch.shape.width)
+    batch.gatheringPixels(from: source(batch.shape))
+  }
+
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    .pixelMap(
+      motion: PixelMotion(kind: .translation(dy: dy, dx: dx), source: source(shape)), channels: .none)
+  }
+
+  /// Output pixel (y, x) reads ((y - dy) mod H, (x - dx) mod W).
+  private func source(_ shape: ImageShape) -> [Int] {
+    let (h, w) = (shape.height, shape.width)
     var source = [Int](repeating: 0, count: h * w)
     for y in 0..<h {
       for x in 0..<w {
         source[y * w + x] = positiveModulo(y - dy, h) * w + positiveModulo(x - dx, w)
       }
     }
-    return batch.gatheringPixels(from: source)
+    return source
   }
 
   public var inverse: any GroupAction { Translation(dy: -dy, dx: -dx) }
@@ -62,6 +72,9 @@ public struct TranslationFamily: ActionFamily {
       Translation(dy: -1, dx: shape.width + 1),
     ]
   }
+
+  /// Z_H x Z_W.
+  public func groupOrder(for shape: ImageShape) -> Int? { shape.pixelCount }
 }
 
 /// x mod m in 0..<m for any integer x.

@@ -7,9 +7,17 @@ public struct VerticalFlip: GroupAction {
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}
 
   public func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
-    let (h, w) = (batch.shape.height, batch.shape.width)
-    let source = (0..<(h * w)).map { p in (h - 1 - p / w) * w + p % w }
-    return batch.gatheringPixels(from: source)
+    batch.gatheringPixels(from: Self.source(batch.shape))
+  }
+
+  public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    .pixelMap(motion: PixelMotion(kind: .verticalFlip, source: Self.source(shape)), channels: .none)
+  }
+
+  /// Output pixel (y, x) reads (H - 1 - y, x).
+  private static func source(_ shape: ImageShape) -> [Int] {
+    let (h, w) = (shape.height, shape.width)
+    return (0..<(h * w)).map { p in (h - 1 - p / w) * w + p % w }
   }
 
   public var inverse: any GroupAction { self }
@@ -27,4 +35,7 @@ public struct VerticalFlipFamily: ActionFamily {
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
     [VerticalFlip()]
   }
+
+  /// {e, flip}.
+  public func groupOrder(for shape: ImageShape) -> Int? { shape.height > 1 ? 2 : 1 }
 }

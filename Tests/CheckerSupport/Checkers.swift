@@ -81,3 +81,65 @@ public func checkGroupActionLaws(
     product.storage, Matrix.identity(batch.shape.dimension).storage, tolerance: tolerance,
     "\(action): matrix orthogonality", sourceLocation: sourceLocation)
 }
+
+/// Records an issue unless `action`'s declared `structure(on:)` is true of its matrix on
+/// `shape` (see `structureMismatch`).
+public func checkDeclaredStructure(
+  _ action: any GroupAction, on shape: ImageShape,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  let mismatch = try structureMismatch(action, on: shape)
+  #expect(mismatch == nil, "\(mismatch ?? "")", sourceLocation: sourceLocation)
+}
+
+/// Why `action`'s declared `structure(on:)` is false of its matrix on `shape`, nil when it is
+/// true: a pixel map must read exactly one input pixel per output pixel, `source[p]`, through a
+/// C x C block that is the identity (`none`), one permutation matrix or one matrix for every
+/// pixel (`permutation`, `rotation`); and the structure is the identity exactly when the matrix
+/// is. Blocks are compared exactly: pixel maps copy values, so their matrices hold the blocks'
+/// own entries.
+public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) throws -> String? {
+  let structure = try action.structure(on: shape)
+  let g = try action.matrix(for: shape)
+  if structure.isIdentity != (g == Matrix.identity(shape.dimension)) {
+    return "\(action) declares \(structure), but its matrix \(structure.isIdentity ? "is not" : "is") the identity"
+  }
+  guard case .pixelMap(let motion, let channels) = structure else { return nil }
+  let c = shape.channels
+  guard motion.source.count == shape.pixelCount else {
+    return "\(action) declares \(motion.source.count) pixel sources for \(shape.pixelCount) pixels"
+  }
+  var blocks: [[Double]] = []
+  for p in 0..<shape.pixelCount {
+    let q = motion.source[p]
+    var block: [Double] = []
+    for i in 0..<c {
+      for column in 0..<g.columns {
+        let value = g[p * c + i, column]
+        if column / c == q {
+          block.append(value)
+        } else if value != 0 {
+          return "\(action): output pixel \(p) reads input pixel \(column / c), not only its declared source \(q)"
+        }
+      }
+    }
+    blocks.append(block)
+  }
+  let identity = Matrix.identity(c).storage
+  switch channels {
+  case .none:
+    if !blocks.allSatisfy({ $0 == identity }) { return "\(action) declares no channel map but maps channels" }
+  case .permutation, .rotation:
+    if !blocks.allSatisfy({ $0 == blocks[0] }) {
+      return "\(action) declares one channel map for every pixel, but they differ"
+    }
+    if channels == .permutation,
+      !(blocks[0].allSatisfy { $0 == 0 || $0 == 1 } && blocks[0].filter { $0 == 1 }.count == c)
+    {
+      return "\(action) declares a channel permutation, but its block is not a permutation matrix"
+    }
+  case .pixelwiseRotation:
+    break
+  }
+  return nil
+}

@@ -17,10 +17,10 @@ struct ActionErrorTests {
   @Test("A quarter turn of a non-square image is refused")
   func quarterTurnNeedsSquare() {
     let x = randomBatch(shape(3, 4, 1), count: 1, seed: 1)
-    #expect(throws: SymmetryError.notSquare(height: 3, width: 4)) {
+    #expect(throws: SymmetryError.notSquare(action: "a quarter turn", height: 3, width: 4)) {
       try QuarterTurn(turns: 1).apply(to: x)
     }
-    #expect(throws: SymmetryError.notSquare(height: 3, width: 4)) {
+    #expect(throws: SymmetryError.notSquare(action: "a quarter turn", height: 3, width: 4)) {
       try QuarterTurnFamily().element(for: x.shape, seed: 1)
     }
   }

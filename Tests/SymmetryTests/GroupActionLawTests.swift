@@ -35,6 +35,18 @@ struct GroupActionLawTests {
   }
 
   @Test(
+    "Every action's declared structure (pixel map, channel map) is what its matrix does",
+    arguments: ActionCatalogue.names, lawShapes)
+  func structureIsTrue(name: String, shape: ImageShape) throws {
+    let family = try ActionCatalogue.family(named: name)
+    guard let elements = try testingElements(family, shape) else { return }
+    for element in elements + [try family.element(for: shape, seed: 99)] {
+      try checkDeclaredStructure(element, on: shape)
+    }
+    try checkDeclaredStructure(IdentityAction(), on: shape)
+  }
+
+  @Test(
     "Composition acts as one action after the other, and its inverse undoes it",
     arguments: ActionCatalogue.names, ActionCatalogue.names)
   func compositionLaw(first: String, second: String) throws {
@@ -49,6 +61,7 @@ struct GroupActionLawTests {
     expectClose(
       try composed.inverse.apply(to: composed.apply(to: x)).values, x.values,
       tolerance: actionRoundOff, "inverse of \(first) then \(second)")
+    try checkDeclaredStructure(composed, on: s)
   }
 
   @Test("The identity is neutral on both sides", arguments: ActionCatalogue.names)
@@ -71,10 +84,13 @@ struct GroupActionLawTests {
     let a = try family.element(for: s, seed: 5).apply(to: x)
     let b = try family.element(for: s, seed: 5).apply(to: x)
     #expect(a == b)
-    // Flips have a single non-identity element; every other family has many.
-    if !name.hasSuffix("flip") {
+    // A group of two elements ({e, flip}) has one non-identity element to draw; any larger
+    // group must draw more than one.
+    if (family.groupOrder(for: s) ?? .max) > 2 {
       let draws = try (6..<12).map { try family.element(for: s, seed: $0).apply(to: x) }
-      #expect(draws.contains { $0 != a }, "six seeds all drew the same \(name) element")
+      #expect(
+        draws.contains { $0 != a },
+        "six seeds all drew the same \(name) element; if its group has only two elements, say so in groupOrder(for:)")
     }
   }
 
@@ -86,5 +102,38 @@ struct GroupActionLawTests {
     for seed in UInt64(0)..<5 {
       #expect(try !family.element(for: s, seed: seed).isIdentity(on: s))
     }
+  }
+}
+
+/// A deliberately false declaration: a horizontal flip claiming to be a translation by one
+/// column. The structure checker must catch it (a negative control for the law above).
+private struct MislabelledFlip: GroupAction {
+  var familyName: String { "mislabelled-flip" }
+  func validate(_ shape: ImageShape) throws(SymmetryError) {}
+  func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch { try HorizontalFlip().apply(to: batch) }
+  var inverse: any GroupAction { self }
+  var description: String { "mislabelled flip" }
+  func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
+    try Translation(dy: 0, dx: 1).structure(on: shape)
+  }
+}
+
+@Suite("The structure checker")
+struct StructureCheckerTests {
+  @Test("A structure that does not match the action's matrix is caught")
+  func falseDeclarationIsCaught() throws {
+    let mismatch = try structureMismatch(MislabelledFlip(), on: shape(4, 4, 2))
+    #expect(mismatch?.contains("not only its declared source") == true, "\(mismatch ?? "nil")")
+    #expect(try structureMismatch(HorizontalFlip(), on: shape(4, 4, 2)) == nil)
+  }
+
+  @Test("Group orders: flips have two elements, translations H W, channel permutations C!")
+  func groupOrders() {
+    let s = shape(4, 6, 3)
+    #expect(HorizontalFlipFamily().groupOrder(for: s) == 2)
+    #expect(TranslationFamily().groupOrder(for: s) == 24)
+    #expect(ChannelPermutationFamily().groupOrder(for: s) == 6)
+    #expect(OrthogonalFamily().groupOrder(for: s) == nil)
+    #expect(PixelPermutationFamily().groupOrder(for: shape(8, 8, 1)) == nil)
   }
 }
