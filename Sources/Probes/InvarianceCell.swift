@@ -18,22 +18,48 @@ public struct InvarianceCell: Sendable, Hashable, Codable {
   /// The verdicts from `VerdictThresholds.kernel`.
   public var algorithmic: Verdict
   public var functional: Verdict
-  /// What DESIGN.md's table says, when the row has expectations (nil for custom rows).
+  /// What the architecture's layers predict (nil for a kernel that is not an architecture),
+  /// with the reason: the first layer that breaks the symmetry, or "kept by every layer".
   public var expectedAlgorithmic: Verdict?
   public var expectedFunctional: Verdict?
+  public var algorithmicReason: String?
+  public var functionalReason: String?
   /// Whether the drawn element is the identity on these images (e.g. a channel permutation
   /// of one-channel images), so invariance is trivial.
   public var trivial: Bool
 
-  /// The verdict, expectation and deviation of one kind of invariance.
-  func reading(algorithmic isAlgorithmic: Bool) -> (verdict: Verdict, expected: Verdict?, deviation: Double) {
-    isAlgorithmic
-      ? (algorithmic, expectedAlgorithmic, algorithmicDeviation)
-      : (functional, expectedFunctional, functionalDeviation)
+  /// A measured cell with the layers' `prediction`, if any.
+  public init(
+    architecture: String, activation: String, action: String, kernel: KernelKind,
+    algorithmicDeviation: Double, functionalDeviation: Double, algorithmic: Verdict,
+    functional: Verdict, prediction: InvariancePrediction?, trivial: Bool
+  ) {
+    self.architecture = architecture
+    self.activation = activation
+    self.action = action
+    self.kernel = kernel
+    self.algorithmicDeviation = algorithmicDeviation
+    self.functionalDeviation = functionalDeviation
+    self.algorithmic = algorithmic
+    self.functional = functional
+    self.expectedAlgorithmic = prediction.map { $0.algorithmic.invariant ? .invariant : .notInvariant }
+    self.expectedFunctional = prediction.map { $0.functional.invariant ? .invariant : .notInvariant }
+    self.algorithmicReason = prediction?.algorithmic.reason
+    self.functionalReason = prediction?.functional.reason
+    self.trivial = trivial || (prediction?.trivial ?? false)
   }
 
-  /// Whether every expectation this cell carries is met.
-  public var meetsExpectation: Bool {
+  /// The verdict, prediction, its reason and the deviation of one kind of invariance.
+  func reading(algorithmic isAlgorithmic: Bool)
+    -> (verdict: Verdict, expected: Verdict?, reason: String?, deviation: Double)
+  {
+    isAlgorithmic
+      ? (algorithmic, expectedAlgorithmic, algorithmicReason, algorithmicDeviation)
+      : (functional, expectedFunctional, functionalReason, functionalDeviation)
+  }
+
+  /// Whether every prediction this cell carries is met.
+  public var meetsPrediction: Bool {
     (expectedAlgorithmic.map { $0 == algorithmic } ?? true)
       && (expectedFunctional.map { $0 == functional } ?? true)
   }
@@ -45,5 +71,7 @@ public struct InvarianceCell: Sendable, Hashable, Codable {
     case algorithmic, functional
     case expectedAlgorithmic = "expected_algorithmic"
     case expectedFunctional = "expected_functional"
+    case algorithmicReason = "algorithmic_reason"
+    case functionalReason = "functional_reason"
   }
 }

@@ -31,14 +31,14 @@ extension InvarianceTable {
   }
 
   /// Markdown: one table per (kind of invariance, kernel); each cell the verdict and the
-  /// measured deviation, with `(!)` where it contradicts the expectation and `(trivial)` where
-  /// the action is the identity on these images.
+  /// measured deviation, with `(!)` where it contradicts the prediction and `(trivial)` where
+  /// the action is the identity on these images; then the contradictions with their reasons.
   public func markdown() -> String {
     var lines: [String] = []
     lines.append(
       "Verdicts: `=` invariant (deviation <= \(format(VerdictThresholds.kernel.roundOff))), "
         + "`x` not invariant (> \(format(VerdictThresholds.kernel.effectFloor))), "
-        + "`?` inconclusive; `(!)` contradicts the expected table. Images: \(shape).")
+        + "`?` inconclusive; `(!)` contradicts the verdict the layers predict. Images: \(shape).")
     for invariance in ["algorithmic", "functional"] {
       for kind in KernelKind.allCases {
         lines.append("")
@@ -53,7 +53,7 @@ extension InvarianceTable {
               entries.append("")
               continue
             }
-            let (verdict, expected, value) = cell.reading(algorithmic: invariance == "algorithmic")
+            let (verdict, expected, _, value) = cell.reading(algorithmic: invariance == "algorithmic")
             var entry = "\(symbol(verdict)) \(format(value))"
             if cell.trivial { entry += " (trivial)" }
             if let expected, expected != verdict { entry += " (!)" }
@@ -63,6 +63,9 @@ extension InvarianceTable {
         }
       }
     }
+    lines.append("")
+    lines.append(summary)
+    lines += contradictionLines.map { "- " + $0 }
     return lines.joined(separator: "\n")
   }
 
@@ -80,7 +83,7 @@ extension InvarianceTable {
               row.append("")
               continue
             }
-            let (verdict, expected, value) = cell.reading(algorithmic: invariance == "algorithmic")
+            let (verdict, expected, _, value) = cell.reading(algorithmic: invariance == "algorithmic")
             row.append(
               symbol(verdict) + " " + format(value)
                 + ((expected.map { $0 != verdict } ?? false) ? "!" : ""))
@@ -95,13 +98,33 @@ extension InvarianceTable {
     out.append(
       "= invariant (deviation <= \(format(VerdictThresholds.kernel.roundOff)))   "
         + "x not invariant (> \(format(VerdictThresholds.kernel.effectFloor)))   ? inconclusive   "
-        + "! contradicts the expected table")
-    let surprises = self.surprises
-    out.append(
-      surprises.isEmpty
-        ? "Every cell with an expectation matches DESIGN.md's table."
-        : "\(surprises.count) cells contradict the expected table.")
+        + "! contradicts the verdict the layers predict")
+    out.append(summary)
+    out += contradictionLines.map { "  " + $0 }
     return out.joined(separator: "\n")
+  }
+
+  /// One line counting the predicted cells and the contradictions.
+  var summary: String {
+    let predicted = cells.filter { $0.expectedAlgorithmic != nil }.count
+    let contradictions = self.contradictions.count
+    if predicted == 0 { return "No row is an architecture, so no cell has a predicted verdict." }
+    return contradictions == 0
+      ? "Every one of the \(predicted) predicted cells matches the verdict its layers predict."
+      : "\(contradictions) of \(predicted) predicted cells contradict the verdict their layers predict:"
+  }
+
+  /// Each contradicted verdict: the cell, what was measured, what was predicted and why.
+  var contradictionLines: [String] {
+    contradictions.flatMap { cell in
+      [true, false].compactMap { isAlgorithmic -> String? in
+        let (verdict, expected, reason, value) = cell.reading(algorithmic: isAlgorithmic)
+        guard let expected, expected != verdict else { return nil }
+        return "! \(cell.architecture) \(cell.activation) \(cell.kernel.rawValue.uppercased()) "
+          + "\(cell.action), \(isAlgorithmic ? "algorithmic" : "functional"): measured "
+          + "\(verdict.rawValue) (\(format(value))), predicted \(expected.rawValue): \(reason ?? "")"
+      }
+    }
   }
 }
 

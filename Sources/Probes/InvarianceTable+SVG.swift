@@ -5,7 +5,7 @@ extension InvarianceTable {
   /// An SVG heat map: two panels (algorithmic, functional), one row per (architecture,
   /// activation, kernel), one column per action; the colour is log10 of the deviation
   /// (blue at round-off, red at order one), each cell labelled with its verdict symbol, and
-  /// outlined in black where it contradicts the expectation.
+  /// outlined in black where it contradicts the prediction (the reason in its tooltip).
   public func svg() -> String {
     let keys = rowKeys.flatMap { key in KernelKind.allCases.map { (key.architecture, key.activation, $0) } }
     let cellSize = 34.0
@@ -37,7 +37,7 @@ extension InvarianceTable {
             + "\(key.0) \(key.1) \(key.2.rawValue.uppercased())</text>")
         for (column, action) in actions.enumerated() {
           guard let cell = cell(key.0, key.1, action, key.2) else { continue }
-          let (verdict, expected, value) = cell.reading(algorithmic: panel == 0)
+          let (verdict, expected, reason, value) = cell.reading(algorithmic: panel == 0)
           let x = x0 + labelWidth + cellSize * Double(column)
           let surprise = expected.map { $0 != verdict } ?? false
           svg.append(
@@ -45,7 +45,9 @@ extension InvarianceTable {
               + "fill=\"\(heatColour(value))\""
               + (surprise ? " stroke=\"black\" stroke-width=\"3\"" : "") + ">"
               + "<title>\(key.0) \(key.1) \(key.2.rawValue) \(action): \(verdict.rawValue), "
-              + "deviation \(value)</title></rect>")
+              + "deviation \(value)"
+              + (reason.map { "; predicted \(expected?.rawValue ?? ""): \(escape($0))" } ?? "")
+              + "</title></rect>")
           svg.append(
             "<text x=\"\(x + cellSize / 2 - 1)\" y=\"\(y + cellSize * 0.62)\" text-anchor=\"middle\" "
               + "fill=\"white\" font-weight=\"bold\">\(symbol(verdict))</text>")
@@ -66,7 +68,7 @@ extension InvarianceTable {
     }
     svg.append(
       "<text x=\"400\" y=\"\(legendY + 11)\" xml:space=\"preserve\">= invariant    "
-        + "x not invariant    ? inconclusive    black outline: contradicts the expected table</text>")
+        + "x not invariant    ? inconclusive    black outline: contradicts the prediction</text>")
     svg.append("</svg>")
     return svg.joined(separator: "\n")
   }

@@ -2,22 +2,21 @@ import Foundation
 import Learners
 import Symmetries
 
-/// One row of the invariance table: a named kernel, with the invariances it is expected to
-/// have (nil for a user's own architecture, whose row is measured without a verdict on it).
+/// One row of the invariance table: a named kernel. When the kernel is an `Architecture`
+/// (a named one or a user's layer list), every cell also gets the verdicts its layers predict
+/// (`Architecture.predictedInvariance`); any other kernel is measured without a prediction.
 public struct InvarianceRow: Sendable {
   public var name: String
   public var activation: String
   public var kernel: any KernelFunction
-  public var expected: ExpectedInvariances?
 
-  public init(name: String, activation: String, kernel: any KernelFunction, expected: ExpectedInvariances?) {
+  public init(name: String, activation: String, kernel: any KernelFunction) {
     self.name = name
     self.activation = activation
     self.kernel = kernel
-    self.expected = expected
   }
 
-  /// The row of a named architecture, with its catalogue expectations.
+  /// The row of a named architecture.
   public init(
     _ architecture: NamedArchitecture, activation: Activation, depth: Int,
     filterSize: Int = 3, padding: Padding = .circular
@@ -25,8 +24,14 @@ public struct InvarianceRow: Sendable {
     self.init(
       name: architecture.rawValue, activation: activation.rawValue,
       kernel: try architecture.architecture(
-        depth: depth, activation: activation, filterSize: filterSize, padding: padding),
-      expected: architecture.expectedKernelInvariances(padding: padding))
+        depth: depth, activation: activation, filterSize: filterSize, padding: padding))
+  }
+
+  /// The layers' predicted verdicts under `action` on `shape`, nil for a kernel that is not an
+  /// `Architecture`.
+  func prediction(under action: any GroupAction, on shape: ImageShape) throws -> InvariancePrediction? {
+    guard let architecture = kernel as? Architecture else { return nil }
+    return try architecture.predictedInvariance(under: action, on: shape)
   }
 }
 
@@ -68,31 +73,23 @@ public struct InvarianceTable: Sendable {
       progress("[\(rowIndex + 1)/\(rows.count)] \(row.name) \(row.activation)")
       for (family, element, trivial) in elements {
         let measured = try probe.measure(row.kernel, under: element)
+        let prediction = try row.prediction(under: element, on: shape)
         for kind in KernelKind.allCases {
           let algorithmic = measured.algorithmic[kind]
           let functional = measured.functional[kind]
-          let expected = row.expected.map {
-            trivial
-              ? (algorithmic: Verdict.invariant, functional: Verdict.invariant)
-              : (
-                algorithmic: $0.algorithmic.contains(family) ? Verdict.invariant : .notInvariant,
-                functional: $0.functional.contains(family) ? Verdict.invariant : .notInvariant
-              )
-          }
           cells.append(
             InvarianceCell(
               architecture: row.name, activation: row.activation, action: family, kernel: kind,
               algorithmicDeviation: algorithmic, functionalDeviation: functional,
               algorithmic: Verdict(deviation: algorithmic, thresholds: thresholds),
               functional: Verdict(deviation: functional, thresholds: thresholds),
-              expectedAlgorithmic: expected?.algorithmic, expectedFunctional: expected?.functional,
-              trivial: trivial))
+              prediction: prediction, trivial: trivial))
         }
       }
     }
     return InvarianceTable(cells: cells, actions: families.map(\.name), shape: shape)
   }
 
-  /// The cells whose measured verdict contradicts the expected one.
-  public var surprises: [InvarianceCell] { cells.filter { !$0.meetsExpectation } }
+  /// The cells whose measured verdict contradicts the predicted one.
+  public var contradictions: [InvarianceCell] { cells.filter { !$0.meetsPrediction } }
 }

@@ -9,8 +9,8 @@ import Symmetries
 public struct InvarianceTableJob: Sendable {
   public var architectures: [NamedArchitecture] = NamedArchitecture.allCases
   public var activations: [Activation] = Activation.allCases
-  /// Extra rows in the layer-list syntax (`Architecture(parsing:)`), measured without
-  /// expectations and labelled by the text the user wrote.
+  /// Extra rows in the layer-list syntax (`Architecture(parsing:)`), labelled by the text the
+  /// user wrote; their layers predict their verdicts as the named rows' do.
   public var customArchitectures: [(label: String, architecture: Architecture)] = []
   public var actions: [any ActionFamily] = ActionCatalogue.families
   public var parameters = ActionParameters()
@@ -38,8 +38,7 @@ public struct InvarianceTableJob: Sendable {
     }
     for custom in customArchitectures {
       rows.append(
-        InvarianceRow(
-          name: "custom", activation: custom.label, kernel: custom.architecture, expected: nil))
+        InvarianceRow(name: "custom", activation: custom.label, kernel: custom.architecture))
     }
     return rows
   }

@@ -19,7 +19,9 @@ struct TableCommand: Command {
       algorithmic deviation  max |K(gA, gX) - K(A, X)| / max |K(A, X)|
       functional deviation   max |K(A, gX) - K(A, X)| / max |K(A, X)|
     and gives a verdict: '=' invariant (<= 1e-10, round-off), 'x' not invariant (> 1e-4),
-    '?' inconclusive. Cells that contradict DESIGN.md's expected table are marked '!'.
+    '?' inconclusive. Every architecture's layers predict its verdicts (the first layer that
+    breaks a symmetry, or "kept by every layer"); a cell that contradicts its prediction is
+    marked '!' and listed with the reason.
     Running 'symmetry-probe' with no arguments is 'symmetry-probe table --output
     symmetry-probe-output'.
 

@@ -15,7 +15,7 @@ private let probe = try! KernelInvarianceProbe(
 @Suite("The invariance table")
 struct InvarianceTableTests {
   @Test(
-    "Every architecture's kernels have exactly the invariances DESIGN.md expects, both ways",
+    "Every named architecture's measured kernel verdicts equal the ones its layers predict, both ways",
     arguments: NamedArchitecture.allCases, ActionCatalogue.names)
   func tableMatchesExpectations(architecture: NamedArchitecture, action: String) throws {
     let rows = try Activation.allCases.map { try InvarianceRow(architecture, activation: $0, depth: 2) }
@@ -32,18 +32,20 @@ struct InvarianceTableTests {
     }
   }
 
-  @Test("A table with a custom row measures it without expectations, and renders as JSON, markdown and SVG")
+  @Test("A custom layer list gets its predicted row, meets it, and renders as JSON (with reasons), markdown and SVG")
   func customRowAndRendering() throws {
     let custom = try Architecture(parsing: "conv(3) relu gap readout")
-    let rows = [InvarianceRow(name: "mine", activation: "custom", kernel: custom, expected: nil)]
+    let rows = [InvarianceRow(name: "mine", activation: "custom", kernel: custom)]
     let table = try InvarianceTable.measure(
       rows: rows, families: [TranslationFamily(), PixelPermutationFamily()], probe: probe)
     #expect(table.cells.count == 4)
-    #expect(table.cells.allSatisfy { $0.expectedAlgorithmic == nil && $0.meetsExpectation })
+    #expect(table.cells.allSatisfy { $0.expectedAlgorithmic != nil && $0.meetsPrediction })
+    #expect(table.contradictions.isEmpty)
     let json = try table.json()
     for key in [
       "\"architecture\"", "\"activation\"", "\"action\"", "\"kernel\"", "\"algorithmic_deviation\"",
-      "\"functional_deviation\"", "\"algorithmic\"", "\"functional\"",
+      "\"functional_deviation\"", "\"algorithmic\"", "\"functional\"", "\"algorithmic_reason\"",
+      "\"functional_reason\"",
     ] {
       #expect(json.contains(key), "JSON lacks \(key)")
     }
@@ -82,7 +84,7 @@ struct KernelIdentityTests {
     for cell in table.cells {
       #expect(cell.algorithmic == .notInvariant, "deviation \(cell.algorithmicDeviation)")
       #expect(cell.functional == .notInvariant, "deviation \(cell.functionalDeviation)")
-      #expect(cell.meetsExpectation)
+      #expect(cell.meetsPrediction)
     }
   }
 
@@ -125,7 +127,7 @@ struct VerdictTests {
       }
       return KernelMatrices(nngp: k, ntk: k)
     }
-    let row = InvarianceRow(name: "masked", activation: "none", kernel: masked, expected: nil)
+    let row = InvarianceRow(name: "masked", activation: "none", kernel: masked)
     let table = try InvarianceTable.measure(
       rows: [row], families: [ActionCatalogue.family(named: action)], probe: probe)
     for cell in table.cells {
@@ -149,7 +151,7 @@ struct VerdictTests {
       }
       return k
     }
-    let row = InvarianceRow(name: "perturbed", activation: "relu", kernel: perturbed, expected: nil)
+    let row = InvarianceRow(name: "perturbed", activation: "relu", kernel: perturbed)
     let table = try InvarianceTable.measure(rows: [row], families: [TranslationFamily()], probe: probe)
     for cell in table.cells {
       #expect(cell.algorithmic == .inconclusive, "deviation \(cell.algorithmicDeviation)")
