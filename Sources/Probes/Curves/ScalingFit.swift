@@ -3,9 +3,10 @@ import Foundation
 /// A power-law fit of test loss against training-set size, loss ~ C m^(-alpha), by least
 /// squares on log loss against log m.
 ///
-/// The interval is mean ± 1.96 standard errors: across repeats when there are several (alpha
-/// fitted per repeat, standard error sd / sqrt(r)), otherwise the ordinary least-squares
-/// standard error of the slope from the residuals.
+/// The interval is the 95% Student-t interval: across repeats when there are several (alpha
+/// fitted per repeat, mean ± t_{0.975, r - 1} sd / sqrt(r), so 12.7 standard errors for 2
+/// repeats and 4.30 for 3, not the normal 1.96), otherwise the ordinary least-squares interval
+/// of the slope, ± t_{0.975, k - 2} times its standard error over k sizes (none with two sizes).
 public struct ScalingFit: Sendable, Hashable, Codable {
   /// The exponent alpha (positive when the loss falls with more data).
   public var alpha: Double
@@ -18,16 +19,19 @@ public struct ScalingFit: Sendable, Hashable, Codable {
   public static func fit(sizes: [Int], losses: [[Double]]) -> ScalingFit? {
     guard sizes.count >= 2, !losses.isEmpty else { return nil }
     let x = sizes.map { log(Double($0)) }
-    if losses.count >= 2 {
-      let alphas = losses.map { -slope(x, $0.map(log)).slope }
-      let mean = alphas.reduce(0, +) / Double(alphas.count)
-      let variance = alphas.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(alphas.count - 1)
-      let half = 1.96 * (variance / Double(alphas.count)).squareRoot()
-      return ScalingFit(alpha: mean, lower: mean - half, upper: mean + half)
+    if losses.count >= 2, let estimate = try? PairedEstimate(exponents(sizes: sizes, losses: losses)) {
+      return ScalingFit(alpha: estimate.mean, lower: estimate.lower, upper: estimate.upper)
     }
     let fit = slope(x, losses[0].map(log))
-    let half = 1.96 * fit.standardError
+    let half = sizes.count > 2 ? StudentT.quantile(0.975, degreesOfFreedom: Double(sizes.count - 2)) * fit.standardError : 0
     return ScalingFit(alpha: -fit.slope, lower: -fit.slope - half, upper: -fit.slope + half)
+  }
+
+  /// Each repeat's exponent alpha_r = -slope of log loss on log m (for paired comparisons of
+  /// two learners' exponents, repeat by repeat).
+  public static func exponents(sizes: [Int], losses: [[Double]]) -> [Double] {
+    let x = sizes.map { log(Double($0)) }
+    return losses.map { -slope(x, $0.map(log)).slope }
   }
 }
 
