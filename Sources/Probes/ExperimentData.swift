@@ -2,7 +2,9 @@ import Symmetries
 
 /// Train and test images from a fixture data set, preprocessed the standard way: scaled to
 /// [0, 1], average-pooled to `size` x `size`, and standardised per channel with the training
-/// images' statistics (applied unchanged to the test images).
+/// images' statistics (applied unchanged to the test images): all `trainCount` of them, or the
+/// training images at `statisticsFrom` (e.g. only the images a run trains on, neural-tangents'
+/// tutorial protocol).
 ///
 /// CIFAR-10 takes train images from its train split and test images from its test split; the
 /// digits, which have a single split, take the first `trainCount` images for training and the
@@ -16,7 +18,8 @@ public struct ExperimentData: Sendable {
   /// Loads and preprocesses; throws when the counts exceed the split or `size` does not divide
   /// the native image side.
   public static func load(
-    _ dataSet: DataSet, size: Int? = nil, trainCount: Int, testCount: Int
+    _ dataSet: DataSet, size: Int? = nil, trainCount: Int, testCount: Int,
+    statisticsFrom indices: [Int]? = nil
   ) throws -> ExperimentData {
     guard trainCount > 0, testCount > 0 else {
       throw ProbeError.tooFewImages("need at least one train and one test image, got \(trainCount) and \(testCount)")
@@ -54,7 +57,11 @@ public struct ExperimentData: Sendable {
       return factor == 1 ? scaled : try scaled.averagePooled(by: factor)
     }
     let trainImages = try prepare(train.images)
-    let statistics = try ChannelStatistics(of: trainImages)
+    if let indices, indices.isEmpty || !indices.allSatisfy({ (0..<trainCount).contains($0) }) {
+      throw ProbeError.invalidOption(
+        "the standardisation images must be a non-empty set of training indices below \(trainCount)")
+    }
+    let statistics = try ChannelStatistics(of: indices.map { trainImages.selecting($0) } ?? trainImages)
     return ExperimentData(
       dataSet: dataSet,
       train: try train.replacingImages(trainImages.standardised(by: statistics)),

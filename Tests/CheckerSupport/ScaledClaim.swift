@@ -5,14 +5,13 @@ import Testing
 /// hold. The empirical claims run at a small scale in `swift test` and at full scale with
 /// `SYMMETRY_PROBES_FULL_CLAIMS=1`; `small` and `full` are the notes (with the measured
 /// numbers) for the two, nil where the claim holds. A known issue that stops occurring fails
-/// the test, so a note cannot outlive the result it records (unless `intermittent`, for a
-/// difference measured to be noise of either sign).
+/// the test, so a note cannot outlive the result it records.
 public func claim(
   atFullScale isFull: Bool, knownAtSmallScale small: Comment? = nil,
-  knownAtFullScale full: Comment? = nil, intermittent: Bool = false, _ body: () throws -> Void
+  knownAtFullScale full: Comment? = nil, _ body: () throws -> Void
 ) rethrows {
   if let note = isFull ? full : small {
-    withKnownIssue(note, isIntermittent: intermittent) { try body() }
+    withKnownIssue(note) { try body() }
   } else {
     try body()
   }

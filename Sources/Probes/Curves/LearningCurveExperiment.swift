@@ -4,14 +4,49 @@ import Symmetries
 
 /// The learning-curve experiment: kernel regression (t = infinity) with each architecture and
 /// kernel, on real images, with group actions on the data and on the model, over a doubling grid
-/// of training-set sizes, repeated over random training subsets and group draws.
+/// of training-set sizes, repeated over random training subsets.
 ///
-/// Repeat r draws one training subset and one element of every action from seeds that depend
-/// only on (seed, r), so all learners in a repeat see the same images and the same g (paired
-/// comparisons). Training subsets are nested: size m is the first m images of the repeat's
-/// largest subset, so one kernel per (learner, action, repeat) serves every m. With `finite`
-/// set, finite networks trained by SGD join as learners on the same subsets and draws.
+/// The pooled design. A training set is an index set into the training pool (the whole
+/// training split, or `poolSize` images of it): repeat r orders the pool by a permutation drawn
+/// from (seed, r) (with a chosen pool, the first half of the order from the first half of the
+/// pool and the rest from the second half, so that sizes up to M / 2 need only half the pool's
+/// Gram), and size m takes the first m images of that order, so the training sets of a
+/// repeat are nested and all learners of a repeat see the same images (paired comparisons).
+/// Each data action draws one group element g from the seed, shared by every repeat and learner.
+/// Each learner's kernel is then computed once per condition (data action or model action) over
+/// the union U of the images its repeats use, plus the test set, and every (repeat, size) is a
+/// slice of that one pool Gram; learners with equal kernels (LCN and CNN-VEC) share one matrix,
+/// and with `cache` set the matrices are kept on disk and a rerun recomputes nothing.
+///
+/// What a fresh g per repeat would cost: one pool Gram per (condition, repeat) instead of one per
+/// condition, each over that repeat's own images (the cost of the unpooled design); the claims
+/// are therefore about one fixed random g, as DESIGN.md states them ("a fixed random orthogonal
+/// map of the data"), with repeats measuring the spread over training subsets.
+///
+/// Cost against computing each repeat separately: the pool Gram costs U^2 / 2 + T U kernel
+/// entries, the separate design R (m^2 / 2 + T m); with U close to R m (few repeats drawn from a
+/// large split) pooling costs up to R / 2 times more on the train-train block, and with a pool
+/// small enough that the repeats overlap (`poolSize` about 2 m) it costs a fixed amount however
+/// many repeats there are.
 public struct LearningCurveExperiment: Sendable {
+  /// How training sets are drawn from the training split.
+  public enum Subsets: String, Sendable, CaseIterable {
+    /// Seeded random orders of the pool, one per repeat.
+    case random
+    /// The first m images in file order: one repeat (neural-tangents' tutorial protocol).
+    case first
+  }
+
+  /// Which images give the per-channel statistics that standardise train and test images.
+  public enum Standardisation: String, Sendable, CaseIterable {
+    /// The whole training pool (the default: every repeat and size sees the same preprocessing,
+    /// and no statistic depends on which images a repeat drew).
+    case pool
+    /// The images the run trains on: the union of all repeats' largest training sets (with
+    /// `first`, the first M images, as neural-tangents' tutorial does).
+    case train
+  }
+
   public var dataSet = DataSet.cifar10
   /// Side of the images after average pooling (nil keeps the native size).
   public var size: Int? = 8
@@ -27,12 +62,26 @@ public struct LearningCurveExperiment: Sendable {
   public var trainSizes: [Int] = [16, 32, 64, 128]
   /// A cap on the training-set size for CNN-GAP, whose kernel costs O((H W)^2) per pair.
   public var gapMaxTrainSize: Int? = nil
+  /// The first `testCount` images of the test split.
   public var testCount = 100
   public var repeats = 2
-  /// Ridge relative to the mean diagonal (neural-tangents' diag_reg); keeps the Cholesky
-  /// factorisation of nearly singular kernels (e.g. FCN at large m) stable.
+  public var subsets = Subsets.random
+  /// The training pool: this many images of the training split drawn by the seed, or the whole
+  /// split (nil). A smaller pool makes the repeats overlap, which makes the pool Gram cheaper and
+  /// the repeats' spread conditional on the pool.
+  public var poolSize: Int? = nil
+  public var standardiseBy = Standardisation.pool
+  /// Ridge relative to the mean diagonal (neural-tangents' diag_reg). 1e-6 keeps the Cholesky
+  /// factorisation of nearly singular kernels (FCN at large m) stable while changing the
+  /// predictor by far less than the spread between training subsets; the report's ridge
+  /// sensitivity line shows how much it matters.
   public var diagReg = 1e-6
+  /// Ridges at which the natural-image accuracies at the largest size are also reported
+  /// (`LearningCurves.ridgeSensitivity`), from the same pool Grams.
+  public var sensitivityRidges: [Double] = []
   public var seed: UInt64 = 0
+  /// Where pool Grams are kept between runs (nil: computed every run, shared within it).
+  public var cache: KernelCache? = nil
   /// Finite networks trained by SGD on the same subsets and group draws (nil: kernels only).
   public var finite: FiniteCurveExperiment? = nil
 
@@ -45,8 +94,57 @@ public struct LearningCurveExperiment: Sendable {
     return largest
   }
 
+  /// The architecture whose kernel this one's equals exactly: CNN-VEC's flatten readout sums
+  /// the per-location covariances, so weight sharing does not enter its kernel, which is LCN's.
+  static func kernelTwin(_ architecture: NamedArchitecture) -> NamedArchitecture {
+    architecture == .cnnVec ? .lcn : architecture
+  }
+
+  /// The pool and each repeat's training order (indices into the training split, `largest` each).
+  func trainingOrders(splitCount: Int, largest: Int) throws -> (pool: [Int], orders: [[Int]]) {
+    let poolCount = poolSize ?? splitCount
+    guard poolCount <= splitCount, largest <= poolCount, poolSize == nil || (largest + 1) / 2 <= poolCount / 2 else {
+      throw ProbeError.tooFewImages(
+        "\(dataSet.rawValue) has \(splitCount) training images and the pool \(poolCount); "
+          + "\(largest) requested: lower --max-train or raise --pool")
+    }
+    switch subsets {
+    case .first:
+      guard repeats == 1 else {
+        throw ProbeError.invalidOption(
+          "--subsets first has exactly one training set per size; use --repeats 1 (got \(repeats))")
+      }
+      return (Array(0..<poolCount), [Array(0..<largest)])
+    case .random:
+      var poolGenerator = SeededGenerator(seed: seed &+ 0x9001)
+      let pool = poolSize == nil ? Array(0..<splitCount) : poolGenerator.permutation(splitCount).prefix(poolCount).sorted()
+      let orders = (0..<repeats).map { r -> [Int] in
+        var generator = SeededGenerator(seed: seed &+ UInt64(r) &* 0x9E37_79B9)
+        guard poolSize != nil else {
+          return generator.permutation(pool.count).prefix(largest).map { pool[$0] }
+        }
+        // A chosen pool is split in halves: the first half of every order comes from the first
+        // half of the pool, the rest from the second. Sizes up to M / 2 (CNN-GAP's cap in the
+        // claims) then use only the first half, whose Gram is a quarter of the pool's.
+        let half = pool.count / 2
+        let early = (largest + 1) / 2
+        let first = generator.permutation(half).prefix(early).map { pool[$0] }
+        let second = generator.permutation(pool.count - half).prefix(largest - early).map { pool[half + $0] }
+        return first + second
+      }
+      return (pool, orders)
+    }
+  }
+
+  /// The pool and every repeat's training order that a run uses (indices into the training
+  /// split; size m is the first m of an order).
+  public func trainingOrders() throws -> (pool: [Int], orders: [[Int]]) {
+    let splitCount = dataSet == .cifar10 ? 5000 : 1797 - testCount
+    return try trainingOrders(splitCount: splitCount, largest: trainSizes.last ?? 0)
+  }
+
   /// Runs every curve.
-  /// - Parameter progress: a line per (learner, action, repeat).
+  /// - Parameter progress: a line per (kernel, condition) and for every cache problem found.
   public func run(progress: (String) -> Void = { _ in }) throws -> LearningCurves {
     guard let largest = trainSizes.last, trainSizes.allSatisfy({ $0 > 0 }),
       trainSizes == trainSizes.sorted()
@@ -54,89 +152,155 @@ public struct LearningCurveExperiment: Sendable {
       throw ProbeError.invalidOption("training-set sizes must be positive and ascending, got \(trainSizes)")
     }
     guard repeats > 0 else { throw ProbeError.invalidOption("repeats must be positive, got \(repeats)") }
-    try finite?.validate(dataActions: dataActions)
-    let poolSize = dataSet == .cifar10 ? 5000 : 1797 - testCount
-    guard largest <= poolSize else {
-      throw ProbeError.tooFewImages("\(dataSet.rawValue) has \(poolSize) training images; \(largest) requested")
+    guard diagReg.isFinite, diagReg >= 0, sensitivityRidges.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+      throw ProbeError.invalidOption("ridges must be finite and non-negative, got \(diagReg) and \(sensitivityRidges)")
     }
-    let data = try ExperimentData.load(dataSet, size: size, trainCount: poolSize, testCount: testCount)
+    guard testCount > 0, testCount <= (dataSet == .cifar10 ? 1000 : 1797) else {
+      throw ProbeError.invalidOption("the test set must have between 1 and the split's images, got \(testCount)")
+    }
+    try finite?.validate(dataActions: dataActions)
+    let splitCount = dataSet == .cifar10 ? 5000 : 1797 - testCount
+    let (pool, orders) = try trainingOrders(splitCount: splitCount, largest: largest)
+    let used = Set(orders.joined()).sorted()
+    let data = try ExperimentData.load(
+      dataSet, size: size, trainCount: splitCount, testCount: testCount,
+      statisticsFrom: standardiseBy == .pool ? pool : used)
     let shape = data.train.images.shape
     let testTargets = data.test.centredOneHotTargets
 
-    // Per repeat: the training subset and one element of every data action, shared by all learners.
-    var subsets: [LabelledImages] = []
-    var elements: [[(any GroupAction)?]] = []
-    for r in 0..<repeats {
-      var generator = SeededGenerator(seed: seed &+ UInt64(r) &* 0x9E37_79B9)
-      subsets.append(try data.train.randomSubset(count: largest, using: &generator))
-      elements.append(
-        try dataActions.map { action in
-          try action.family?.element(for: shape, parameters: action.parameters, using: &generator)
-        })
+    // One element of every data action, shared by all repeats and learners.
+    var elementGenerator = SeededGenerator(seed: seed &+ 0xE1E_3E47)
+    let elements: [(any GroupAction)?] = try dataActions.map { action in
+      try action.family?.element(for: shape, parameters: action.parameters, using: &elementGenerator)
     }
 
-    var records: [Measurement] = []
-    for architecture in architectures {
-      let base = try architecture.architecture(depth: depth, activation: activation)
-      let maxM = maxTrainSize(architecture)
+    var records: [NamedArchitecture: [Measurement]] = [:]
+    var sensitivity: [RidgeSensitivity] = []
+    var twins: [NamedArchitecture] = []
+    for architecture in architectures where !twins.contains(Self.kernelTwin(architecture)) {
+      twins.append(Self.kernelTwin(architecture))
+    }
+    for twin in twins {
+      let members = architectures.filter { Self.kernelTwin($0) == twin }
+      let base = try twin.architecture(depth: depth, activation: activation)
+      let maxM = maxTrainSize(members[0])
       let sizes = trainSizes.filter { $0 <= maxM }
-      var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, element: Int?)] =
-        dataActions.enumerated().map { ($1.description, .data, base, $0) }
-      for modelAction in modelActions where modelAction.architectures.contains(architecture) {
+      let union = Set(orders.flatMap { $0.prefix(maxM) }).sorted()
+      var position: [Int: Int] = [:]
+      for (p, i) in union.enumerated() { position[i] = p }
+      let poolImages = data.train.images.selecting(union)
+      var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?, members: [NamedArchitecture])] =
+        dataActions.enumerated().map { index, action in
+          (action.description, .data, base, "\(base); data action \(action) (seed \(seed))", index, members)
+        }
+      for modelAction in modelActions {
+        let applies = members.filter { modelAction.architectures.contains($0) }
+        guard !applies.isEmpty else { continue }
         let kernel: any KernelFunction
+        let key: String
         switch modelAction {
         case .translationAverage:
           kernel = GroupAveragedKernel.overTranslations(base, shape: shape)
+          key = "\(base); model action translation-average"
         case .orthogonalSymmetrisation:
           kernel = try SymmetrisedKernel.monteCarlo(
-            base, family: OrthogonalFamily(), shape: shape, draws: symmetrisationDraws,
-            seed: seed &+ 77)
+            base, family: OrthogonalFamily(), shape: shape, draws: symmetrisationDraws, seed: seed &+ 77)
+          key = "\(base); model action orthogonal-symmetrisation, \(symmetrisationDraws) draws, seed \(seed &+ 77)"
         }
-        conditions.append((modelAction.actionName, .model, kernel, nil))
+        conditions.append((modelAction.actionName, .model, kernel, key, nil, applies))
       }
       for condition in conditions {
-        for r in 0..<repeats {
-          let start = Date()
-          let subset = subsets[r]
-          var train = try subset.images.selecting(0..<maxM)
-          var test = data.test.images
-          if let index = condition.element, let g = elements[r][index] {
-            train = try g.apply(to: train)
-            test = try g.apply(to: test)
+        let start = Date()
+        var train = poolImages
+        var test = data.test.images
+        if let index = condition.element, let g = elements[index] {
+          train = try g.apply(to: train)
+          test = try g.apply(to: test)
+        }
+        let cacheKey = KernelCacheKey(description: condition.key, pool: train, test: test)
+        let gram: PoolGram
+        var how = "computed"
+        if let cache {
+          let (entry, outcome) = try cache.entry(cacheKey, report: progress) {
+            try PoolGram(kernel: condition.kernel, pool: train, test: test)
           }
-          let trainTrain = try condition.kernel.kernels(train, nil)
-          let testTrain = try condition.kernel.kernels(test, train)
-          let targets = try subset.prefix(maxM).centredOneHotTargets
+          gram = entry
+          how = outcome == .hit ? "read from the cache" : "computed and cached"
+        } else {
+          gram = try PoolGram(kernel: condition.kernel, pool: train, test: test)
+        }
+        let computed = Date().timeIntervalSince(start)
+        for (r, order) in orders.enumerated() {
+          let indices = order.prefix(maxM).map { position[$0]! }
+          let labels = order.prefix(maxM).map { data.train.labels[$0] }
+          let targets = try Matrix.centredOneHot(labels: labels, classCount: data.train.classCount)
           for kind in kinds {
-            for m in sizes {
+            let (trainTrain, testTrain) = gram.slice(kind, indices: indices)
+            func measure(_ m: Int, ridge: Double) throws -> (accuracy: Double, mse: Double) {
               let prediction = try KernelRegression.posteriorMean(
-                trainTrain: kind.matrix(of: trainTrain).leadingBlock(rows: m, columns: m),
-                testTrain: kind.matrix(of: testTrain).leadingBlock(rows: testCount, columns: m),
+                trainTrain: trainTrain.leadingBlock(rows: m, columns: m),
+                testTrain: testTrain.leadingBlock(rows: testCount, columns: m),
                 targets: targets.leadingBlock(rows: m, columns: targets.columns),
-                diagReg: diagReg)
-              records.append(
-                Measurement(
-                  key: CurveKey(
-                    architecture: architecture.rawValue, kernel: CurveKernel(kind), action: condition.action,
-                    actedOn: condition.actedOn),
-                  trainSize: m, repeat: r,
-                  accuracy: accuracy(prediction, labels: data.test.labels),
-                  mse: meanSquaredError(prediction, testTargets)))
+                diagReg: ridge)
+              return (accuracy(prediction, labels: data.test.labels), meanSquaredError(prediction, testTargets))
+            }
+            for m in sizes {
+              let result = try measure(m, ridge: diagReg)
+              for member in condition.members {
+                records[member, default: []].append(
+                  Measurement(
+                    key: CurveKey(
+                      architecture: member.rawValue, kernel: CurveKernel(kind), action: condition.action,
+                      actedOn: condition.actedOn),
+                    trainSize: m, repeat: r, accuracy: result.accuracy, mse: result.mse))
+              }
+            }
+            if condition.action == "none", let m = sizes.last {
+              for ridge in sensitivityRidges {
+                let result = try measure(m, ridge: ridge)
+                for member in condition.members {
+                  sensitivity.append(
+                    RidgeSensitivity(
+                      architecture: member.rawValue, kernel: CurveKernel(kind), trainSize: m, ridge: ridge,
+                      repeat: r, accuracy: result.accuracy))
+                }
+              }
             }
           }
-          progress(
-            String(
-              format: "%@ %@ (%@), repeat %d/%d, m <= %d: %.1f s", architecture.rawValue,
-              condition.action, condition.actedOn.rawValue, r + 1, repeats, maxM,
-              Date().timeIntervalSince(start)))
         }
+        progress(
+          String(
+            format: "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s",
+            condition.members.map(\.rawValue).joined(separator: " = "), condition.action,
+            condition.actedOn.rawValue, union.count, testCount, how, computed, orders.count,
+            Date().timeIntervalSince(start) - computed))
       }
     }
+    var measurements = architectures.flatMap { records[$0] ?? [] }
     if let finite {
-      records += try finite.measure(
-        self, test: data.test, subsets: subsets, elements: elements, progress: progress)
+      let subsets = orders.map { data.train.subset($0) }
+      measurements += try finite.measure(
+        self, test: data.test, subsets: subsets,
+        elements: Array(repeating: elements, count: orders.count), progress: progress)
     }
-    return LearningCurves(dataset: dataSet.rawValue, shape: shape, measurements: records)
+    return LearningCurves(
+      dataset: dataSet.rawValue, shape: shape, measurements: measurements, ridgeSensitivity: sensitivity)
+  }
+}
+
+/// One repeat's natural-image test accuracy at the largest size, at one ridge.
+public struct RidgeSensitivity: Sendable, Hashable, Codable {
+  public var architecture: String
+  public var kernel: CurveKernel
+  public var trainSize: Int
+  public var ridge: Double
+  public var `repeat`: Int
+  public var accuracy: Double
+
+  enum CodingKeys: String, CodingKey {
+    case architecture, kernel, ridge, accuracy
+    case trainSize = "train_size"
+    case `repeat` = "repeat"
   }
 }
 

@@ -7,6 +7,8 @@ public struct LearningCurves: Sendable {
   public let dataset: String
   public let shape: ImageShape
   let measurements: [Measurement]
+  /// Natural-image accuracies at the largest size at the experiment's `sensitivityRidges`.
+  public internal(set) var ridgeSensitivity: [RidgeSensitivity] = []
 
   /// The curves in the order they were measured.
   public var curves: [CurveKey] {

@@ -1,0 +1,52 @@
+import Learners
+
+/// The scale a claims run measures at: what `swift test` affords, the 8 x 8 report, the
+/// 16 x 16 report.
+///
+/// Every scale draws 10 paired repeats (training subsets of one pool, one group element per
+/// action shared by all learners); the pool is about twice the largest training set, so the
+/// pool Grams cost the same whatever the number of repeats and the repeats' spread is the
+/// spread over training subsets of that pool.
+public enum ClaimScale: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
+  /// CIFAR-10 at 4 x 4, m = 16..64 from a pool of 128, 100 test images, NNGP: what an
+  /// unoptimised `swift test` runs in seconds.
+  case small
+  /// CIFAR-10 at 8 x 8, m = 16..1,024 (CNN-GAP to 512) from a pool of 2,048, all 1,000 test
+  /// images, NNGP and NTK.
+  case medium
+  /// CIFAR-10 at 16 x 16, otherwise as `medium`.
+  case large
+
+  public var description: String { rawValue }
+
+  /// The paired repeats at every scale.
+  public static let repeats = 10
+
+  /// The learning-curve experiment behind the claims at this scale.
+  public var experiment: LearningCurveExperiment {
+    var experiment = LearningCurveExperiment()
+    experiment.dataActions = ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2"].map {
+      try! CurveAction(parsing: $0)
+    }
+    experiment.modelActions = [.orthogonalSymmetrisation]
+    experiment.repeats = Self.repeats
+    switch self {
+    case .small:
+      experiment.size = 4
+      experiment.trainSizes = [16, 32, 64]
+      experiment.poolSize = 128
+      experiment.testCount = 100
+      experiment.kinds = [.nngp]
+      experiment.symmetrisationDraws = 2
+    case .medium, .large:
+      experiment.size = self == .medium ? 8 : 16
+      experiment.trainSizes = [16, 32, 64, 128, 256, 512, 1024]
+      experiment.gapMaxTrainSize = 512
+      experiment.poolSize = 2048
+      experiment.testCount = 1000
+      experiment.kinds = [.nngp, .ntk]
+      experiment.symmetrisationDraws = 4
+    }
+    return experiment
+  }
+}

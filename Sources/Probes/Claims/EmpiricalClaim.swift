@@ -1,0 +1,78 @@
+import Learners
+
+/// One of DESIGN.md's empirical claims as a hypothesis fixed in code: the sentence, the
+/// per-repeat effect it is about, and the direction (and equivalence margin) it asserts.
+///
+/// The effect is paired: each repeat's value is a difference between two arms that trained on
+/// the same subset with the same group element, so subset-to-subset variation cancels. The
+/// margins are set here, before any run: 0.01 test accuracy for "about equal" (one point: a
+/// difference a reader would not call a change of rank), float64 round-off for exact claims.
+public struct EmpiricalClaim: Sendable, Identifiable {
+  /// A short stable identifier, e.g. `1a-nngp` (DESIGN.md's claim number, a letter, the kernel).
+  public let id: String
+  /// The claim as a sentence.
+  public let statement: String
+  /// What is measured, in words (e.g. "accuracy(CNN-GAP) - accuracy(FCN) at m = 512").
+  public let effectDescription: String
+  public let hypothesis: ClaimHypothesis
+  /// Each repeat's effect; nil when the curves lack a learner the claim needs.
+  let effect: @Sendable (LearningCurves) -> [Double]?
+  /// For an exact claim: the effect is a bound computed from all repeats (its interval is the
+  /// single value), not a sample mean.
+  let isExact: Bool
+
+  /// The equivalence margin for "about equal" accuracy claims.
+  public static let accuracyMargin = 0.01
+  /// The margin for exact claims on test MSE: kernel round-off (1e-15 relative) amplified by
+  /// the solve up to the condition number (about 1e8 at ridge 1e-6) is at most about 1e-7.
+  public static let exactMargin = 1e-6
+}
+
+/// The result of one claim at one scale.
+public struct ClaimResult: Sendable, Codable {
+  public var claim: String
+  public var id: String
+  public var scale: ClaimScale
+  public var effectDescription: String
+  public var effect: Double
+  public var interval: [Double]
+  public var repeats: Int
+  public var margin: Double
+  public var direction: ClaimHypothesis.Direction
+  public var verdict: ClaimVerdict
+  public var minimumDetectableEffect: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case claim, id, scale, effect, interval, repeats, margin, direction, verdict
+    case effectDescription = "effect_description"
+    case minimumDetectableEffect = "minimum_detectable_effect"
+  }
+
+  /// "+0.012 [+0.004, +0.020]".
+  public var summary: String {
+    String(format: "%+.4f [%+.4f, %+.4f]", effect, interval[0], interval[1])
+  }
+}
+
+extension EmpiricalClaim {
+  /// Measures the claim on `curves`; nil when the curves lack what it needs.
+  ///
+  /// - Throws: `ProbeError` when there are fewer than two repeats.
+  public func evaluate(_ curves: LearningCurves, scale: ClaimScale) throws -> ClaimResult? {
+    guard let values = effect(curves), !values.isEmpty else { return nil }
+    if isExact {
+      let bound = values.max()!
+      return ClaimResult(
+        claim: statement, id: id, scale: scale, effectDescription: effectDescription, effect: bound,
+        interval: [bound, bound], repeats: values.count, margin: hypothesis.margin,
+        direction: hypothesis.direction, verdict: hypothesis.verdict(lower: bound, upper: bound),
+        minimumDetectableEffect: nil)
+    }
+    let estimate = try PairedEstimate(values)
+    return ClaimResult(
+      claim: statement, id: id, scale: scale, effectDescription: effectDescription, effect: estimate.mean,
+      interval: [estimate.lower, estimate.upper], repeats: estimate.repeats, margin: hypothesis.margin,
+      direction: hypothesis.direction, verdict: hypothesis.verdict(estimate),
+      minimumDetectableEffect: estimate.minimumDetectableEffect)
+  }
+}
