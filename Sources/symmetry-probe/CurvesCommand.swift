@@ -44,7 +44,7 @@ struct CurvesCommand: Command {
       --output DIR           where to write curves.json and the SVG plots
                              (default symmetry-probe-output/curves)
 
-    FINITE NETWORKS (DESIGN.md claim 5: finite SGD CNN-VEC against its own kernel):
+    FINITE NETWORKS (docs/design.md claim 5: finite SGD CNN-VEC against its own kernel):
       --finite               also train finite networks by minibatch SGD on the same subsets and
                              group draws (kernel "finite-sgd" in the JSON, "SGD" in the table),
                              on natural and per-pixel channel-rotated data, and plot them against

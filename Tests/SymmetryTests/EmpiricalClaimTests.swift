@@ -5,7 +5,7 @@ import Probes
 import Symmetries
 import Testing
 
-/// DESIGN.md's empirical claims on CIFAR-10 at the small scale (`ClaimScale.small`: 4 x 4,
+/// docs/design.md's empirical claims on CIFAR-10 at the small scale (`ClaimScale.small`: 4 x 4,
 /// m = 16..64 from a pool of 128, 100 test images, 10 paired repeats, NNGP), each decided by
 /// its fixed hypothesis (`ClaimCatalogue`): held, failed or inconclusive. The medium and large
 /// scales are `symmetry-probe claims --scale medium|large` (reports in docs/claims/).
@@ -41,7 +41,7 @@ private let kernelClaims = ClaimCatalogue.kernelClaims(.nngp)
 
 @Suite("Empirical claims on CIFAR-10 at the small scale")
 struct EmpiricalClaimTests {
-  @Test("Each claim of DESIGN.md holds (or keeps its recorded verdict)", arguments: kernelClaims)
+  @Test("Each claim of docs/design.md holds (or keeps its recorded verdict)", arguments: kernelClaims)
   func claimHolds(_ claim: ClaimArgument) throws {
     let result = try #require(results.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
     expectHeld(result, known: knownAtSmallScale[claim.id])

@@ -5,7 +5,7 @@ import Probes
 import Symmetries
 import Testing
 
-/// The finite-network learning curves behind DESIGN.md's fifth claim (and the second half of
+/// The finite-network learning curves behind docs/design.md's fifth claim (and the second half of
 /// the fourth) at the small scale: CIFAR-10 average-pooled to 4 x 4 x 3, 16 training images
 /// from a pool of 64, 100 test images, 8 paired repeats, width-4 networks trained for 40
 /// full-batch steps at rate 1: what an unoptimised build affords in seconds. The README's

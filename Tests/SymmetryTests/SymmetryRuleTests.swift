@@ -3,7 +3,7 @@ import Learners
 import Symmetries
 import Testing
 
-/// DESIGN.md's table of expected invariances of the infinite-width kernels (3x3 filters,
+/// docs/design.md's table of expected invariances of the infinite-width kernels (3x3 filters,
 /// stride 1, circular padding), transcribed: the rules must derive it, not restate it.
 private let designTable: [NamedArchitecture: (algorithmic: Set<String>, functional: Set<String>)] = {
   let geometric: Set<String> = ["translation", "horizontal-flip", "vertical-flip", "quarter-turn"]
@@ -17,7 +17,7 @@ private let designTable: [NamedArchitecture: (algorithmic: Set<String>, function
   ]
 }()
 
-/// DESIGN.md's finite-width statements, transcribed: which actions gradient descent or SGD from
+/// docs/design.md's finite-width statements, transcribed: which actions gradient descent or SGD from
 /// i.i.d. Gaussian initialisation keeps (FCN O(d), LCN O(C)^P, CNN-VEC loses O(C)^P, CNN-GAP
 /// keeps O(C) and translations), and Adam's coordinate permutations for FCN.
 private let designFinite: [NamedArchitecture: Set<String>] = {
@@ -45,7 +45,7 @@ private func predict(
 @Suite("Symmetry rules: every row predicted from the layers")
 struct SymmetryRuleTests {
   @Test(
-    "The four named architectures' predicted kernel rows equal DESIGN.md's table",
+    "The four named architectures' predicted kernel rows equal docs/design.md's table",
     arguments: NamedArchitecture.allCases, ActionCatalogue.names)
   func namedRowsEqualDesign(architecture: NamedArchitecture, action: String) throws {
     let element = try ActionCatalogue.family(named: action).element(for: ruleShape, seed: 3)
@@ -60,7 +60,7 @@ struct SymmetryRuleTests {
   }
 
   @Test(
-    "Finite networks trained by GD or SGD keep what DESIGN.md says; FCN with Adam keeps only coordinate permutations",
+    "Finite networks trained by GD or SGD keep what docs/design.md says; FCN with Adam keeps only coordinate permutations",
     arguments: NamedArchitecture.allCases, ActionCatalogue.names)
   func finiteRowsEqualDesign(architecture: NamedArchitecture, action: String) throws {
     let element = try ActionCatalogue.family(named: action).element(for: ruleShape, seed: 3)

@@ -62,7 +62,7 @@ public enum ModelAction: String, Sendable, CaseIterable, CustomStringConvertible
   /// translation averaging makes FCN translation-invariant without giving it locality (for
   /// LCN and CNN-VEC it gives the CNN-GAP kernel exactly, a claim `swift test` checks directly,
   /// so their curves would only repeat CNN-GAP's at 64 times the cost); O(d) symmetrisation is
-  /// the model-side twin of rotating CNN-GAP's data (DESIGN.md's fourth claim).
+  /// the model-side twin of rotating CNN-GAP's data (docs/design.md's fourth claim).
   public var architectures: Set<NamedArchitecture> {
     switch self {
     case .translationAverage: return [.fcn]

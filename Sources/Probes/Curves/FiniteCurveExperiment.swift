@@ -3,7 +3,7 @@ import Learners
 import Symmetries
 
 /// Finite-width networks trained by minibatch SGD as learners of a learning-curve experiment:
-/// DESIGN.md's fifth claim, that finite CNN-VEC beats its own infinite-width kernel on natural
+/// docs/design.md's fifth claim, that finite CNN-VEC beats its own infinite-width kernel on natural
 /// images because its shared filters break the kernel's spurious O(C)^P symmetry, and that the
 /// advantage disappears once the data are acted on by O(C)^P.
 ///
