@@ -15,11 +15,7 @@ private let probe = try! KernelInvarianceProbe(
 @Suite("The invariance table")
 struct InvarianceTableTests {
   @Test(
-<<<<<<< HEAD
     "Every named architecture's measured kernel verdicts equal the ones its layers predict, both ways",
-=======
-    "Every architecture's kernels have exactly the invariances docs/design.md expects, both ways",
->>>>>>> d6385df (README restructured as the front door (235 lines: what and for whom, the two commands, a short tour with re-measured output, claims, adding a transformation, adding an architecture, where results are); examples write to scratch/ (ignored) and use a fixture .npy; lab notebook moved to docs/curves.md, docs/finite-networks.md, docs/benchmarks.md, docs/testing.md; the design and expected tables in docs/design.md, every docs/design.md reference points there)
     arguments: NamedArchitecture.allCases, ActionCatalogue.names)
   func tableMatchesExpectations(architecture: NamedArchitecture, action: String) throws {
     let rows = try Activation.allCases.map { try InvarianceRow(architecture, activation: $0, depth: 2) }
