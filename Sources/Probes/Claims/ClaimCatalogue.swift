@@ -1,6 +1,6 @@
 import Learners
 
-/// DESIGN.md's empirical claims, each a fixed hypothesis (see `EmpiricalClaim`).
+/// docs/design.md's empirical claims, each a fixed hypothesis (see `EmpiricalClaim`).
 ///
 /// Accuracy effects are taken at the largest training-set size every learner of the comparison
 /// reached (CNN-GAP's cap where it takes part); exponents over every size that learner reached.

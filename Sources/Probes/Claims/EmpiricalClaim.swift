@@ -1,6 +1,6 @@
 import Learners
 
-/// One of DESIGN.md's empirical claims as a hypothesis fixed in code: the sentence, the
+/// One of docs/design.md's empirical claims as a hypothesis fixed in code: the sentence, the
 /// per-repeat effect it is about, and the direction (and equivalence margin) it asserts.
 ///
 /// The effect is paired: each repeat's value is a difference between two arms that trained on
@@ -8,7 +8,7 @@ import Learners
 /// margins are set here, before any run: 0.01 test accuracy for "about equal" (one point: a
 /// difference a reader would not call a change of rank), float64 round-off for exact claims.
 public struct EmpiricalClaim: Sendable, Identifiable {
-  /// A short stable identifier, e.g. `1a-nngp` (DESIGN.md's claim number, a letter, the kernel).
+  /// A short stable identifier, e.g. `1a-nngp` (docs/design.md's claim number, a letter, the kernel).
   public let id: String
   /// The claim as a sentence.
   public let statement: String

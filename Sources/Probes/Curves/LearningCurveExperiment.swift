@@ -20,7 +20,7 @@ import Symmetries
 ///
 /// What a fresh g per repeat would cost: one pool Gram per (condition, repeat) instead of one per
 /// condition, each over that repeat's own images (the cost of the unpooled design); the claims
-/// are therefore about one fixed random g, as DESIGN.md states them ("a fixed random orthogonal
+/// are therefore about one fixed random g, as docs/design.md states them ("a fixed random orthogonal
 /// map of the data"), with repeats measuring the spread over training subsets.
 ///
 /// Cost against computing each repeat separately: the pool Gram costs U^2 / 2 + T U kernel
