@@ -7,6 +7,7 @@ let tool = Tool(commands: [
   CommandEntry(KernelCommand.self),
   CommandEntry(AssembleCommand.self),
   CommandEntry(CurvesCommand.self),
+  CommandEntry(ClaimsCommand.self),
   CommandEntry(TrainCommand.self),
   CommandEntry(DepthCommand.self),
   CommandEntry(BenchCommand.self),

@@ -180,6 +180,37 @@ public struct LearningCurveExperiment: Sendable {
     for architecture in architectures where !twins.contains(Self.kernelTwin(architecture)) {
       twins.append(Self.kernelTwin(architecture))
     }
+    // The expected cost of every condition (kernel entries times the work per entry), for an
+    // estimate of the time left: CNN-GAP's entries cost a sum over all pixel pairs (about H W
+    // times a per-pixel kernel's), a Monte Carlo symmetrisation one Gram per draw, a
+    // translation average one per translation.
+    let pixels = Double(shape.height * shape.width)
+    func entries(_ maxM: Int) -> Double {
+      let u = Double(Set(orders.flatMap { $0.prefix(maxM) }).count)
+      return u * (u + 1) / 2 + Double(testCount) * u
+    }
+    func weight(_ twin: NamedArchitecture, _ model: ModelAction?) -> Double {
+      let members = architectures.filter { Self.kernelTwin($0) == twin }
+      let perEntry = twin == .cnnGap ? pixels : 1
+      let repeatsOfKernel: Double
+      switch model {
+      case nil: repeatsOfKernel = 1
+      case .translationAverage: repeatsOfKernel = pixels
+      case .orthogonalSymmetrisation: repeatsOfKernel = Double(symmetrisationDraws)
+      }
+      return entries(maxTrainSize(members[0])) * perEntry * repeatsOfKernel
+    }
+    var totalWeight = 0.0
+    for twin in twins {
+      let members = architectures.filter { Self.kernelTwin($0) == twin }
+      totalWeight += Double(dataActions.count) * weight(twin, nil)
+      for model in modelActions where members.contains(where: { model.architectures.contains($0) }) {
+        totalWeight += weight(twin, model)
+      }
+    }
+    var doneWeight = 0.0
+    let runStart = Date()
+
     for twin in twins {
       let members = architectures.filter { Self.kernelTwin($0) == twin }
       let base = try twin.architecture(depth: depth, activation: activation)
@@ -189,9 +220,10 @@ public struct LearningCurveExperiment: Sendable {
       var position: [Int: Int] = [:]
       for (p, i) in union.enumerated() { position[i] = p }
       let poolImages = data.train.images.selecting(union)
-      var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?, members: [NamedArchitecture])] =
+      var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?, members: [NamedArchitecture], weight: Double)] =
         dataActions.enumerated().map { index, action in
-          (action.description, .data, base, "\(base); data action \(action) (seed \(seed))", index, members)
+          (action.description, .data, base, "\(base); data action \(action) (seed \(seed))", index, members,
+           weight(twin, nil))
         }
       for modelAction in modelActions {
         let applies = members.filter { modelAction.architectures.contains($0) }
@@ -207,7 +239,7 @@ public struct LearningCurveExperiment: Sendable {
             base, family: OrthogonalFamily(), shape: shape, draws: symmetrisationDraws, seed: seed &+ 77)
           key = "\(base); model action orthogonal-symmetrisation, \(symmetrisationDraws) draws, seed \(seed &+ 77)"
         }
-        conditions.append((modelAction.actionName, .model, kernel, key, nil, applies))
+        conditions.append((modelAction.actionName, .model, kernel, key, nil, applies, weight(twin, modelAction)))
       }
       for condition in conditions {
         let start = Date()
@@ -268,12 +300,16 @@ public struct LearningCurveExperiment: Sendable {
             }
           }
         }
+        doneWeight += condition.weight
+        let elapsed = Date().timeIntervalSince(runStart)
+        let left = doneWeight < totalWeight ? elapsed / doneWeight * (totalWeight - doneWeight) : 0
         progress(
           String(
-            format: "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s",
+            format: "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s; "
+              + "%.0f%% of the kernel work done, about %@ left",
             condition.members.map(\.rawValue).joined(separator: " = "), condition.action,
             condition.actedOn.rawValue, union.count, testCount, how, computed, orders.count,
-            Date().timeIntervalSince(start) - computed))
+            Date().timeIntervalSince(start) - computed, 100 * doneWeight / totalWeight, duration(left)))
       }
     }
     var measurements = architectures.flatMap { records[$0] ?? [] }
@@ -286,6 +322,14 @@ public struct LearningCurveExperiment: Sendable {
     return LearningCurves(
       dataset: dataSet.rawValue, shape: shape, measurements: measurements, ridgeSensitivity: sensitivity)
   }
+}
+
+/// "12 s", "4 min 5 s" or "1 h 3 min".
+func duration(_ seconds: Double) -> String {
+  let s = Int(seconds.rounded())
+  if s < 60 { return "\(s) s" }
+  if s < 3600 { return "\(s / 60) min \(s % 60) s" }
+  return "\(s / 3600) h \(s % 3600 / 60) min"
 }
 
 /// One repeat's natural-image test accuracy at the largest size, at one ridge.

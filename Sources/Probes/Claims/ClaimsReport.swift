@@ -1,0 +1,152 @@
+import Foundation
+import Learners
+
+/// The claims measured at one scale, with the run's protocol: what `symmetry-probe claims`
+/// writes as claims.md, claims.json and one SVG per claim.
+public struct ClaimsReport: Sendable {
+  public var scale: ClaimScale
+  public var results: [ClaimResult]
+  public var metadata: ClaimsRunMetadata
+  public var ridgeSensitivity: [RidgeSensitivity]
+
+  /// Runs the claims at `scale`: the scale's learning-curve experiment (with `cache`, if any),
+  /// then every claim of the catalogue it has learners for.
+  public static func run(
+    scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, progress: (String) -> Void = { _ in }
+  ) throws -> ClaimsReport {
+    let start = Date()
+    var experiment = scale.experiment
+    experiment.seed = seed
+    experiment.cache = cache
+    experiment.sensitivityRidges = [experiment.diagReg] + sensitivityRidges
+    let curves = try experiment.run(progress: progress)
+    let results = try ClaimCatalogue.evaluate(curves, scale: scale, kinds: experiment.kinds)
+    let metadata = ClaimsRunMetadata(
+      dataset: experiment.dataSet.rawValue, imageShape: curves.shape.description,
+      trainSizes: experiment.trainSizes, gapMaxTrainSize: experiment.gapMaxTrainSize,
+      poolSize: experiment.poolSize, testCount: experiment.testCount, repeats: experiment.repeats,
+      kernels: experiment.kinds.map(\.rawValue), depth: experiment.depth, activation: "\(experiment.activation)",
+      ridge: experiment.diagReg, symmetrisationDraws: experiment.symmetrisationDraws, seed: seed,
+      confidence: 0.95, started: ISO8601DateFormatter().string(from: start),
+      seconds: Date().timeIntervalSince(start), cache: cache?.directory.path,
+      threads: ProcessInfo.processInfo.activeProcessorCount)
+    return ClaimsReport(
+      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves.ridgeSensitivity)
+  }
+
+  /// The ridges (relative to the mean diagonal) of the sensitivity table, beside the default.
+  public static let sensitivityRidges = [1e-4, 1e-2]
+
+  // MARK: - JSON
+
+  /// JSON: `scale`, `metadata`, `claims` (keys claim, id, scale, effect, effect_description,
+  /// interval, repeats, margin, direction, verdict, minimum_detectable_effect) and
+  /// `ridge_sensitivity`.
+  public func json() throws -> String {
+    struct Document: Encodable {
+      var scale: ClaimScale
+      var metadata: ClaimsRunMetadata
+      var claims: [ClaimResult]
+      var ridgeSensitivity: [RidgeSensitivity]
+      enum CodingKeys: String, CodingKey {
+        case scale, metadata, claims
+        case ridgeSensitivity = "ridge_sensitivity"
+      }
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let document = Document(scale: scale, metadata: metadata, claims: results, ridgeSensitivity: ridgeSensitivity)
+    return String(decoding: try encoder.encode(document), as: UTF8.self)
+  }
+
+  // MARK: - Tables
+
+  /// One row per claim: id, claim, effect with its interval, repeats, margin, MDE, verdict.
+  public func table(markdown: Bool) -> String {
+    var rows = [["id", "claim", "effect [95% CI]", "n", "margin", "MDE", "verdict"]]
+    for r in results {
+      rows.append([
+        r.id, r.claim, r.summary, "\(r.repeats)", r.direction == .equivalent ? "±\(r.margin)" : "-",
+        r.minimumDetectableEffect.map { String(format: "%.4f", $0) } ?? "-", r.verdict.rawValue,
+      ])
+    }
+    let m = metadata
+    let protocolLine =
+      "Claims at the \(scale) scale: \(m.dataset) \(m.imageShape), m = \(m.trainSizes.map(String.init).joined(separator: ", "))"
+      + (m.gapMaxTrainSize.map { " (CNN-GAP to \($0))" } ?? "")
+      + " from a pool of \(m.poolSize.map(String.init) ?? "the whole split"), \(m.testCount) test images, "
+      + "\(m.repeats) paired repeats, depth \(m.depth) \(m.activation), ridge \(m.ridge) of the mean diagonal, "
+      + "seed \(m.seed); paired Student-t 95% intervals; MDE at 80% power. Ran in \(duration(m.seconds))."
+    let held = results.filter { $0.verdict == .held }.count
+    let failed = results.filter { $0.verdict == .failed }.count
+    let tally = "\(held) held, \(failed) failed, \(results.count - held - failed) inconclusive."
+    var sections = [protocolLine, tally, render(rows, markdown: markdown)]
+    if !ridgeSensitivity.isEmpty {
+      sections.append(ridgeTable(markdown: markdown))
+    }
+    return sections.joined(separator: "\n\n")
+  }
+
+  /// Mean natural-image accuracy at the largest size at each ridge, per learner.
+  func ridgeTable(markdown: Bool) -> String {
+    var learners: [String] = []
+    for s in ridgeSensitivity where !learners.contains("\(s.architecture) \(s.kernel.label)") {
+      learners.append("\(s.architecture) \(s.kernel.label)")
+    }
+    let ridges = Set(ridgeSensitivity.map(\.ridge)).sorted()
+    var rows = [["learner", "m"] + ridges.map { "ridge \($0)" }]
+    for learner in learners {
+      let mine = ridgeSensitivity.filter { "\($0.architecture) \($0.kernel.label)" == learner }
+      var row = [learner, "\(mine.first?.trainSize ?? 0)"]
+      for ridge in ridges {
+        let values = mine.filter { $0.ridge == ridge }.map(\.accuracy)
+        row.append(String(format: "%.4f", values.reduce(0, +) / Double(max(values.count, 1))))
+      }
+      rows.append(row)
+    }
+    let default_ = metadata.ridge
+    return "Ridge sensitivity: mean natural-image test accuracy at the largest size (claims use ridge \(default_)).\n\n"
+      + render(rows, markdown: markdown)
+  }
+
+  private func render(_ rows: [[String]], markdown: Bool) -> String {
+    if markdown {
+      let header = "| " + rows[0].joined(separator: " | ") + " |"
+      let rule = "|" + String(repeating: "---|", count: rows[0].count)
+      return ([header, rule] + rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n")
+    }
+    return alignColumns(rows)
+  }
+}
+
+/// What a claims run measured with: enough to rerun it.
+public struct ClaimsRunMetadata: Sendable, Codable {
+  public var dataset: String
+  public var imageShape: String
+  public var trainSizes: [Int]
+  public var gapMaxTrainSize: Int?
+  public var poolSize: Int?
+  public var testCount: Int
+  public var repeats: Int
+  public var kernels: [String]
+  public var depth: Int
+  public var activation: String
+  public var ridge: Double
+  public var symmetrisationDraws: Int
+  public var seed: UInt64
+  public var confidence: Double
+  public var started: String
+  public var seconds: Double
+  public var cache: String?
+  public var threads: Int
+
+  enum CodingKeys: String, CodingKey {
+    case dataset, repeats, kernels, depth, activation, ridge, seed, confidence, started, seconds, cache, threads
+    case imageShape = "image_shape"
+    case trainSizes = "train_sizes"
+    case gapMaxTrainSize = "gap_max_train_size"
+    case poolSize = "pool_size"
+    case testCount = "test_count"
+    case symmetrisationDraws = "symmetrisation_draws"
+  }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Probes
+
+/// `symmetry-probe claims`: every empirical claim of DESIGN.md, decided held, failed or
+/// inconclusive at a named scale.
+struct ClaimsCommand: Command {
+  static let name = "claims"
+  static let abstract = "Decide DESIGN.md's empirical claims: held, failed or inconclusive, with intervals."
+  static let help = """
+    USAGE: symmetry-probe claims [--scale small|medium|large] [--output DIR] [--cache DIR]
+             [--format text|json|markdown] [--seed N]
+
+    Runs the learning curves behind DESIGN.md's claims (kernel regression of FCN, LCN = CNN-VEC
+    and CNN-GAP on CIFAR-10 under no action, a random orthogonal map, a random pixel permutation
+    and a 2 x 2 patch shuffle of the data, and CNN-GAP symmetrised over O(d)) with 10 paired
+    repeats, then decides each claim from its hypothesis fixed in code (Sources/Probes/Claims):
+    the paired effect's Student-t 95% interval against zero, or against the equivalence margin
+    (0.01 accuracy) for "about equal" claims. Held: the interval is on the claim's side (inside
+    the margin); failed: on the other side (outside it); inconclusive: it crosses. Each row also
+    gives the minimum detectable effect at 80% power.
+
+    The finite-network claims (5, and 4's finite half) need trained networks and are decided by
+    `swift test --filter FiniteClaimTests` at the small scale and measured with
+    `symmetry-probe curves --finite`.
+
+    SCALES:
+      small    4 x 4, m = 16..64 from a pool of 128, 100 test images, NNGP (what swift test runs)
+      medium   8 x 8, m = 16..1024 (CNN-GAP to 512) from a pool of 2,048, 1,000 test images,
+               NNGP and NTK
+      large    16 x 16, otherwise as medium
+
+    OPTIONS:
+      --scale S      small, medium (default) or large
+      --output DIR   where to write claims.md, claims.json and claim-<id>.svg
+                     (default symmetry-probe-output/claims-<scale>)
+      --cache DIR    kernel cache; an interrupted run continues from it and a rerun recomputes
+                     nothing (default symmetry-probe-output/kernel-cache)
+      --format F     text (default), json or markdown, printed to standard output
+      --seed N       seed of the pool, the subsets and the group elements (default 0)
+
+    Progress, with an estimate of the time left, goes to standard error.
+    """
+
+  var scale = ClaimScale.medium
+  var output: URL
+  var cache = URL(fileURLWithPath: "symmetry-probe-output/kernel-cache", isDirectory: true)
+  var format = OutputFormat.text
+  var seed: UInt64 = 0
+
+  init(_ arguments: inout ArgumentList) throws {
+    scale = try arguments.option(
+      "scale", expected: ClaimScale.allCases.map(\.rawValue).joined(separator: "|"), ClaimScale.init(rawValue:))
+      ?? scale
+    output = URL(fileURLWithPath: "symmetry-probe-output/claims-\(scale.rawValue)", isDirectory: true)
+    if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
+    if let path = try arguments.option("cache") { cache = URL(fileURLWithPath: path, isDirectory: true) }
+    format = try OutputFormat.parse(&arguments)
+    seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? seed
+    try arguments.finish()
+  }
+
+  func run() throws {
+    progress("claims at the \(scale) scale; kernel cache \(cache.path)")
+    let report = try ClaimsReport.run(scale: scale, seed: seed, cache: KernelCache(directory: cache), progress: progress)
+    switch format {
+    case .text: print(report.table(markdown: false))
+    case .markdown: print(report.table(markdown: true))
+    case .json: print(try report.json())
+    }
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    var files = [("claims.json", try report.json()), ("claims.md", "# Claims at the \(scale) scale\n\n" + report.table(markdown: true) + "\n")]
+    for result in report.results {
+      files.append(("claim-\(result.id).svg", report.svg(for: result)))
+    }
+    for (name, contents) in files {
+      try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
+    }
+    progress("wrote \(files.count) files to \(output.path)")
+  }
+}
