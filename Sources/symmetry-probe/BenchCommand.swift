@@ -13,7 +13,8 @@ struct BenchCommand: Command {
     implementation (the layer-by-layer kernel definition, the triple-loop product, the
     Cholesky–Banachiewicz recursion) measured in the same run on a subset and extrapolated by its
     rate. The training workload has no reference (its rate is images per second through forward
-    and backward passes). Build with -c release: unoptimised timings mean nothing.
+    and backward passes); the cache workload's reference is the same learning-curve run with an
+    empty kernel cache (cold), its time the warm rerun. Build with -c release: unoptimised timings mean nothing.
 
     WORKLOADS (kernels: NNGP + NTK train-train, ReLU, 3x3 circular, depth 3, standard-normal inputs):
     \(BenchmarkWorkload.allCases.map { "  " + $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
@@ -62,7 +63,9 @@ struct BenchCommand: Command {
       rows.append([
         r.workload, String(format: "%.3f", r.seconds), String(format: "%.3g %@", r.rate, r.rateUnit),
         r.peakMemoryBytes.map { String(format: "%.0f MB", Double($0) / 1e6) } ?? "n/a",
-        r.referenceSeconds.map { String(format: "%.3g s (n = %d)", $0, r.referenceSize ?? 0) } ?? "-",
+        r.referenceSeconds.map { seconds in
+          r.referenceSize.map { String(format: "%.3g s (n = %d)", seconds, $0) } ?? String(format: "%.3g s (cold)", seconds)
+        } ?? "-",
         r.speedupVsReference.map { String(format: "%.1fx", $0) } ?? "-",
         nt.map { String(format: "%.2f s", $0) } ?? "",
         nt.map { String(format: "%.1fx", $0 / r.seconds) } ?? "",

@@ -11,15 +11,19 @@ struct CurvesCommand: Command {
     USAGE: symmetry-probe curves [--dataset cifar10|digits] [--size S] [--max-train M]
              [--architectures LIST] [--kernels nngp,ntk] [--actions LIST] [--model-actions LIST]
              [--repeats R] [--test N] [--depth L] [--activation relu|erf] [--gap-max-train M]
-             [--seed N] [--format text|json|markdown] [--output DIR]
+             [--ridge R] [--subsets random|first] [--pool N] [--standardise-by pool|train]
+             [--cache DIR] [--seed N] [--format text|json|markdown] [--output DIR]
              [--finite [--finite-architectures LIST] [--finite-actions LIST] [--finite-width W]
               [--finite-lr ETA] [--finite-batch B] [--finite-epochs E] [--finite-max-train M]
               [--finite-uncentred]]
 
-    Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity, ridge 1e-6
-    relative to the mean diagonal) on a doubling grid of training-set sizes 16, 32, ..., M,
-    repeated over random training subsets and group draws (the same subsets and the same g for
-    every learner in a repeat). Prints a table, writes SVG plots and the JSON of every point.
+    Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity) on a doubling
+    grid of training-set sizes 16, 32, ..., M, repeated over random training subsets (the same
+    subsets for every learner in a repeat; one g per action, shared by all repeats). Each
+    learner's Gram matrix is computed once per action over the images the repeats use plus the
+    test set and sliced for every repeat and size; LCN and CNN-VEC share theirs (their kernels
+    are equal), and the matrices are kept in a cache so a rerun recomputes nothing. Prints a
+    table, writes SVG plots and the JSON of every point, with a ridge sensitivity table.
 
     OPTIONS:
       --dataset NAME         cifar10 (default) or digits
@@ -37,7 +41,21 @@ struct CurvesCommand: Command {
                              (CNN-GAP: Monte Carlo mean of K(g x, g x') over 4 Haar draws)
                              (default: both; 'none' for neither)
       --repeats R            repeats (default 2)
-      --test N               test images (default 500)
+      --test N               the first N test images (default 500, of 1,000: half the cost of
+                             the test-train block, the size of the committed figures)
+      --ridge R              ridge relative to the mean diagonal (neural-tangents' diag_reg;
+                             default 1e-6: keeps the Cholesky factorisation of FCN's nearly
+                             singular kernels stable while moving accuracies far less than
+                             the spread between subsets; the report shows 1e-4 and 1e-2 too)
+      --subsets S            random (default): seeded random subsets of the pool, one per
+                             repeat; first: the first M training images in file order, one
+                             repeat (neural-tangents' tutorial protocol)
+      --pool N               draw the subsets from N images of the training split chosen by
+                             the seed (default: the whole split, 5,000 for cifar10)
+      --standardise-by S     pool (default): per-channel statistics of the whole pool; train:
+                             of the images trained on (the union of the repeats' largest sets)
+      --cache DIR            kernel cache (default <output>/kernel-cache); 'none' to keep
+                             nothing
       --depth L              hidden layers (default 2), --activation F (default relu)
       --seed N               seed of subsets and group draws (default 0)
       --format F             text (default), json or markdown, printed to standard output
@@ -64,6 +82,7 @@ struct CurvesCommand: Command {
   var experiment = LearningCurveExperiment()
   var format = OutputFormat.text
   var output = URL(fileURLWithPath: "symmetry-probe-output/curves", isDirectory: true)
+  var cachePath: String? = nil
 
   init(_ arguments: inout ArgumentList) throws {
     let positive = "a positive integer"
@@ -102,11 +121,24 @@ struct CurvesCommand: Command {
         return action
       }
     }
-    experiment.repeats = try arguments.option("repeats", expected: positive, positiveInt) ?? experiment.repeats
+    let givenRepeats = try arguments.option("repeats", expected: positive, positiveInt)
+    experiment.repeats = givenRepeats ?? experiment.repeats
     experiment.testCount = try arguments.option("test", expected: positive, positiveInt) ?? experiment.testCount
     experiment.depth = try arguments.option("depth", expected: positive, positiveInt) ?? experiment.depth
     experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
     experiment.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
+    experiment.diagReg = try arguments.option("ridge", expected: "a non-negative number") {
+      Double($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
+    } ?? experiment.diagReg
+    experiment.subsets = try arguments.option("subsets", expected: "random or first", LearningCurveExperiment.Subsets.init(rawValue:))
+      ?? experiment.subsets
+    if experiment.subsets == .first && givenRepeats == nil { experiment.repeats = 1 }
+    experiment.poolSize = try arguments.option("pool", expected: positive, positiveInt)
+    experiment.standardiseBy = try arguments.option(
+      "standardise-by", expected: "pool or train", LearningCurveExperiment.Standardisation.init(rawValue:))
+      ?? experiment.standardiseBy
+    cachePath = try arguments.option("cache")
+    experiment.sensitivityRidges = Set([experiment.diagReg, 1e-6, 1e-4, 1e-2]).sorted()
     if arguments.flag("finite") {
       var finite = FiniteCurveExperiment()
       finite.maxTrainSize = 512
@@ -128,6 +160,11 @@ struct CurvesCommand: Command {
     format = try OutputFormat.parse(&arguments)
     if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
     try arguments.finish()
+    if cachePath != "none" {
+      experiment.cache = KernelCache(
+        directory: cachePath.map { URL(fileURLWithPath: $0, isDirectory: true) }
+          ?? output.appendingPathComponent("kernel-cache", isDirectory: true))
+    }
     experiment.trainSizes = Array(sequence(first: 16) { $0 * 2 <= maxTrain ? $0 * 2 : nil })
   }
 
@@ -135,12 +172,15 @@ struct CurvesCommand: Command {
     let start = Date()
     let curves = try experiment.run(progress: progress)
     switch format {
-    case .text: print(curves.table(markdown: false))
-    case .markdown: print(curves.table(markdown: true))
+    case .text: print(curves.table(markdown: false) + "\n\n" + curves.ridgeTable(markdown: false))
+    case .markdown: print(curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true))
     case .json: print(try curves.json())
     }
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-    var files = [("curves.json", try curves.json()), ("curves.md", curves.table(markdown: true))]
+    var files = [
+      ("curves.json", try curves.json()),
+      ("curves.md", curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true)),
+    ]
     let label = "\(curves.dataset) \(curves.shape)"
     for metric in [LearningCurves.Metric.accuracy, .mse] {
       files.append(

@@ -10,7 +10,7 @@ import Symmetries
 /// the finite-width issue (a width-128 CNN on 1,000 CIFAR-10 images at 8x8 for tens of epochs
 /// "in minutes").
 public enum BenchmarkWorkload: String, CaseIterable, Sendable {
-  case gap8, gap16, vec8, vec16, fcn, gemm, cholesky, train
+  case gap8, gap16, vec8, vec16, fcn, gemm, cholesky, train, cache
 
   /// What the workload computes, for `--help` and reports.
   public var summary: String {
@@ -23,6 +23,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .gemm: return "matrix product, n = 2048"
     case .cholesky: return "Cholesky factorisation, n = 4096"
     case .train: return "SGD, CNN-VEC width 128, 1,000 CIFAR-10 8x8, 20 epochs"
+    case .cache: return "learning curves warm from the kernel cache vs cold (FCN, LCN = CNN-VEC, 8x8, 4 actions, 5 repeats)"
     }
   }
 
@@ -34,7 +35,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .vec8: return 0.25
     case .vec16: return 0.28
     case .fcn: return 0.30
-    case .gemm, .cholesky, .train: return nil
+    case .gemm, .cholesky, .train, .cache: return nil
     }
   }
 
@@ -49,6 +50,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .gemm: return try product(n: 2048, referenceN: 384, repeats: repeats)
     case .cholesky: return try factorisation(n: 4096, referenceN: 768, repeats: repeats)
     case .train: return try training(width: 128, images: 1000, epochs: 20, batch: 32, repeats: repeats)
+    case .cache: return try cachedCurves(repeats: repeats, progress)
     }
   }
 
@@ -118,6 +120,34 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     return BenchmarkResult(
       workload: rawValue, seconds: seconds, rate: Double(steps * batch) / seconds, rateUnit: "images/s",
       peakMemoryBytes: peakMemory(), referenceSeconds: nil, referenceSize: nil, speedupVsReference: nil)
+  }
+
+  /// A learning-curve run (FCN and LCN = CNN-VEC at 8x8, NNGP and NTK, no action, a random
+  /// orthogonal map, a pixel permutation and a 2 x 2 patch shuffle, m = 16..512 from a pool of
+  /// 1,024, 5 repeats, 500 test images) read from a warm kernel cache, against the same run with
+  /// an empty cache (the reference, once): the cache's promise is that a rerun recomputes
+  /// nothing, so the ratio is what it saves. The cache lives in a fresh temporary folder.
+  private func cachedCurves(repeats: Int, _ progress: (String) -> Void) throws -> BenchmarkResult {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "symmetry-probe-bench-cache-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+    try? FileManager.default.removeItem(at: folder)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var experiment = LearningCurveExperiment()
+    experiment.architectures = [.fcn, .lcn, .cnnVec]
+    experiment.dataActions = ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2"].map { try! CurveAction(parsing: $0) }
+    experiment.trainSizes = [16, 32, 64, 128, 256, 512]
+    experiment.poolSize = 1024
+    experiment.repeats = 5
+    experiment.testCount = 500
+    experiment.cache = KernelCache(directory: folder)
+    let cold = try median(1) { _ = try experiment.run() }
+    progress("cache: cold \(String(format: "%.2f", cold)) s")
+    resetPeakMemory()
+    let warm = try median(repeats) { _ = try experiment.run() }
+    let points = Double(3 * 4 * 2 * 6 * 5)
+    return BenchmarkResult(
+      workload: rawValue, seconds: warm, rate: points / warm, rateUnit: "points/s",
+      peakMemoryBytes: peakMemory(), referenceSeconds: cold, referenceSize: nil, speedupVsReference: cold / warm)
   }
 
   private func factorisation(n: Int, referenceN: Int, repeats: Int) throws -> BenchmarkResult {

@@ -4,6 +4,13 @@ import Learners
 /// The claims measured at one scale, with the run's protocol: what `symmetry-probe claims`
 /// writes as claims.md, claims.json and one SVG per claim.
 public struct ClaimsReport: Sendable {
+  public init(scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata, ridgeSensitivity: [RidgeSensitivity]) {
+    self.scale = scale
+    self.results = results
+    self.metadata = metadata
+    self.ridgeSensitivity = ridgeSensitivity
+  }
+
   public var scale: ClaimScale
   public var results: [ClaimResult]
   public var metadata: ClaimsRunMetadata
@@ -18,7 +25,7 @@ public struct ClaimsReport: Sendable {
     var experiment = scale.experiment
     experiment.seed = seed
     experiment.cache = cache
-    experiment.sensitivityRidges = [experiment.diagReg] + sensitivityRidges
+    experiment.sensitivityRidges = Set([experiment.diagReg] + sensitivityRidges).sorted()
     let curves = try experiment.run(progress: progress)
     let results = try ClaimCatalogue.evaluate(curves, scale: scale, kinds: experiment.kinds)
     let metadata = ClaimsRunMetadata(
@@ -89,34 +96,41 @@ public struct ClaimsReport: Sendable {
 
   /// Mean natural-image accuracy at the largest size at each ridge, per learner.
   func ridgeTable(markdown: Bool) -> String {
-    var learners: [String] = []
-    for s in ridgeSensitivity where !learners.contains("\(s.architecture) \(s.kernel.label)") {
-      learners.append("\(s.architecture) \(s.kernel.label)")
-    }
-    let ridges = Set(ridgeSensitivity.map(\.ridge)).sorted()
-    var rows = [["learner", "m"] + ridges.map { "ridge \($0)" }]
-    for learner in learners {
-      let mine = ridgeSensitivity.filter { "\($0.architecture) \($0.kernel.label)" == learner }
-      var row = [learner, "\(mine.first?.trainSize ?? 0)"]
-      for ridge in ridges {
-        let values = mine.filter { $0.ridge == ridge }.map(\.accuracy)
-        row.append(String(format: "%.4f", values.reduce(0, +) / Double(max(values.count, 1))))
-      }
-      rows.append(row)
-    }
-    let default_ = metadata.ridge
-    return "Ridge sensitivity: mean natural-image test accuracy at the largest size (claims use ridge \(default_)).\n\n"
-      + render(rows, markdown: markdown)
+    ridgeSensitivityTable(ridgeSensitivity, markdown: markdown)
   }
 
-  private func render(_ rows: [[String]], markdown: Bool) -> String {
-    if markdown {
-      let header = "| " + rows[0].joined(separator: " | ") + " |"
-      let rule = "|" + String(repeating: "---|", count: rows[0].count)
-      return ([header, rule] + rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n")
-    }
-    return alignColumns(rows)
+}
+
+/// Rows (the first a header) as a markdown table or aligned text.
+func render(_ rows: [[String]], markdown: Bool) -> String {
+  if markdown {
+    let header = "| " + rows[0].joined(separator: " | ") + " |"
+    let rule = "|" + String(repeating: "---|", count: rows[0].count)
+    return ([header, rule] + rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n")
   }
+  return alignColumns(rows)
+}
+
+/// Mean natural-image test accuracy at the largest size at each ridge, one row per learner.
+func ridgeSensitivityTable(_ sensitivity: [RidgeSensitivity], markdown: Bool) -> String {
+  guard !sensitivity.isEmpty else { return "" }
+  var learners: [String] = []
+  for s in sensitivity where !learners.contains("\(s.architecture) \(s.kernel.label)") {
+    learners.append("\(s.architecture) \(s.kernel.label)")
+  }
+  let ridges = Set(sensitivity.map(\.ridge)).sorted()
+  var rows = [["learner", "m"] + ridges.map { "ridge \($0)" }]
+  for learner in learners {
+    let mine = sensitivity.filter { "\($0.architecture) \($0.kernel.label)" == learner }
+    var row = [learner, "\(mine.first?.trainSize ?? 0)"]
+    for ridge in ridges {
+      let values = mine.filter { $0.ridge == ridge }.map(\.accuracy)
+      row.append(String(format: "%.4f", values.reduce(0, +) / Double(max(values.count, 1))))
+    }
+    rows.append(row)
+  }
+  return "Ridge sensitivity: mean natural-image test accuracy at the largest size, by ridge "
+    + "(relative to the mean diagonal).\n\n" + render(rows, markdown: markdown)
 }
 
 /// What a claims run measured with: enough to rerun it.
@@ -139,6 +153,29 @@ public struct ClaimsRunMetadata: Sendable, Codable {
   public var seconds: Double
   public var cache: String?
   public var threads: Int
+
+  public init(
+    dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?, testCount: Int, repeats: Int, kernels: [String], depth: Int, activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double, started: String, seconds: Double, cache: String?, threads: Int
+  ) {
+    self.dataset = dataset
+    self.imageShape = imageShape
+    self.trainSizes = trainSizes
+    self.gapMaxTrainSize = gapMaxTrainSize
+    self.poolSize = poolSize
+    self.testCount = testCount
+    self.repeats = repeats
+    self.kernels = kernels
+    self.depth = depth
+    self.activation = activation
+    self.ridge = ridge
+    self.symmetrisationDraws = symmetrisationDraws
+    self.seed = seed
+    self.confidence = confidence
+    self.started = started
+    self.seconds = seconds
+    self.cache = cache
+    self.threads = threads
+  }
 
   enum CodingKeys: String, CodingKey {
     case dataset, repeats, kernels, depth, activation, ridge, seed, confidence, started, seconds, cache, threads

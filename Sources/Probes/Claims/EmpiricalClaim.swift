@@ -42,6 +42,24 @@ public struct ClaimResult: Sendable, Codable {
   public var verdict: ClaimVerdict
   public var minimumDetectableEffect: Double?
 
+  public init(
+    claim: String, id: String, scale: ClaimScale, effectDescription: String, effect: Double, interval: [Double],
+    repeats: Int, margin: Double, direction: ClaimHypothesis.Direction, verdict: ClaimVerdict,
+    minimumDetectableEffect: Double?
+  ) {
+    self.claim = claim
+    self.id = id
+    self.scale = scale
+    self.effectDescription = effectDescription
+    self.effect = effect
+    self.interval = interval
+    self.repeats = repeats
+    self.margin = margin
+    self.direction = direction
+    self.verdict = verdict
+    self.minimumDetectableEffect = minimumDetectableEffect
+  }
+
   enum CodingKeys: String, CodingKey {
     case claim, id, scale, effect, interval, repeats, margin, direction, verdict
     case effectDescription = "effect_description"

@@ -4,11 +4,16 @@ import Learners
 extension LearningCurves {
   /// JSON: every point with keys `dataset`, `architecture`, `kernel`, `action`, `acted_on`,
   /// `train_size`, `accuracy`, `mse`, `repeats` (and the standard deviations), plus one
-  /// `scaling` object per curve.
+  /// `scaling` object per curve and the `ridge_sensitivity` rows (per repeat).
   public func json() throws -> String {
     struct Document: Encodable {
       var points: [CurvePoint]
       var scaling: [Scaling]
+      var ridgeSensitivity: [RidgeSensitivity]
+      enum CodingKeys: String, CodingKey {
+        case points, scaling
+        case ridgeSensitivity = "ridge_sensitivity"
+      }
     }
     struct Scaling: Encodable {
       var architecture: String
@@ -33,7 +38,13 @@ extension LearningCurves {
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(Document(points: points, scaling: scaling)), as: UTF8.self)
+    return String(decoding: try encoder.encode(Document(points: points, scaling: scaling, ridgeSensitivity: ridgeSensitivity)), as: UTF8.self)
+  }
+
+  /// Mean natural-image accuracy at the largest size at each sensitivity ridge, per learner
+  /// (empty when the experiment set no `sensitivityRidges`).
+  public func ridgeTable(markdown: Bool) -> String {
+    ridgeSensitivityTable(ridgeSensitivity, markdown: markdown)
   }
 
   /// A table: one row per curve, test accuracy (mean ± sd) at each size and the exponent alpha.
