@@ -79,7 +79,7 @@ struct ShardingProcessTests {
     #expect(bitIdentical(result.ntk, single.ntk))
   }
 
-  @Test("The assemble command names a missing block and exits with status 1")
+  @Test("The assemble command names a missing block, exits with status 1 and writes no matrix")
   func assembleNamesMissingBlock() throws {
     let tool = try #require(builtTool)
     let folder = try freshFolder("assemble-missing")
@@ -97,6 +97,9 @@ struct ShardingProcessTests {
     #expect(result.status == 1)
     #expect(result.output.contains("block 1 ("))
     #expect(result.output.contains("000001.block): missing"))
+    // Nothing partial: neither matrix file is written.
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("k.npy").path))
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.npy").path))
   }
 
   // MARK: - Helpers
