@@ -200,15 +200,19 @@ public struct LearningCurveExperiment: Sendable {
       }
       return entries(maxTrainSize(members[0])) * perEntry * repeatsOfKernel
     }
-    var totalWeight = 0.0
+    // The estimate uses each kernel's own measured seconds per unit of work once it has one
+    // (the model above is only a guess at the ratios between kernels), else the run's average.
+    var remainingWeight: [NamedArchitecture: Double] = [:]
     for twin in twins {
       let members = architectures.filter { Self.kernelTwin($0) == twin }
-      totalWeight += Double(dataActions.count) * weight(twin, nil)
+      remainingWeight[twin] = Double(dataActions.count) * weight(twin, nil)
       for model in modelActions where members.contains(where: { model.architectures.contains($0) }) {
-        totalWeight += weight(twin, model)
+        remainingWeight[twin]! += weight(twin, model)
       }
     }
+    let totalWeight = remainingWeight.values.reduce(0, +)
     var doneWeight = 0.0
+    var spent: [NamedArchitecture: (seconds: Double, weight: Double)] = [:]
     let runStart = Date()
 
     for twin in twins {
@@ -301,8 +305,14 @@ public struct LearningCurveExperiment: Sendable {
           }
         }
         doneWeight += condition.weight
-        let elapsed = Date().timeIntervalSince(runStart)
-        let left = doneWeight < totalWeight ? elapsed / doneWeight * (totalWeight - doneWeight) : 0
+        remainingWeight[twin]! -= condition.weight
+        spent[twin, default: (0, 0)].seconds += Date().timeIntervalSince(start)
+        spent[twin, default: (0, 0)].weight += condition.weight
+        let average = Date().timeIntervalSince(runStart) / doneWeight
+        let left = remainingWeight.reduce(0.0) { sum, entry in
+          let rate = spent[entry.key].map { $0.seconds / $0.weight } ?? average
+          return sum + max(entry.value, 0) * rate
+        }
         progress(
           String(
             format: "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s; "
