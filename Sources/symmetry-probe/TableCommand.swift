@@ -21,7 +21,8 @@ struct TableCommand: Command {
     and gives a verdict: '=' invariant (<= 1e-10, round-off), 'x' not invariant (> 1e-4),
     '?' inconclusive. Every architecture's layers predict its verdicts (the first layer that
     breaks a symmetry, or "kept by every layer"); a cell that contradicts its prediction is
-    marked '!' and listed with the reason.
+    marked '!' and listed with the reason, and the command exits with status 1 (after writing
+    every output) when any cell contradicts its prediction.
     Running 'symmetry-probe' with no arguments is 'symmetry-probe table --output
     symmetry-probe-output'.
 
@@ -104,6 +105,19 @@ struct TableCommand: Command {
       progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+    let contradictions = table.contradictions.count
+    if contradictions > 0 { throw ContradictedPredictions(count: contradictions) }
+  }
+}
+
+/// The table was measured and written, but some cells contradict the verdicts their layers
+/// predict: a symmetry rule or the measurement is wrong, and a script must notice (exit 1).
+struct ContradictedPredictions: Error, CustomStringConvertible {
+  let count: Int
+  var description: String {
+    "\(count) \(count == 1 ? "cell contradicts" : "cells contradict") the verdicts their layers predict (listed above with the reasons); "
+      + "either a layer's symmetry rule or the measurement is wrong: rerun with more probe images "
+      + "(--train, --test) to rule out an inconclusive measurement, then report the cells"
   }
 }
 

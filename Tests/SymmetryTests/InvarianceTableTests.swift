@@ -55,6 +55,28 @@ struct InvarianceTableTests {
   }
 }
 
+@Suite("Contradictions between measured and predicted verdicts")
+struct ContradictionTests {
+  @Test("A measured cell that contradicts its prediction is counted, marked '!' and listed with the layer's reason")
+  func contradictionIsReported() throws {
+    let gap = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu)
+    let prediction = try gap.predictedInvariance(under: Translation(dy: 1, dx: 0), on: probeShape)
+    // A made-up measurement: the translation breaks the kernel, against its prediction.
+    let cell = InvarianceCell(
+      architecture: "CNN-GAP", activation: "relu", action: "translation", kernel: .nngp,
+      algorithmicDeviation: 0.3, functionalDeviation: 1e-16, algorithmic: .notInvariant,
+      functional: .invariant, prediction: prediction, trivial: false)
+    let table = InvarianceTable(cells: [cell], actions: ["translation"], shape: probeShape)
+    #expect(table.contradictions.count == 1)
+    let text = table.text()
+    #expect(text.contains("x 3e-01!"))
+    #expect(text.contains("1 of 1 predicted cells contradict"))
+    #expect(text.contains("algorithmic: measured not invariant (3e-01), predicted invariant: kept by every layer"))
+    #expect(table.markdown().contains("(!)"))
+    #expect(try table.json().contains("\"algorithmic_reason\" : \"kept by every layer\""))
+  }
+}
+
 @Suite("Exact identities between kernels")
 struct KernelIdentityTests {
   /// Averages and pooled sums reorder floating-point additions; at depth 2 on 4 x 4 images the
