@@ -12,23 +12,82 @@ private let probeShape = shape(6, 6, 2)
 private let probe = try! KernelInvarianceProbe(
   train: randomBatch(probeShape, count: 4, seed: 100), test: randomBatch(probeShape, count: 2, seed: 101))
 
+/// One row of the table claims: an architecture and the activations it is measured with.
+struct TableArchitecture: Sendable, CustomTestStringConvertible {
+  let label: String
+  let layers: [Architecture]
+  var testDescription: String { label }
+
+  /// The four named architectures (depth 2, 3x3 circular filters), ReLU and Erf.
+  static func named(_ name: NamedArchitecture) -> TableArchitecture {
+    TableArchitecture(
+      label: name.rawValue,
+      layers: Activation.allCases.map { try! name.architecture(depth: 2, activation: $0) })
+  }
+
+  /// A layer list, with ReLU as written and with every relu replaced by erf.
+  static func layers(_ text: String) -> TableArchitecture {
+    let relu = try! Architecture(parsing: text)
+    let erf = try! Architecture(parsing: text.replacingOccurrences(of: "relu", with: "erf"))
+    return TableArchitecture(label: text, layers: relu == erf ? [relu] : [relu, erf])
+  }
+
+  /// The named four, and architectures whose rows the rules must get right beyond them:
+  /// 1x1 convolutions (pixel permutations kept, functionally too under pooling), a locally
+  /// connected network with pooling (the LCN's row, functional invariance to nothing), zero and
+  /// valid padding (translations lost, flips and turns kept), an even filter (a flip maps its
+  /// window to a shifted window: kept with circular padding, lost with zero padding), mixed
+  /// layers and dense layers after pooling.
+  static let catalogue: [TableArchitecture] = NamedArchitecture.allCases.map(named) + [
+    layers("conv(1) relu conv(1) relu gap readout"),
+    layers("conv(1) relu conv(1) relu flatten readout"),
+    layers("local(3) relu local(3) relu gap readout"),
+    layers("conv(3,same) relu conv(3,same) relu gap readout"),
+    layers("local(3,same) relu flatten readout"),
+    layers("conv(3,valid) relu conv(3,valid) relu gap readout"),
+    layers("conv(2) relu conv(2) relu gap readout"),
+    layers("conv(2,same) relu gap readout"),
+    layers("conv(3) relu local(3) relu gap readout"),
+    layers("conv(3) relu gap dense relu readout"),
+    layers("flatten dense relu dense relu readout"),
+  ]
+}
+
+/// The one row where a measurement misses its prediction: an exact symmetry measured
+/// inconclusive because of the ReLU NTK's round-off near c = 1 (issue 17).
+private let arcCosineRoundOffCase = "conv(3) relu gap dense relu readout"
+
 @Suite("The invariance table")
 struct InvarianceTableTests {
   @Test(
-    "Every named architecture's measured kernel verdicts equal the ones its layers predict, both ways",
-    arguments: NamedArchitecture.allCases, ActionCatalogue.names)
-  func tableMatchesExpectations(architecture: NamedArchitecture, action: String) throws {
-    let rows = try Activation.allCases.map { try InvarianceRow(architecture, activation: $0, depth: 2) }
+    "Every predicted cell is measured and agrees with its prediction, for every architecture in the catalogue and every action, both ways",
+    arguments: TableArchitecture.catalogue, ActionCatalogue.names)
+  func tableMatchesPredictions(architecture: TableArchitecture, action: String) throws {
+    let rows = architecture.layers.map {
+      InvarianceRow(
+        name: architecture.label, activation: $0.layers.contains(.relu) ? "relu" : "erf", kernel: $0)
+    }
     let table = try InvarianceTable.measure(
       rows: rows, families: [ActionCatalogue.family(named: action)], probe: probe)
     for cell in table.cells {
       #expect(cell.expectedAlgorithmic != nil && cell.expectedFunctional != nil)
       #expect(
         cell.algorithmic == cell.expectedAlgorithmic,
-        "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): algorithmic deviation \(cell.algorithmicDeviation)")
-      #expect(
-        cell.functional == cell.expectedFunctional,
-        "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): functional deviation \(cell.functionalDeviation)")
+        "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): algorithmic deviation \(cell.algorithmicDeviation); predicted: \(cell.algorithmicReason ?? "")")
+      let functionalAgrees = {
+        #expect(
+          cell.functional == cell.expectedFunctional,
+          "\(cell.architecture) \(cell.activation) \(cell.kernel) under \(action): functional deviation \(cell.functionalDeviation); predicted: \(cell.functionalReason ?? "")")
+      }
+      if architecture.label == arcCosineRoundOffCase && cell.activation == "relu" && cell.kernel == .ntk
+        && action == "translation"
+      {
+        withKnownIssue(
+          "ReLU NTK round-off near c = 1 (issue 17): the dense ReLU layer after pooling sees c near 1, where arccos loses half its digits: measured 4.3e-9 on the 6x6x2 probe, against 1e-10 for round-off (the NNGP cell: invariant)"
+        ) { functionalAgrees() }
+      } else {
+        functionalAgrees()
+      }
     }
   }
 

@@ -20,24 +20,42 @@ private let trainingRoundOff = 1e-10
 /// 1e-3 is seven orders of magnitude above round-off.
 private let adamBreakFloor = 1e-3
 
+/// A width-4 network whose function a non-symmetry changes moves its outputs by O(1) relative
+/// amounts (a different pixel pairing or filter tap); 1e-6 sits far above round-off (1e-15).
+private let functionalBreakFloor = 1e-6
+
 // MARK: - Data
 
 private let imageShape = shape(4, 4, 2)
 
 struct TransportCase: Sendable, CustomTestStringConvertible {
-  let architecture: NamedArchitecture
+  let label: String
+  let architecture: Architecture
   let action: String
-  var testDescription: String { "\(architecture) / \(action)" }
+  var testDescription: String { "\(label) / \(action)" }
 
-  static let all: [TransportCase] = NamedArchitecture.allCases.flatMap { architecture in
-    ActionCatalogue.names.map { TransportCase(architecture: architecture, action: $0) }
+  /// The named four at depth 2, and layer lists whose transports the rules must get right:
+  /// 1x1 convolutions, local layers with pooling, zero, valid and circular padding with odd and
+  /// even filters, a dense layer after pooling.
+  static let architectures: [(String, Architecture)] =
+    NamedArchitecture.allCases.map { ($0.rawValue, try! $0.architecture(depth: 2, activation: .relu)) }
+    + [
+      "conv(1) relu conv(1) relu gap readout", "local(3) relu local(3) relu gap readout",
+      "conv(3,same) relu gap readout", "local(3,valid) relu flatten readout",
+      "conv(2) relu conv(2) relu gap readout", "conv(3) relu gap dense relu readout",
+    ].map { ($0, try! Architecture(parsing: $0)) }
+
+  static let all: [TransportCase] = architectures.flatMap { label, architecture in
+    ActionCatalogue.names.map { TransportCase(label: label, architecture: architecture, action: $0) }
   }
 }
 
 private func network(_ name: NamedArchitecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3) throws -> FiniteNetwork {
-  try FiniteNetwork(
-    architecture: name.architecture(depth: 2, activation: .relu), inputShape: imageShape,
-    width: width, outputs: outputs, seed: seed)
+  try network(name.architecture(depth: 2, activation: .relu), width: width, outputs: outputs, seed: seed)
+}
+
+private func network(_ architecture: Architecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3) throws -> FiniteNetwork {
+  try FiniteNetwork(architecture: architecture, inputShape: imageShape, width: width, outputs: outputs, seed: seed)
 }
 
 private func trainingData(count: Int = 6) throws -> (train: ImageBatch, targets: Matrix, test: ImageBatch) {
@@ -59,7 +77,7 @@ struct TransportTests {
     let original = try network(transportCase.architecture)
     let action = try ActionCatalogue.family(named: transportCase.action).element(for: imageShape, seed: 8)
     let transport = try original.transported(by: action)
-    let prediction = try transportCase.architecture.architecture(depth: 2, activation: .relu)
+    let prediction = try transportCase.architecture
       .predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
     #expect(transport.lifts == prediction.algorithmic.invariant, "\(prediction.algorithmic)")
     guard let transported = transport.network else { return }
@@ -67,6 +85,23 @@ struct TransportTests {
     expectClose(
       try transported.predictions(images).storage,
       try original.predictions(action.apply(to: images)).storage, tolerance: transportRoundOff)
+  }
+
+  @Test("A finite network is functionally invariant, f(g x) = f(x), exactly when the layers' rules predict it",
+        arguments: TransportCase.all)
+  func functionalInvarianceOfNetworks(_ transportCase: TransportCase) throws {
+    let network = try network(transportCase.architecture)
+    let action = try ActionCatalogue.family(named: transportCase.action).element(for: imageShape, seed: 8)
+    let prediction = try transportCase.architecture
+      .predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
+    let images = randomBatch(imageShape, count: 3, seed: 4)
+    let deviation = relativeDeviation(
+      try network.predictions(action.apply(to: images)).storage, try network.predictions(images).storage)
+    if prediction.functional.invariant {
+      #expect(deviation <= transportRoundOff, "\(prediction.functional)")
+    } else {
+      #expect(deviation > functionalBreakFloor, "deviation \(deviation); \(prediction.functional)")
+    }
   }
 
   @Test("Finite CNN-VEC does not lift per-pixel channel rotations although its kernel is invariant to them")
@@ -124,5 +159,8 @@ struct TransportTests {
     #expect(try deviation(rotation, adam) > adamBreakFloor)
     #expect(try deviation(permutation, descent) <= trainingRoundOff)
     #expect(try deviation(rotation, descent) <= trainingRoundOff)
+    let fcn = try NamedArchitecture.fcn.architecture(depth: 2, activation: .relu)
+    #expect(try fcn.predictedInvariance(under: permutation, on: imageShape, regime: .adam).algorithmic.invariant)
+    #expect(try !fcn.predictedInvariance(under: rotation, on: imageShape, regime: .adam).algorithmic.invariant)
   }
 }
