@@ -3,6 +3,14 @@ import Learners
 import Symmetries
 import Testing
 
+/// The ten actions docs/design.md's tables speak of (a later catalogue action has no row there; the
+/// table suite measures it against its predictions instead).
+private let designActions = [
+  "orthogonal", "pixel-permutation", "pixelwise-channel-rotation", "channel-rotation",
+  "channel-permutation", "translation", "horizontal-flip", "vertical-flip", "quarter-turn",
+  "patch-shuffle",
+]
+
 /// docs/design.md's table of expected invariances of the infinite-width kernels (3x3 filters,
 /// stride 1, circular padding), transcribed: the rules must derive it, not restate it.
 private let designTable: [NamedArchitecture: (algorithmic: Set<String>, functional: Set<String>)] = {
@@ -10,7 +18,7 @@ private let designTable: [NamedArchitecture: (algorithmic: Set<String>, function
   let channel: Set<String> = ["channel-rotation", "channel-permutation"]
   let local = geometric.union(channel).union(["pixelwise-channel-rotation"])
   return [
-    .fcn: (Set(ActionCatalogue.names), []),
+    .fcn: (Set(designActions), []),
     .lcn: (local, []),
     .cnnVec: (local, []),
     .cnnGap: (geometric.union(channel), ["translation"]),
@@ -24,7 +32,7 @@ private let designFinite: [NamedArchitecture: Set<String>] = {
   let geometric: Set<String> = ["translation", "horizontal-flip", "vertical-flip", "quarter-turn"]
   let channel: Set<String> = ["channel-rotation", "channel-permutation"]
   return [
-    .fcn: Set(ActionCatalogue.names),
+    .fcn: Set(designActions),
     .lcn: geometric.union(channel).union(["pixelwise-channel-rotation"]),
     .cnnVec: geometric.union(channel),
     .cnnGap: geometric.union(channel),
@@ -46,7 +54,7 @@ private func predict(
 struct SymmetryRuleTests {
   @Test(
     "The four named architectures' predicted kernel rows equal docs/design.md's table",
-    arguments: NamedArchitecture.allCases, ActionCatalogue.names)
+    arguments: NamedArchitecture.allCases, designActions)
   func namedRowsEqualDesign(architecture: NamedArchitecture, action: String) throws {
     let element = try ActionCatalogue.family(named: action).element(for: ruleShape, seed: 3)
     for activation in Activation.allCases {
@@ -61,7 +69,7 @@ struct SymmetryRuleTests {
 
   @Test(
     "Finite networks trained by GD or SGD keep what docs/design.md says; FCN with Adam keeps only coordinate permutations",
-    arguments: NamedArchitecture.allCases, ActionCatalogue.names)
+    arguments: NamedArchitecture.allCases, designActions)
   func finiteRowsEqualDesign(architecture: NamedArchitecture, action: String) throws {
     let element = try ActionCatalogue.family(named: action).element(for: ruleShape, seed: 3)
     let layers = try architecture.architecture(depth: 2, activation: .relu)
