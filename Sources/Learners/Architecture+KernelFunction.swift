@@ -63,26 +63,48 @@ extension Architecture: KernelFunction {
     return result
   }
 
-  /// The Gram matrices on all cores: through the fast `KernelEngine` when this architecture is
-  /// one it runs (`kernelProgram` is not nil), otherwise by `referenceKernels`.
+  /// The Gram matrices on all cores, by the path `kernelPath` names: the fast `KernelEngine`
+  /// when it runs this architecture in this build, otherwise `referenceKernels`.
   ///
   /// The two agree to round-off (a claim of the performance tests); the engine's results are
-  /// also bit-identical for any thread count. In a debug build (`swift test`) this always takes
-  /// the reference path: unoptimised, the engine's SIMD code is about 9 times slower than the
-  /// scalar recursion (measured on CNN-GAP, 4 x 4 x 3), while optimised it is many times faster.
-  /// The engine itself is tested directly in both builds.
+  /// also bit-identical for any thread count. The choice is made before computing, never by
+  /// falling back after an engine error: an architecture the engine accepts and then refuses is
+  /// a bug, and traps.
   public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws(KernelError) -> KernelMatrices {
     if let x2, x2.shape != x1.shape {
       throw .shapeMismatch(first: x1.shape, second: x2.shape)
     }
-    if !Self.isDebugBuild, let program = kernelProgram,
-      let engine = try? KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount),
-      let result = try? (x2.map { try engine.kernels(x1, $0) } ?? engine.kernels(x1))
-    {
-      try Self.requireFinite(result)
-      return result
+    guard case .engine(let program) = kernelPath else {
+      return try referenceKernels(x1, x2, parallel: true)
     }
-    return try referenceKernels(x1, x2, parallel: true)
+    try checkGeometry(x1.shape)
+    let result: KernelMatrices
+    do {
+      let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
+      result = try x2.map { try engine.kernels(x1, $0) } ?? engine.kernels(x1)
+    } catch {
+      preconditionFailure("internal: the engine refused a program it was chosen for (\(self)): \(error)")
+    }
+    try Self.requireFinite(result)
+    return result
+  }
+
+  /// Which implementation `kernels(_:_:)` uses for this architecture in this build, and why.
+  ///
+  /// In a debug build (`swift test`) always the reference path: unoptimised, the engine's SIMD
+  /// code is about 9 times slower than the scalar recursion (measured on CNN-GAP, 4 x 4 x 3),
+  /// while optimised it is many times faster. The engine itself is tested directly in both
+  /// builds.
+  public var kernelPath: KernelPath {
+    switch engineSupport {
+    case .failure(let unsupported):
+      return .reference(reason: "the fast engine does not run \(unsupported.reason)")
+    case .success(let program):
+      if Self.isDebugBuild {
+        return .reference(reason: "a debug build, where the unoptimised engine is slower than the reference path")
+      }
+      return .engine(program)
+    }
   }
 
   /// Whether this module was compiled without optimisation.

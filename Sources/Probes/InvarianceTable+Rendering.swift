@@ -104,6 +104,23 @@ extension InvarianceTable {
     return out.joined(separator: "\n")
   }
 
+  /// Every predicted verdict with its reason, row by row and action by action (the NNGP's
+  /// cells: the NTK's predictions are the same).
+  public func explanation() -> String {
+    var lines = ["Predicted verdicts and their reasons (the NNGP and NTK share them):"]
+    for (architecture, activation) in rowKeys {
+      lines.append("\(architecture) \(activation):")
+      for action in actions {
+        guard let cell = cell(architecture, activation, action, .nngp), cell.expectedAlgorithmic != nil
+        else { continue }
+        lines.append("  \(action):")
+        lines.append("    algorithmic \(cell.expectedAlgorithmic!.rawValue): \(cell.algorithmicReason ?? "")")
+        lines.append("    functional \(cell.expectedFunctional!.rawValue): \(cell.functionalReason ?? "")")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
   /// One line counting the predicted cells and the contradictions.
   var summary: String {
     let predicted = cells.filter { $0.expectedAlgorithmic != nil }.count

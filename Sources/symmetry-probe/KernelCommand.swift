@@ -14,6 +14,7 @@ struct KernelCommand: Command {
            symmetry-probe kernel --input X.npy [--input2 Z.npy] --plan DIR --block-size B
              (--architecture A ... | --layers SPEC) [...the same kernel options]
            symmetry-probe kernel --plan DIR --shard I --of N
+           symmetry-probe kernel --explain (--architecture A ... | --layers SPEC)
 
     Reads images as an (n, H, W, C) float64 array (numpy.save), computes the infinite-width
     NNGP and NTK kernels with neural-tangents' conventions (NTK parameterisation, the same W_std
@@ -43,6 +44,8 @@ struct KernelCommand: Command {
       --plan DIR        the plan folder (created by --block-size, read by --shard)
       --block-size B    images per block side when planning (e.g. 256)
       --shard I --of N  compute shard I (0 <= I < N) of N, e.g. a job array's task index
+      --explain         say which path computes the kernels (the fast engine, or the
+                        reference definition and why) and stop
 
     EXAMPLE:
       symmetry-probe kernel --architecture CNN-GAP --activation relu --depth 3 \\
@@ -66,6 +69,8 @@ struct KernelCommand: Command {
   enum Job {
     case kernel(Architecture, input: URL, input2: URL?, Mode)
     case shard(directory: URL, index: Int, count: Int)
+    /// Say which path computes the kernels, and why.
+    case explain(Architecture)
   }
 
   let job: Job
@@ -83,6 +88,12 @@ struct KernelCommand: Command {
       }
       try arguments.finish()
       job = .shard(directory: plan, index: index, count: count)
+      return
+    }
+    if arguments.flag("explain") {
+      let architecture = try Self.architecture(&arguments)
+      try arguments.finish()
+      job = .explain(architecture)
       return
     }
     let architecture = try Self.architecture(&arguments)
@@ -108,6 +119,8 @@ struct KernelCommand: Command {
   func run() throws {
     let start = Date()
     switch job {
+    case .explain(let architecture):
+      print("\(architecture)\nkernels by \(architecture.kernelPath)")
     case .shard(let directory, let index, let count):
       let plan = try ShardPlan(directory: directory)
       let report = try plan.runShard(index, of: count, progress: progress)
@@ -128,7 +141,9 @@ struct KernelCommand: Command {
             + "\(plan.blockSize) in \(directory.path); run 'symmetry-probe kernel --plan "
             + "\(directory.path) --shard I --of N' for I = 0..<N")
       case .direct(let nngp, let ntk):
-        progress("\(architecture) on \(x1.count) x \(x2?.count ?? x1.count) images of \(x1.shape)")
+        progress(
+          "\(architecture) on \(x1.count) x \(x2?.count ?? x1.count) images of \(x1.shape), by "
+            + "\(architecture.kernelPath)")
         let kernels = try architecture.kernels(x1, x2)
         try kernels.nngp.write(npyTo: nngp)
         try kernels.ntk.write(npyTo: ntk)

@@ -13,6 +13,7 @@ struct TableCommand: Command {
              [--depth L] [--filter K] [--padding P] [--layers SPEC ...]
              [--dataset cifar10|digits] [--size S] [--train N] [--test M] [--seed N]
              [--shift DY,DX] [--patch K] [--format text|json|markdown] [--output DIR]
+             [--explain]
 
     For every learner (architecture x activation, NNGP and NTK) and every action g, measures on
     real images X (train) and X* (test), with A = X and X* together:
@@ -43,6 +44,9 @@ struct TableCommand: Command {
       --patch K             patch side for patch-shuffle (default 2)
       --format F            text (default), json or markdown, printed to standard output
       --output DIR          also write invariance-table.md, .json and .svg into DIR
+      --explain             also print, for every row, which path computes its kernels (the
+                            fast engine, or the reference definition and why) and the reason
+                            behind every predicted verdict (to standard error)
 
     EXAMPLE: does my architecture break pixel permutations?
       symmetry-probe table --architectures CNN-GAP --activations relu \\
@@ -52,6 +56,7 @@ struct TableCommand: Command {
   var job = InvarianceTableJob()
   var format = OutputFormat.text
   var output: URL?
+  var explain = false
 
   init(_ arguments: inout ArgumentList) throws {
     if let names = try arguments.list("architectures") {
@@ -80,6 +85,7 @@ struct TableCommand: Command {
       return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
     }
     job.parameters.patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    explain = arguments.flag("explain")
     format = try OutputFormat.parse(&arguments)
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     try arguments.finish()
@@ -87,7 +93,14 @@ struct TableCommand: Command {
 
   func run() throws {
     let start = Date()
+    if explain {
+      for row in try job.rows() {
+        guard let architecture = row.kernel as? Architecture else { continue }
+        progress("\(row.name) \(row.activation): kernels by \(architecture.kernelPath)")
+      }
+    }
     let table = try job.run(progress: progress)
+    if explain { progress(table.explanation()) }
     switch format {
     case .text: print(table.text())
     case .markdown: print(table.markdown())

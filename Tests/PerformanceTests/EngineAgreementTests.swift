@@ -80,16 +80,41 @@ struct EngineAgreementTests {
     }
   }
 
-  @Test("Architectures the engine does not run fall back to the reference definition")
-  func fallback() throws {
-    for spec in [
-      "local(3) relu gap readout", "conv(3) relu flatten dense relu readout",
-      "conv(3) relu conv(3,same) relu gap readout",
+  @Test("Architectures the engine does not run take the reference path, and the capability check says why")
+  func referencePathIsChosenWithAReason() throws {
+    for (spec, reason) in [
+      ("local(3) relu gap readout", "locally connected layer under global average pooling"),
+      ("conv(3) relu flatten dense relu readout", "dense layer between the reduction and the readout"),
+      ("conv(3) relu conv(3,same) relu gap readout", "circular and zero or valid padded layers mixed"),
     ] {
       let network = try Architecture(parsing: spec)
       #expect(network.kernelProgram == nil, "\(spec)")
+      guard case .reference(let why) = network.kernelPath else {
+        Issue.record("\(spec) should take the reference path")
+        continue
+      }
+      #expect(why.contains(reason), "\(spec): \(why)")
       let x = randomBatch(shape(5, 5, 2), count: 3, seed: 3)
       #expect(try network.kernels(x, nil) == network.referenceKernels(x, nil), "\(spec)")
+    }
+  }
+
+  @Test("Architectures the engine runs take the engine path in an optimised build and say so; a debug build says why not")
+  func enginePathIsExplicit() throws {
+    let network = try NamedArchitecture.cnnGap.architecture(depth: 2, activation: .relu)
+    let program = try #require(network.kernelProgram)
+    #if DEBUG
+      guard case .reference(let why) = network.kernelPath else {
+        Issue.record("a debug build takes the reference path")
+        return
+      }
+      #expect(why.contains("debug build"))
+    #else
+      #expect(network.kernelPath == .engine(program))
+    #endif
+    let valid = try Architecture(parsing: "conv(5,valid) relu conv(5,valid) relu flatten readout")
+    #expect(throws: KernelError.filterLargerThanImage(layer: 3, filterSize: 5, height: 2, width: 2)) {
+      try valid.kernels(randomBatch(shape(6, 6, 1), count: 2, seed: 1), nil)
     }
   }
 }
