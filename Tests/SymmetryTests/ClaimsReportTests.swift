@@ -18,7 +18,7 @@ struct ClaimsReportTests {
     ]
     let metadata = ClaimsRunMetadata(
       dataset: "cifar10", imageShape: "4x4x3", trainSizes: [16, 32], gapMaxTrainSize: nil, poolSize: 64,
-      testCount: 100, repeats: 10, kernels: ["nngp"], depth: 2, activation: "relu", ridge: 1e-6,
+      testCount: 100, repeats: 10, kernels: ["nngp"], modelActions: [], depth: 2, activation: "relu", ridge: 1e-6,
       symmetrisationDraws: 2, seed: 0, confidence: 0.95, started: "2026-12-04T00:00:00Z", seconds: 1,
       cache: nil, threads: 2)
     return ClaimsReport(scale: .small, results: results, metadata: metadata, ridgeSensitivity: [])
