@@ -197,4 +197,28 @@ public struct ClaimsRunMetadata: Sendable, Codable {
     case symmetrisationDraws = "symmetrisation_draws"
     case modelActions = "model_actions"
   }
+
+  /// Every key always present (`null` for an absent cap, pool or cache).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(dataset, forKey: .dataset)
+    try container.encode(imageShape, forKey: .imageShape)
+    try container.encode(trainSizes, forKey: .trainSizes)
+    try container.encode(gapMaxTrainSize, forKey: .gapMaxTrainSize)
+    try container.encode(poolSize, forKey: .poolSize)
+    try container.encode(testCount, forKey: .testCount)
+    try container.encode(repeats, forKey: .repeats)
+    try container.encode(kernels, forKey: .kernels)
+    try container.encode(modelActions, forKey: .modelActions)
+    try container.encode(depth, forKey: .depth)
+    try container.encode(activation, forKey: .activation)
+    try container.encode(ridge, forKey: .ridge)
+    try container.encode(symmetrisationDraws, forKey: .symmetrisationDraws)
+    try container.encode(seed, forKey: .seed)
+    try container.encode(confidence, forKey: .confidence)
+    try container.encode(started, forKey: .started)
+    try container.encode(seconds, forKey: .seconds)
+    try container.encode(cache, forKey: .cache)
+    try container.encode(threads, forKey: .threads)
+  }
 }
