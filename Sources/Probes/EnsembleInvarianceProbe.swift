@@ -1,12 +1,14 @@
 import Learners
 import Symmetries
 
-/// The statistical probe of a random learner's algorithmic invariance: K networks trained on
-/// g.S and tested at g x* against K networks trained on S and tested at x*, run s of both from
-/// the same initial parameters theta_s; invariance in distribution means the two ensembles of
-/// predictions have the same law. The statistic (the distance between the two ensembles' output
-/// distributions relative to the size of the predictions), its interval and the decision rule
-/// are `EnsembleMeasurement`'s.
+/// The statistical probe of a random learner's algorithmic invariance: for each of E group
+/// elements g_e, K networks trained on g_e.S and tested at g_e x* against K networks trained on
+/// S and tested at x* (one S arm shared by the elements), run s of every arm from the same
+/// initial parameters theta_s; invariance in distribution means each g_e.S ensemble of
+/// predictions has the S ensemble's law. The statistic (the distance between two ensembles'
+/// output distributions relative to the size of the predictions) and its interval are
+/// `EnsembleMeasurement`'s; the cell's verdict over its elements and looks is
+/// `EnsembleCellMeasurement`'s, and a grid's is Holm's (`DistributionalVerdict.decide`).
 ///
 /// Why the centred learner by default: an NTK-parameterised network keeps its random initial
 /// function f_theta0 at the test points, and at the grid's scale (width 32, 100 steps, 128
@@ -31,11 +33,16 @@ public struct EnsembleInvarianceProbe: Sendable {
   public var steps: Int
   /// Networks per ensemble K.
   public var seeds: Int
-  /// The base seed: run s of both ensembles uses seed + s (initial parameters and batch order).
+  /// The experiment seed: pair r's initial parameters and batch order come from
+  /// `derivedSeed(seed, stream: .pair, index: r)`, shared by the S arm and every g.S arm.
   public var seed: UInt64
   public var margin: Double = defaultMargin
-  /// The two-sided coverage of the interval.
+  /// One minus the family-wise error rate alpha of the decisions.
   public var confidence: Double = 0.95
+  /// The cells N decided together (a grid's cell count): the cell stops early only at the
+  /// Bonferroni level alpha / (2N), where Holm's procedure over the grid decides it whatever the
+  /// other cells find, and its intervals are simultaneous over the N cells.
+  public var familySize = 1
   /// Whether each network is the centred learner f_theta - f_theta0 (`CentredNetwork`): trained
   /// on Y + f_theta0(X), predicting f_T(x) - f_theta0(x). It is a function of theta_s and the
   /// data like f_theta, so the invariance question is the same; it drops the random initial
@@ -43,9 +50,8 @@ public struct EnsembleInvarianceProbe: Sendable {
   public var centred = true
   /// Networks trained side by side (each on one thread).
   public var workers: Int = 2
-  /// Whether each look also trains a null arm: networks on S from fresh seeds (run s from
-  /// `seed + maxSeeds + s`, never a pair's seed), a comparison of S with itself that shows the
-  /// probe's own noise. It costs half as much again and does not enter the verdict.
+  /// Whether each look also trains a null arm: networks on S from the `.null` seed stream, a
+  /// comparison of S with itself that shows the probe's own noise. It does not enter the verdict.
   public var nullArm = false
 
   public init(
@@ -71,28 +77,27 @@ public struct EnsembleInvarianceProbe: Sendable {
     return sizes
   }
 
-  /// Trains both ensembles and applies the decision rule, sequentially: with looks at
-  /// K_1 = K < K_2 = 2K < ... <= `maxSeeds` (L looks), it trains K_1 pairs, computes the
-  /// interval at confidence 1 - (1 - `confidence`) / L, and stops at the first look whose verdict
-  /// is `invariant` or `not invariant`; otherwise it trains the next K_j - K_{j-1} pairs (runs
-  /// K_{j-1}...K_j - 1, so the seeds are the same whether or not a run stopped early) and looks
-  /// again. Splitting the error rate over the L looks (Bonferroni) keeps the chance that any
-  /// look's interval misses the effect at most 1 - `confidence`, so the rule's guarantees are
-  /// those of one interval, while cells whose effect is clear stop at K pairs.
+  /// Trains the S arm and one g.S arm per element, and measures each element against S,
+  /// sequentially: with looks at K_1 = K < K_2 = 2K < ... <= `maxSeeds` (L looks), it trains
+  /// K_1 pairs, computes the cell's p-values (`EnsembleCellMeasurement`, Bonferroni over the
+  /// L looks), and stops at the first look where one of them is at most alpha / (2N); otherwise
+  /// it trains pairs K_{j-1} ..< K_j (the seeds are the same whether or not a run stopped early)
+  /// and looks again. Multiplying each look's p-values by L keeps them valid whichever look
+  /// the cell stops at, so Holm's procedure over a grid's cells can use them as they are.
   ///
   /// - Parameter progress: called with a line after each trained network.
-  /// - Throws: `ProbeError.invalidOption` for fewer than 3 seeds or `maxSeeds` below `seeds`,
-  ///   `FiniteError` for bad data or a diverging run, `SymmetryError` when g cannot act on the
-  ///   images.
-  /// - Complexity: 2K to 2 `maxSeeds` trainings.
   /// - Parameter samples: called with each look's newly trained sample (its networks' test
-  ///   predictions) and the pair indices it covers (runs `seed + first ..< seed + last + 1`), for
-  ///   a caller that keeps the raw material (`symmetry-probe train --samples`).
+  ///   predictions) and the pairs it covers, for a caller that keeps the raw material
+  ///   (`symmetry-probe train --samples`).
+  /// - Throws: `ProbeError.invalidOption` for fewer than 3 seeds, `maxSeeds` below `seeds`,
+  ///   no elements or a family size below 1, `FiniteError` for bad data or a diverging run,
+  ///   `SymmetryError` when an element cannot act on the images.
+  /// - Complexity: (E + 1) K to (E + 1) `maxSeeds` trainings for E elements.
   public func measure(
-    under action: any GroupAction, train: ImageBatch, targets: Matrix, test: ImageBatch,
+    under elements: [any GroupAction], train: ImageBatch, targets: Matrix, test: ImageBatch,
     testTargets: Matrix, progress: @escaping @Sendable (String) -> Void = { _ in },
     samples: ((EnsembleSample, Range<Int>) throws -> Void)? = nil
-  ) throws -> EnsembleMeasurement {
+  ) throws -> EnsembleCellMeasurement {
     guard seeds >= 3 else {
       throw ProbeError.invalidOption(
         "an ensemble needs at least 3 seeds (its spread, with one left out for the jackknife), got \(seeds)")
@@ -100,27 +105,34 @@ public struct EnsembleInvarianceProbe: Sendable {
     guard maxSeeds >= seeds else {
       throw ProbeError.invalidOption("the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
     }
-    let sizes = looks
-    let lookConfidence = 1 - (1 - confidence) / Double(sizes.count)
-    var moved: [[Double]] = []
-    var original: [[Double]] = []
-    var measurement: EnsembleMeasurement!
-    for size in sizes {
-      let sample = try EnsembleSample.train(
-        architecture: architecture, width: width, optimizer: optimizer, steps: steps,
-        seeds: size - moved.count, seed: seed &+ UInt64(moved.count), under: action, train: train,
-        targets: targets, test: test, testTargets: testTargets, centred: centred, nullArm: nullArm,
-        nullSeed: seed &+ UInt64(maxSeeds + moved.count), workers: workers, progress: progress)
-      try samples?(sample, moved.count..<size)
-      moved += sample.moved
-      original += sample.original
-      measurement = try EnsembleMeasurement(
-        moved: moved, original: original, targets: testTargets.storage, margin: margin,
-        confidence: lookConfidence)
-      progress(
-        "ensemble of \(size): \(measurement.verdict), effect \(measurement.effect), interval \(measurement.interval)")
-      if measurement.verdict != .inconclusive { break }
+    guard !elements.isEmpty else { throw ProbeError.invalidOption("a cell needs at least one group element") }
+    guard familySize >= 1 else {
+      throw ProbeError.invalidOption("the family of cells must hold at least this one, got \(familySize)")
     }
-    return measurement
+    let sizes = looks
+    let alpha = 1 - confidence
+    var moved = [[[Double]]](repeating: [], count: elements.count)
+    var original: [[Double]] = []
+    var cell: EnsembleCellMeasurement!
+    for size in sizes {
+      let runs = original.count..<size
+      let sample = try EnsembleSample.train(
+        architecture: architecture, width: width, optimizer: optimizer, steps: steps, runs: runs,
+        seed: seed, under: elements, train: train, targets: targets, test: test,
+        testTargets: testTargets, centred: centred, nullArm: nullArm, workers: workers,
+        progress: progress)
+      try samples?(sample, runs)
+      for element in elements.indices { moved[element] += sample.moved[element] }
+      original += sample.original
+      cell = try EnsembleCellMeasurement(
+        moved: moved, original: original, targets: testTargets.storage, margin: margin,
+        alpha: alpha, looks: sizes.count, familySize: familySize)
+      let worst = cell.worst
+      progress(
+        "ensembles of \(size): worst of \(elements.count) elements rho \(worst.effect), interval \(worst.interval); "
+          + "p(equal) \(cell.pEqual), p(differ) \(cell.pDiffer)")
+      if cell.isSettled { break }
+    }
+    return cell
   }
 }

@@ -29,6 +29,13 @@
 /// `inconclusive` when it contains delta^2 (more seeds narrow it). Beside the verdict,
 /// `differenceDetected` answers the sharper question whether the two laws differ at all (the
 /// interval of rho^2 lies above 0): a break can be detected and still be smaller than the margin.
+///
+/// The same two one-sided questions as p-values, for a grid's multiplicity rule
+/// (`EnsembleCellMeasurement`, `HolmProcedure`): `pBelowMargin` tests H0: rho >= delta
+/// (small: the distributions are equal within the margin) and `pAboveMargin` tests H0:
+/// rho <= delta (small: they differ by more), each from T = (rho^2_J - delta^2) / se_J against
+/// Student's t with K - 1 degrees of freedom. The verdict above is the pair of tests at level
+/// (1 - confidence) / 2 each.
 public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   /// rho, the relative distance between the two ensembles' output distributions (bias-corrected,
   /// clipped at 0).
@@ -46,6 +53,10 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   public var margin: Double
   /// Pairs K.
   public var pairs: Int
+  /// The one-sided p-value of H0: rho >= margin (small when the interval lies below the margin).
+  public var pBelowMargin: Double
+  /// The one-sided p-value of H0: rho <= margin (small when the interval lies above the margin).
+  public var pAboveMargin: Double
   /// The mean test loss (half the mean squared error) of the g.S ensemble and of the S ensemble.
   public var movedTestLoss: Double
   public var originalTestLoss: Double
@@ -101,6 +112,14 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     interval = [root(lower), root(upper)]
     squaredEffect = corrected
     squaredStandardError = standardError
+    if standardError > 0 {
+      let below = StudentT.distribution((corrected - threshold) / standardError, degreesOfFreedom: k - 1)
+      (pBelowMargin, pAboveMargin) = (below, 1 - below)
+    } else {
+      // Identical leave-one-out values (e.g. identical ensembles): the estimate is exact.
+      pBelowMargin = corrected < threshold ? 0 : 1
+      pAboveMargin = corrected > threshold ? 0 : 1
+    }
     self.margin = margin
     pairs = count
     func meanLoss(_ ensemble: [[Double]]) -> Double {
@@ -110,6 +129,15 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     }
     movedTestLoss = meanLoss(moved)
     originalTestLoss = meanLoss(original)
+  }
+
+  /// The interval of rho at another two-sided `confidence` (square roots of the rho^2 interval,
+  /// clipped at 0).
+  public func interval(atConfidence confidence: Double) -> [Double] {
+    let halfWidth =
+      StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(pairs - 1)) * squaredStandardError
+    func root(_ value: Double) -> Double { value > 0 ? value.squareRoot() : 0 }
+    return [root(squaredEffect - halfWidth), root(squaredEffect + halfWidth)]
   }
 
   /// The relative change of the mean test loss, g.S against S: a coarser summary than rho,
@@ -124,6 +152,7 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   /// cancellation of raw power sums.
   static func jackknife(_ moved: [[Double]], _ original: [[Double]]) -> (Double, [Double]) {
     let count = moved.count
+    let outputs = moved[0].count
     let k = Double(count)
     var numerator = 0.0
     var denominator = 0.0
@@ -131,37 +160,64 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     var leftDenominator = [Double](repeating: 0, count: count)
     var deviationsA = [Double](repeating: 0, count: count)
     var deviationsB = [Double](repeating: 0, count: count)
-    for output in moved[0].indices {
-      var meanA = 0.0
-      var meanB = 0.0
-      for run in 0..<count {
-        meanA += moved[run][output]
-        meanB += original[run][output]
+    // Output-major copies (output j's K values contiguous), read through raw buffers: the
+    // nested arrays' per-element bounds checks and reference counting dominate otherwise.
+    var columnsA = [Double](repeating: 0, count: count * outputs)
+    var columnsB = [Double](repeating: 0, count: count * outputs)
+    for run in 0..<count {
+      moved[run].withUnsafeBufferPointer { a in
+        original[run].withUnsafeBufferPointer { b in
+          for output in 0..<outputs {
+            columnsA[output * count + run] = a[output]
+            columnsB[output * count + run] = b[output]
+          }
+        }
       }
-      meanA /= k
-      meanB /= k
-      var squaresA = 0.0
-      var squaresB = 0.0
-      for run in 0..<count {
-        deviationsA[run] = moved[run][output] - meanA
-        deviationsB[run] = original[run][output] - meanB
-        squaresA += deviationsA[run] * deviationsA[run]
-        squaresB += deviationsB[run] * deviationsB[run]
-      }
-      let sigmaA = (squaresA / (k - 1)).squareRoot()
-      let sigmaB = (squaresB / (k - 1)).squareRoot()
-      numerator += (meanA - meanB) * (meanA - meanB) + (sigmaA - sigmaB) * (sigmaA - sigmaB)
-      denominator += meanB * meanB + sigmaB * sigmaB
-      for run in 0..<count {
-        let (a, b) = (deviationsA[run], deviationsB[run])
-        let leftMeanA = meanA - a / (k - 1)
-        let leftMeanB = meanB - b / (k - 1)
-        let leftSigmaA = (max(0, squaresA - a * a * k / (k - 1)) / (k - 2)).squareRoot()
-        let leftSigmaB = (max(0, squaresB - b * b * k / (k - 1)) / (k - 2)).squareRoot()
-        let meanGap = leftMeanA - leftMeanB
-        let sigmaGap = leftSigmaA - leftSigmaB
-        leftNumerator[run] += meanGap * meanGap + sigmaGap * sigmaGap
-        leftDenominator[run] += leftMeanB * leftMeanB + leftSigmaB * leftSigmaB
+    }
+    columnsA.withUnsafeBufferPointer { valuesA in
+      columnsB.withUnsafeBufferPointer { valuesB in
+        deviationsA.withUnsafeMutableBufferPointer { deviationsA in
+          deviationsB.withUnsafeMutableBufferPointer { deviationsB in
+            leftNumerator.withUnsafeMutableBufferPointer { leftNumerator in
+              leftDenominator.withUnsafeMutableBufferPointer { leftDenominator in
+                for output in 0..<outputs {
+                  let base = output * count
+                  var meanA = 0.0
+                  var meanB = 0.0
+                  for run in 0..<count {
+                    meanA += valuesA[base + run]
+                    meanB += valuesB[base + run]
+                  }
+                  meanA /= k
+                  meanB /= k
+                  var squaresA = 0.0
+                  var squaresB = 0.0
+                  for run in 0..<count {
+                    deviationsA[run] = valuesA[base + run] - meanA
+                    deviationsB[run] = valuesB[base + run] - meanB
+                    squaresA += deviationsA[run] * deviationsA[run]
+                    squaresB += deviationsB[run] * deviationsB[run]
+                  }
+                  let sigmaA = (squaresA / (k - 1)).squareRoot()
+                  let sigmaB = (squaresB / (k - 1)).squareRoot()
+                  numerator += (meanA - meanB) * (meanA - meanB) + (sigmaA - sigmaB) * (sigmaA - sigmaB)
+                  denominator += meanB * meanB + sigmaB * sigmaB
+                  for run in 0..<count {
+                    let (a, b) = (deviationsA[run], deviationsB[run])
+                    let leftMeanA = meanA - a / (k - 1)
+                    let leftMeanB = meanB - b / (k - 1)
+                    let leftSigmaA = (max(0, squaresA - a * a * k / (k - 1)) / (k - 2)).squareRoot()
+                    let leftSigmaB = (max(0, squaresB - b * b * k / (k - 1)) / (k - 2)).squareRoot()
+                    let meanGap = leftMeanA - leftMeanB
+                    let sigmaGap = leftSigmaA - leftSigmaB
+                    leftNumerator[run] += meanGap * meanGap + sigmaGap * sigmaGap
+                    leftDenominator[run] += leftMeanB * leftMeanB + leftSigmaB * leftSigmaB
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
     let full = denominator > 0 ? numerator / denominator : (numerator > 0 ? .infinity : 0)

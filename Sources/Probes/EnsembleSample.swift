@@ -3,19 +3,20 @@ import Learners
 import Symmetries
 import Synchronization
 
-/// The raw material of the ensemble probe: the test predictions of K networks trained on g.S
-/// (evaluated at g x*) and of K networks trained on S (evaluated at x*), run s of both arms
-/// starting from the same initial parameters theta_s (common random numbers), and optionally a
-/// third arm of K networks trained on S from fresh parameters theta_{K+s} (a null comparison,
-/// S against S, that measures the probe's own noise).
+/// The raw material of the ensemble probe: for each group element g_e, the test predictions of
+/// K networks trained on g_e.S (evaluated at g_e x*), and of K networks trained on S (evaluated at
+/// x*), run s of every arm starting from the same initial parameters theta_s (common random
+/// numbers; the S arm is shared by all elements), and optionally a null arm of K networks trained
+/// on S from parameters no pair uses (a comparison of S with itself that measures the probe's
+/// own noise).
 ///
 /// Predictions are stored per network as the m x k test outputs, row-major.
 public struct EnsembleSample: Sendable, Hashable, Codable {
-  /// Per network of the g.S arm: its predictions at g x*, m k values.
-  public var moved: [[Double]]
+  /// Per group element, per network of its g.S arm: the predictions at g x*, m k values.
+  public var moved: [[[Double]]]
   /// Per network of the S arm, from the same theta_s: its predictions at x*.
   public var original: [[Double]]
-  /// Per network of the null arm (S from theta_{K+s}), empty when not trained.
+  /// Per network of the null arm, empty when not trained.
   public var fresh: [[Double]]
   /// The centred one-hot test targets, m x k row-major.
   public var targets: [Double]
@@ -30,48 +31,54 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
   /// With `centred`, every network is the centred learner f_theta - f_theta0 (`CentredNetwork`)
   /// instead of f_theta.
   ///
-  /// Run s of the g.S and S arms uses seed `seed + s` for the initial parameters and the batch
-  /// order; run s of the null arm uses `nullSeed + s` (default `seed + K`).
+  /// Pair r (for r in `runs`) uses `derivedSeed(seed, stream: .pair, index: r)` for the initial
+  /// parameters and the batch order of its S network and of each of its g.S networks; null
+  /// run r uses the `.null` stream. Distinct experiment seeds therefore never share a run.
   ///
-  /// - Throws: `FiniteError` for bad data or a diverging run, `SymmetryError` when g cannot act
-  ///   on the images.
-  /// - Complexity: 2K (3K with the null arm) trainings.
+  /// - Throws: `FiniteError` for bad data or a diverging run, `SymmetryError` when an element
+  ///   cannot act on the images, `ProbeError.invalidOption` for no elements or no runs.
+  /// - Complexity: (E + 1) K trainings ((E + 2) K with the null arm), K = `runs.count`.
   public static func train(
-    architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
-    seed: UInt64, under action: any GroupAction, train: ImageBatch, targets: Matrix,
+    architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, runs: Range<Int>,
+    seed: UInt64, under elements: [any GroupAction], train: ImageBatch, targets: Matrix,
     test: ImageBatch, testTargets: Matrix, centred: Bool = false, nullArm: Bool = false,
-    nullSeed: UInt64? = nil, workers: Int = 2,
-    progress: @escaping @Sendable (String) -> Void = { _ in }
+    workers: Int = 2, progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> EnsembleSample {
-    let movedTrain = try action.apply(to: train)
-    let movedTest = try action.apply(to: test)
-    // Job j: arm j / K (0 moved, 1 original, 2 fresh), run j % K.
-    let arms = nullArm ? 3 : 2
+    guard !elements.isEmpty, !runs.isEmpty else {
+      throw ProbeError.invalidOption("an ensemble sample needs at least one group element and one run")
+    }
+    let movedData = try elements.map { (train: try $0.apply(to: train), test: try $0.apply(to: test)) }
+    // Job j: arm j / K (0..<E: element e on g_e.S; E: S; E + 1: null), run j % K.
+    let seeds = runs.count
+    let arms = elements.count + (nullArm ? 2 : 1)
     let count = arms * seeds
     let inputs = Inputs(
       architecture: architecture, width: width, optimizer: optimizer, steps: steps,
-      train: train, movedTrain: movedTrain, targets: targets, test: test, movedTest: movedTest,
-      centred: centred)
+      targets: targets, centred: centred)
     let results = Mutex<[Int: Result<[Double], any Error>]>([:])
     let next = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
+    let originalArm = elements.count
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
       while true {
         let job = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if job >= count { break }
         let arm = job / seeds
-        let run = job % seeds
-        let runSeed = arm == 2 ? (nullSeed ?? seed &+ UInt64(seeds)) &+ UInt64(run) : seed &+ UInt64(run)
-        let result = Result { try inputs.predictions(arm: arm, seed: runSeed) }
+        let run = runs.lowerBound + job % seeds
+        let runSeed = derivedSeed(seed, stream: arm > originalArm ? .null : .pair, index: run)
+        let (images, testImages) = arm < originalArm ? movedData[arm] : (train, test)
+        let result = Result { try inputs.predictions(on: images, at: testImages, seed: runSeed) }
         results.withLock { $0[job] = result }
         let done = finished.wrappingAdd(1, ordering: .relaxed).newValue
-        progress("network \(done)/\(count) trained (\(["g.S", "S", "S, fresh seed"][arm]), seed \(runSeed))")
+        let label = arm < originalArm ? "g\(arm + 1).S" : arm == originalArm ? "S" : "S, null arm"
+        progress("network \(done)/\(count) trained (\(label), run \(run))")
       }
     }
     let all = try results.withLock { table in try (0..<count).map { try table[$0]!.get() } }
+    func arm(_ index: Int) -> [[Double]] { Array(all[(index * seeds)..<((index + 1) * seeds)]) }
     return EnsembleSample(
-      moved: Array(all[0..<seeds]), original: Array(all[seeds..<(2 * seeds)]),
-      fresh: nullArm ? Array(all[(2 * seeds)...]) : [], targets: testTargets.storage,
+      moved: (0..<elements.count).map(arm), original: arm(originalArm),
+      fresh: nullArm ? arm(originalArm + 1) : [], targets: testTargets.storage,
       outputs: testTargets.columns)
   }
 
@@ -81,20 +88,14 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     let width: Int
     let optimizer: Optimizer
     let steps: Int
-    let train: ImageBatch
-    let movedTrain: ImageBatch
     let targets: Matrix
-    let test: ImageBatch
-    let movedTest: ImageBatch
     let centred: Bool
 
-    /// Arm 0 trains on g.S and predicts at g x*; arms 1 and 2 train on S and predict at x*.
-    func predictions(arm: Int, seed: UInt64) throws -> [Double] {
+    /// Trains on `images` from the parameters of `seed` and predicts at `testImages`.
+    func predictions(on images: ImageBatch, at testImages: ImageBatch, seed: UInt64) throws -> [Double] {
       let network = try FiniteNetwork(
-        architecture: architecture, inputShape: train.shape, width: width,
+        architecture: architecture, inputShape: images.shape, width: width,
         outputs: targets.columns, seed: seed)
-      let images = arm == 0 ? movedTrain : train
-      let testImages = arm == 0 ? movedTest : test
       if centred {
         let trained = try network.trainedCentred(
           on: images, targets: targets, optimizer: optimizer, steps: steps, seed: seed, threads: 1)

@@ -9,27 +9,44 @@ import Symmetries
 /// CIFAR-10 takes train images from its train split and test images from its test split; the
 /// digits, which have a single split, take the first `trainCount` images for training and the
 /// next `testCount` for testing. Either way the first images of a split, so runs are
-/// reproducible without a seed.
+/// reproducible without a seed, unless `selection` asks for held-out images (CIFAR-10 only).
 public struct ExperimentData: Sendable {
+  /// The CIFAR-10 training images any tuning run may have seen: the first 1,024 of the train
+  /// split (the largest `--train` used while the ensemble probe's rule was chosen).
+  public static let tuningTrainPool = 1_024
+  /// The CIFAR-10 test images any tuning run may have seen: the first 500 of the test split.
+  public static let tuningTestPool = 500
+
   public let dataSet: DataSet
   public let train: LabelledImages
   public let test: LabelledImages
 
   /// Loads and preprocesses; throws when the counts exceed the split or `size` does not divide
   /// the native image side.
+  /// With `.heldOut(seed:)`, the images are drawn by the seed from CIFAR-10's train split after
+  /// its first `tuningTrainPool` images and its test split after its first `tuningTestPool`.
   public static func load(
     _ dataSet: DataSet, size: Int? = nil, trainCount: Int, testCount: Int,
-    statisticsFrom indices: [Int]? = nil
+    statisticsFrom indices: [Int]? = nil, selection: ImageSelection = .first
   ) throws -> ExperimentData {
     guard trainCount > 0, testCount > 0 else {
       throw ProbeError.tooFewImages("need at least one train and one test image, got \(trainCount) and \(testCount)")
     }
     let (train, test): (LabelledImages, LabelledImages)
-    switch dataSet {
-    case .cifar10:
+    switch (dataSet, selection) {
+    case (.cifar10, .first):
       train = try dataSet.load(split: "train").prefix(trainCount)
       test = try dataSet.load(split: "test").prefix(testCount)
-    case .digits:
+    case (.cifar10, .heldOut):
+      let (trainSplit, testSplit) = (try dataSet.load(split: "train"), try dataSet.load(split: "test"))
+      train = trainSplit.subset(
+        try selection.indices(trainCount, of: trainSplit.count, after: tuningTrainPool, stream: .heldOutTrainImages))
+      test = testSplit.subset(
+        try selection.indices(testCount, of: testSplit.count, after: tuningTestPool, stream: .heldOutTestImages))
+    case (.digits, .heldOut):
+      throw ProbeError.invalidOption(
+        "held-out images are defined for CIFAR-10 only (the digits have no images beyond their tuning ones)")
+    case (.digits, .first):
       let all = try dataSet.load(split: "all")
       guard trainCount + testCount <= all.count else {
         throw ProbeError.tooFewImages(

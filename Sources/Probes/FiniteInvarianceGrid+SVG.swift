@@ -1,11 +1,13 @@
 import Foundation
 
 extension FiniteInvarianceGrid {
-  /// An SVG forest plot of the ensemble probe: one row per cell, rho (the distance between the
-  /// g.S and S ensembles' output distributions) as a dot with its interval as a bar, the margin
-  /// as a dashed line, coloured by verdict (blue invariant, red not invariant, grey
-  /// inconclusive); on the right, what weight transport found (the deviation of the two runs
-  /// when g lifts into the architecture, "does not lift" otherwise).
+  /// An SVG forest plot of the ensemble probe: one row per cell, the worst element's rho (the
+  /// distance between the g.S and S ensembles' output distributions) as a dot with its
+  /// simultaneous interval as a bar, the other elements' rho as open circles, the margin as a
+  /// dashed line, coloured by the summary verdict (`FiniteVerdict`: blue invariant, red not
+  /// invariant, orange not exactly invariant though the distributions are close or undecided,
+  /// grey inconclusive, purple conflicting); on the right, the exact verdict of weight transport
+  /// and its largest deviation.
   ///
   /// Why a forest plot: the verdict is a statement about where an interval lies relative to
   /// the margin, which a table of numbers makes the reader reconstruct cell by cell.
@@ -13,10 +15,10 @@ extension FiniteInvarianceGrid {
     let rowHeight = 22.0
     let labelWidth = 300.0
     let plotWidth = 420.0
-    let transportWidth = 170.0
+    let transportWidth = 260.0
     let top = 56.0
     let width = labelWidth + plotWidth + transportWidth + 20
-    let height = top + rowHeight * Double(reports.count) + 64
+    let height = top + rowHeight * Double(reports.count) + 96
     // Only finite ends set the axis: an infinite interval end (too few pairs) is drawn clipped,
     // and would otherwise make the tick loop below endless.
     let largest = reports.flatMap { $0.ensembleInterval + [$0.ensembleMargin] }.filter(\.isFinite)
@@ -47,11 +49,11 @@ extension FiniteInvarianceGrid {
     }
     for (row, report) in reports.enumerated() {
       let y = top + rowHeight * (Double(row) + 0.5)
-      let colour = verdictColour(report.ensembleVerdict)
+      let colour = verdictColour(report.verdict)
       let transport =
         report.lifts
-        ? "lifts, runs part by " + String(format: "%.1e", report.transportDeviation ?? .nan)
-        : "does not lift"
+        ? "\(report.exact), runs part by " + String(format: "%.1e", report.transportDeviation ?? .nan)
+        : "\(report.exact): does not lift"
       svg.append(
         "<text x=\(quoted(labelWidth - 10)) y=\(quoted(y + 4)) text-anchor=\"end\">"
           + "\(report.architecture) / \(report.action) / \(report.optimizer)</text>")
@@ -62,10 +64,14 @@ extension FiniteInvarianceGrid {
       svg.append(
         "<circle cx=\(quoted(x(report.ensembleEffect))) cy=\(quoted(y)) r=\"4.5\" fill=\"\(colour)\">"
           + "<title>\(report.architecture) / \(report.action) / \(report.optimizer): "
-          + "\(report.ensembleVerdict), rho \(String(format: "%.3f", report.ensembleEffect)) "
+          + "\(report.verdict) (distributions \(report.distributional)), worst rho \(String(format: "%.3f", report.ensembleEffect)) "
           + "[\(String(format: "%.3f", report.ensembleInterval[0])), "
           + "\(String(format: "%.3f", report.ensembleInterval[1]))], \(report.ensembleSeeds) pairs"
           + "</title></circle>")
+      for effect in report.ensembleElementEffects.sorted().dropLast() {
+        svg.append(
+          "<circle cx=\(quoted(x(effect))) cy=\(quoted(y)) r=\"3\" fill=\"none\" stroke=\"\(colour)\"/>")
+      }
       svg.append(
         "<text x=\(quoted(labelWidth + plotWidth + 14)) y=\(quoted(y + 4))>\(transport)</text>")
     }
@@ -76,9 +82,9 @@ extension FiniteInvarianceGrid {
       svg.append(
         "<text x=\(quoted(x(margin) + 4)) y=\(quoted(bottom + 32))>margin \(margin)</text>")
     }
-    let legendY = bottom + 50
-    for (index, verdict) in Verdict.allCases.enumerated() {
-      let x0 = labelWidth + Double(index) * 120
+    for (index, verdict) in FiniteVerdict.allCases.enumerated() {
+      let x0 = 10 + Double(index % 2) * (width / 2)
+      let legendY = bottom + 50 + 16 * Double(index / 2)
       svg.append(
         "<circle cx=\(quoted(x0)) cy=\(quoted(legendY - 4)) r=\"4.5\" fill=\"\(verdictColour(verdict))\"/>")
       svg.append("<text x=\(quoted(x0 + 10)) y=\(quoted(legendY))>\(verdict)</text>")
@@ -88,12 +94,16 @@ extension FiniteInvarianceGrid {
   }
 }
 
-/// Blue for invariant, red for not invariant, grey for inconclusive.
-private func verdictColour(_ verdict: Verdict) -> String {
+/// Blue for invariant, red for not invariant, orange for a transport break with close or
+/// undecided distributions, grey for inconclusive, purple for conflicting evidence.
+private func verdictColour(_ verdict: FiniteVerdict) -> String {
   switch verdict {
   case .invariant: return "#2b6cb0"
   case .notInvariant: return "#c53030"
+  case .brokenButClose: return "#dd6b20"
+  case .brokenUndecided: return "#f6ad55"
   case .inconclusive: return "#8a8a8a"
+  case .conflicting: return "#805ad5"
   }
 }
 

@@ -4,7 +4,10 @@ import Symmetries
 
 /// Several `FiniteInvarianceJob`s in one run: every architecture x action x optimiser cell of
 /// lists, with the same width, steps, seeds, data and seed for every cell (the decision rule is
-/// fixed in advance and never tuned per cell), and a table of the verdicts.
+/// fixed in advance and never tuned per cell), and a table of the verdicts. The cells form one
+/// family: their distributional verdicts are decided together by Holm's procedure
+/// (`DistributionalVerdict.decide`), so the chance that any cell's verdict is wrong is at most
+/// alpha (5%).
 public struct FiniteInvarianceGrid: Sendable {
   /// The settings every cell shares; its architecture, action and optimiser are replaced.
   public var template: FiniteInvarianceJob
@@ -31,6 +34,7 @@ public struct FiniteInvarianceGrid: Sendable {
           job.architecture = architecture
           job.action = action
           job.optimizer = optimizer
+          job.familySize = optimizers.count * architectures.count * actions.count
           return job
         }
       }
@@ -45,37 +49,51 @@ public struct FiniteInvarianceGrid: Sendable {
     samples: ((FiniteInvarianceJob, EnsembleSample, Range<Int>) throws -> Void)? = nil
   ) throws -> [FiniteInvarianceReport] {
     let jobs = jobs
-    return try jobs.enumerated().map { index, job in
+    var reports = try jobs.enumerated().map { index, job in
       let start = Date()
       let label = "[cell \(index + 1)/\(jobs.count)] \(job.architecture.rawValue) / \(job.action.name) / \(job.optimizer.name)"
       progress(label)
       let report = try job.run(
         progress: { progress("  " + $0) }, samples: samples.map { sink in { try sink(job, $0, $1) } })
       progress(
-        label + ": \(report.ensembleVerdict), rho "
+        label + ": exact \(report.exact), worst rho "
           + String(
-            format: "%.3f, test loss %.4f (zero predictor %.4f) (%.1f s)", report.ensembleEffect,
+            format: "%.3f, p(equal) %.2g, p(differ) %.2g, test loss %.4f (zero predictor %.4f) (%.1f s)",
+            report.ensembleEffect, report.ensemblePEqual, report.ensemblePDiffer,
             report.ensembleTestLoss, report.zeroPredictorLoss, Date().timeIntervalSince(start)))
       return report
     }
+    let verdicts = DistributionalVerdict.decide(
+      pValues: reports.map { ($0.ensemblePEqual, $0.ensemblePDiffer) }, alpha: reports.first?.alpha ?? 0.05)
+    for index in reports.indices { reports[index].distributional = verdicts[index] }
+    return reports
   }
 
-  /// A Markdown table of reports, one row per cell (test loss: the S ensemble's mean, to set
-  /// against the zero predictor's, which depends only on the test labels).
+  /// A Markdown table of reports, one row per cell (rho and interval: the worst element's, at
+  /// the simultaneous confidence; test loss: the S ensemble's mean, to set against the zero
+  /// predictor's, which depends only on the test labels), and the multiplicity rule under it.
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | lifts | transport deviation | ensemble verdict | rho | interval | K | differ | loss change | test loss |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | verdict | exact | transport deviation | distributional | rho (worst of E) | interval | E | K | differ | test loss |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
-        "| \(report.architecture) | \(report.action) | \(report.optimizer) | "
-          + "\(report.lifts ? "yes" : "no") | \(deviation) | \(report.ensembleVerdict) | "
-          + String(format: "%.3f | [%.3f, %.3f] | %d | %@ | %+.3f | %.4f |", report.ensembleEffect,
-            report.ensembleInterval[0], report.ensembleInterval[1], report.ensembleSeeds,
-            report.ensembleDifferenceDetected ? "yes" : "no", report.ensembleLossChange,
+        "| \(report.architecture) | \(report.action) | \(report.optimizer) | \(report.verdict) | "
+          + "\(report.exact) | \(deviation) | \(report.distributional) | "
+          + String(format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | %.4f |", report.ensembleEffect,
+            report.ensembleInterval[0], report.ensembleInterval[1], report.elements,
+            report.ensembleSeeds, report.ensembleDifferenceDetected ? "yes" : "no",
             report.ensembleTestLoss))
+    }
+    if let first = reports.first {
+      lines.append("")
+      lines.append(
+        "Margin \(first.ensembleMargin) on rho; intervals at "
+          + String(format: "%.4g", first.ensembleConfidence * 100)
+          + "% simultaneous confidence; multiplicity: \(first.multiplicity); seed \(first.seed)"
+          + (first.heldOut ? ", held-out images." : ", tuning images."))
     }
     return lines.joined(separator: "\n")
   }

@@ -4,17 +4,19 @@ import Symmetries
 
 /// The finite-width invariance experiment of `symmetry-probe train`: one architecture, one
 /// action, one optimiser, on fixture images, probed exactly (weight transport) and
-/// statistically (ensembles over seeds).
+/// statistically (ensembles over seeds), each with several group elements.
 ///
 /// The defaults train depth-1 networks of width 32 (3 x 3 circular filters, ReLU, W_std =
 /// sqrt(2), b_std = 0.1) for 100 steps on 128 CIFAR-10 images at 8 x 8 with centred one-hot
-/// targets, and test on 500, 16 networks per ensemble; both probes use the same action element,
-/// drawn from `seed`. The scale was fixed for the whole grid before its verdicts were known:
-/// width 32 and 128 images make a CNN-VEC training about half a second of one core in release,
-/// so the 12-cell grid of the issue runs in about 2 minutes. The ensemble starts at 16 paired
-/// seeds and doubles up to 64 while inconclusive (`EnsembleInvarianceProbe.measure`); at this
-/// scale 16 pairs settle every cell but a few FCN and CNN-VEC ones, which take 32 (the
-/// networks are centred by default; docs/finite-networks.md has both grids).
+/// targets, and test on 500, 16 networks per ensemble; both probes use the same 3 group
+/// elements, drawn from the seed. The scale was fixed for the whole grid before its verdicts
+/// were known: width 32 and 128 images make a CNN-VEC training about half a second of one core
+/// in release. The ensemble starts at 16 paired seeds and doubles up to 64 while undecided
+/// (`EnsembleInvarianceProbe.measure`).
+///
+/// Seeds: every random choice comes from its own stream of the root seed (`derivedSeed`), which
+/// is `seed` on the tuning images and a hash of it for a held-out confirmation, so no two seeds,
+/// and no tuning run and confirmation, share an initialisation.
 public struct FiniteInvarianceJob: Sendable {
   public var architecture = NamedArchitecture.fcn
   public var activation = Activation.relu
@@ -34,6 +36,13 @@ public struct FiniteInvarianceJob: Sendable {
   public var trainCount = 128
   public var testCount = 500
   public var seed: UInt64 = 0
+  /// Group elements drawn per cell (distinct ones kept: a fixed `--shift` gives one).
+  public var elements = 3
+  /// Whether the images are held out (`ImageSelection.heldOut`): a confirmation run on images
+  /// and initialisations no tuning run used.
+  public var heldOut = false
+  /// The cells decided together (set by `FiniteInvarianceGrid`).
+  public var familySize = 1
   /// Whether the ensembles train the centred learner f_theta - f_theta0 (`CentredNetwork`), the
   /// default (see `EnsembleInvarianceProbe`). The weight-transport probe compares f_theta runs
   /// either way: f_theta0 transports with theta0, so the centred runs coincide exactly when the
@@ -56,82 +65,138 @@ public struct FiniteInvarianceJob: Sendable {
     }
   }
 
-  /// Loads the data, draws the action, and runs both probes.
-  /// - Complexity: 2 to 2 `maxSeeds` + 2 trainings of `steps` steps.
+  /// The seed every stream derives from: `seed` on the tuning images, its hash held out.
+  public var rootSeed: UInt64 { heldOut ? derivedSeed(seed, stream: .confirmation, index: 0) : seed }
+
+  /// The distinct group elements of the cell: `elements` draws from the `.element` stream,
+  /// duplicates (same action on the training images) dropped.
+  public func groupElements(for images: ImageBatch) throws -> [any GroupAction] {
+    guard elements >= 1 else { throw ProbeError.invalidOption("a cell needs at least one group element, got \(elements)") }
+    var generator = SeededGenerator(seed: derivedSeed(rootSeed, stream: .element, index: 0))
+    var chosen: [(any GroupAction, [Double])] = []
+    for _ in 0..<elements {
+      let element = try action.element(for: images.shape, parameters: parameters, using: &generator)
+      let moved = try element.apply(to: images).values
+      if !chosen.contains(where: { $0.1 == moved }) { chosen.append((element, moved)) }
+    }
+    return chosen.map(\.0)
+  }
+
+  /// Loads the data, draws the elements, and runs both probes.
+  /// - Complexity: 2 E transport trainings and (E + 1) K to (E + 1) `maxSeeds` ensemble ones.
   /// - Parameter samples: called with each look's sample of test predictions and its pairs.
   public func run(
     progress: @escaping @Sendable (String) -> Void = { _ in },
     samples: ((EnsembleSample, Range<Int>) throws -> Void)? = nil
   ) throws -> FiniteInvarianceReport {
-    let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
+    let root = rootSeed
+    let data = try ExperimentData.load(
+      dataSet, size: size, trainCount: trainCount, testCount: testCount,
+      selection: heldOut ? .heldOut(seed: root) : .first)
     let targets = data.train.centredOneHotTargets
     let shape = data.train.images.shape
     let layers = try architecture.architecture(depth: depth, activation: activation, padding: padding)
-    let element = try action.element(for: shape, parameters: parameters, seed: seed)
+    let group = try groupElements(for: data.train.images)
     progress("\(centred ? "centred " : "")\(architecture) (\(layers)), width \(width), \(optimizer), \(steps) steps, on "
-      + "\(trainCount) \(dataSet.rawValue) images of \(shape); action: \(element)")
-    let network = try FiniteNetwork(
-      architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: seed)
+      + "\(trainCount) \(heldOut ? "held-out " : "")\(dataSet.rawValue) images of \(shape); \(group.count) elements: "
+      + group.map(\.description).joined(separator: "; "))
     let start = Date()
-    let transport = try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: seed).measure(
-      network, under: element, train: data.train.images, targets: targets, test: data.test.images)
+    let transports = try group.enumerated().map { index, element in
+      let transportSeed = derivedSeed(root, stream: .transport, index: index)
+      let network = try FiniteNetwork(
+        architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: transportSeed)
+      return try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: transportSeed).measure(
+        network, under: element, train: data.train.images, targets: targets, test: data.test.images)
+    }
+    let lifted = transports.compactMap(\.deviation)
     progress(
-      transport.lifts
-        ? "transport: lifts, deviation \(transport.deviation ?? .nan) ("
-          + String(format: "%.1f s", Date().timeIntervalSince(start)) + ")"
-        : "transport: does not lift: \(transport.reason ?? "")")
+      lifted.isEmpty
+        ? "transport: does not lift: \(transports[0].reason ?? "")"
+        : "transport: \(lifted.count) of \(group.count) lift, deviations "
+          + lifted.map { String(format: "%.1e", $0) }.joined(separator: ", ")
+          + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
     var probe = EnsembleInvarianceProbe(
-      architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
-      seed: seed &+ 1)
+      architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds, seed: root)
     probe.maxSeeds = maxSeeds ?? 4 * seeds
     probe.centred = centred
     probe.nullArm = nullArm
+    probe.familySize = familySize
     let testTargets = data.test.centredOneHotTargets
-    let ensemble = try probe.measure(
-      under: element, train: data.train.images, targets: targets, test: data.test.images,
+    let cell = try probe.measure(
+      under: group, train: data.train.images, targets: targets, test: data.test.images,
       testTargets: testTargets, progress: progress, samples: samples)
+    let worst = cell.worst
     return FiniteInvarianceReport(
       architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
-      width: width, steps: steps, seeds: seeds, lifts: transport.lifts,
-      transportDeviation: transport.deviation, transportReason: transport.reason,
-      ensembleVerdict: ensemble.verdict, ensembleEffect: ensemble.effect,
-      ensembleInterval: ensemble.interval, ensembleMargin: ensemble.margin,
-      ensembleSeeds: ensemble.pairs, ensembleDifferenceDetected: ensemble.differenceDetected,
-      centred: centred, ensembleLossChange: ensemble.lossChange,
-      ensembleTestLoss: ensemble.originalTestLoss,
+      width: width, steps: steps, seeds: seeds, seed: seed, heldOut: heldOut, elements: group.count,
+      lifts: !lifted.isEmpty, transportDeviation: lifted.max(),
+      transportReason: transports.first { !$0.lifts }?.reason,
+      exact: ExactVerdict(deviations: transports.map(\.deviation)),
+      distributional: cell.verdict, ensembleEffect: worst.effect, ensembleInterval: worst.interval,
+      ensembleElementEffects: cell.elements.map(\.effect),
+      ensembleElementIntervals: cell.elements.map(\.interval),
+      ensembleConfidence: 1 - cell.alpha / Double(familySize * cell.looks * group.count),
+      ensemblePEqual: cell.pEqual, ensemblePDiffer: cell.pDiffer, familySize: familySize,
+      alpha: cell.alpha, ensembleMargin: worst.margin, ensembleSeeds: cell.pairs,
+      ensembleDifferenceDetected: cell.differenceDetected, centred: centred,
+      ensembleLossChange: worst.lossChange, ensembleTestLoss: worst.originalTestLoss,
       zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
   }
 }
 
 /// The result of `FiniteInvarianceJob`, with the JSON keys of `symmetry-probe train`.
-public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
+///
+/// Exact and distributional evidence are kept apart (`exact`, `distributional`) and combined
+/// only in the summary `verdict`, which never says plain "invariant" when transport shows a
+/// break.
+public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
   public var architecture: String
   public var action: String
   public var optimizer: String
   public var width: Int
   public var steps: Int
   public var seeds: Int
-  /// Whether the action transports into the architecture's own parameters.
+  /// The experiment seed, and whether the images were held out (a confirmation run).
+  public var seed: UInt64
+  public var heldOut: Bool
+  /// Distinct group elements probed.
+  public var elements: Int
+  /// Whether some element transports into the architecture's own parameters.
   public var lifts: Bool
-  /// The exact probe's deviation between the two runs; nil when the action does not lift.
+  /// The exact probe's largest deviation between two transported runs over the elements that
+  /// lift; nil when none does.
   public var transportDeviation: Double?
-  /// Why the action does not lift.
+  /// Why an element does not lift.
   public var transportReason: String?
-  public var ensembleVerdict: Verdict
-  /// rho, the distance between the g.S and S ensembles' output distributions relative to the
-  /// root-mean-square prediction (`EnsembleMeasurement`), and its interval.
+  /// Weight transport's verdict over the elements.
+  public var exact: ExactVerdict
+  /// The ensemble probe's verdict over the elements, after the family's multiplicity rule.
+  public var distributional: DistributionalVerdict
+  /// rho of the worst element (the largest), and its simultaneous interval.
   public var ensembleEffect: Double
   public var ensembleInterval: [Double]
+  /// rho and the interval of every element.
+  public var ensembleElementEffects: [Double]
+  public var ensembleElementIntervals: [[Double]]
+  /// The confidence of every interval: 1 - alpha / (N L E), simultaneous over cells, looks and
+  /// elements.
+  public var ensembleConfidence: Double
+  /// The cell's p-values (`EnsembleCellMeasurement`), before Holm's procedure over the family.
+  public var ensemblePEqual: Double
+  public var ensemblePDiffer: Double
+  /// Cells N decided together, and the family-wise error rate.
+  public var familySize: Int
+  public var alpha: Double
   /// The decision rule's margin on rho.
   public var ensembleMargin: Double
   /// The networks per ensemble the sequential rule used (`seeds` to 4 `seeds`).
   public var ensembleSeeds: Int
-  /// Whether the interval of rho lies above 0: the ensembles differ, however little (a break
-  /// below the margin is detected but called invariant by the rule).
+  /// Whether some element's interval lies above 0: the ensembles differ, however little.
   public var ensembleDifferenceDetected: Bool
   /// Whether the ensembles' learner was the centred network f_theta - f_theta0.
   public var centred: Bool
-  /// The relative change of the mean test loss, g.S against S (reported, not used by the rule).
+  /// The relative change of the mean test loss, g.S against S, for the worst element (reported,
+  /// not used by the rule).
   public var ensembleLossChange: Double
   /// The mean test loss of the S ensemble (half the mean squared error at the natural test
   /// images), to compare with `zeroPredictorLoss`: a learner that does not beat predicting 0
@@ -140,17 +205,33 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
   /// The test loss of the zero predictor, half the mean square of the centred one-hot targets.
   public var zeroPredictorLoss: Double
 
+  /// The summary of the two kinds of evidence.
+  public var verdict: FiniteVerdict { FiniteVerdict(exact: exact, distributional: distributional) }
+
+  /// The multiplicity rule, in words.
+  public var multiplicity: String {
+    "Holm over the \(2 * familySize) one-sided tests of \(familySize) cell\(familySize == 1 ? "" : "s") at family-wise "
+      + "error \(String(format: "%g", alpha)); per cell, equal: intersection-union over its \(elements) element\(elements == 1 ? "" : "s"), "
+      + "not equal: Bonferroni over them; Bonferroni over the sequential rule's looks"
+  }
+
   enum CodingKeys: String, CodingKey {
-    case architecture, action, optimizer, width, steps, seeds, lifts
+    case architecture, action, optimizer, width, steps, seeds, seed, elements, lifts, exact
+    case distributional, verdict, alpha, multiplicity, centred
+    case heldOut = "held_out"
     case transportDeviation = "transport_deviation"
     case transportReason = "transport_reason"
-    case ensembleVerdict = "ensemble_verdict"
     case ensembleEffect = "ensemble_effect"
     case ensembleInterval = "ensemble_interval"
+    case ensembleElementEffects = "ensemble_element_effects"
+    case ensembleElementIntervals = "ensemble_element_intervals"
+    case ensembleConfidence = "ensemble_confidence"
+    case ensemblePEqual = "ensemble_p_equal"
+    case ensemblePDiffer = "ensemble_p_differ"
+    case familySize = "family_size"
     case ensembleMargin = "ensemble_margin"
     case ensembleSeeds = "ensemble_seeds"
     case ensembleDifferenceDetected = "ensemble_difference_detected"
-    case centred
     case ensembleLossChange = "ensemble_loss_change"
     case ensembleTestLoss = "ensemble_test_loss"
     case zeroPredictorLoss = "zero_predictor_loss"
@@ -165,12 +246,25 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
     try container.encode(width, forKey: .width)
     try container.encode(steps, forKey: .steps)
     try container.encode(seeds, forKey: .seeds)
+    try container.encode(seed, forKey: .seed)
+    try container.encode(heldOut, forKey: .heldOut)
+    try container.encode(elements, forKey: .elements)
     try container.encode(lifts, forKey: .lifts)
     try container.encode(transportDeviation, forKey: .transportDeviation)
     try container.encode(transportReason, forKey: .transportReason)
-    try container.encode(ensembleVerdict, forKey: .ensembleVerdict)
+    try container.encode(exact, forKey: .exact)
+    try container.encode(distributional, forKey: .distributional)
+    try container.encode(verdict, forKey: .verdict)
     try container.encode(ensembleEffect, forKey: .ensembleEffect)
     try container.encode(ensembleInterval, forKey: .ensembleInterval)
+    try container.encode(ensembleElementEffects, forKey: .ensembleElementEffects)
+    try container.encode(ensembleElementIntervals, forKey: .ensembleElementIntervals)
+    try container.encode(ensembleConfidence, forKey: .ensembleConfidence)
+    try container.encode(ensemblePEqual, forKey: .ensemblePEqual)
+    try container.encode(ensemblePDiffer, forKey: .ensemblePDiffer)
+    try container.encode(familySize, forKey: .familySize)
+    try container.encode(alpha, forKey: .alpha)
+    try container.encode(multiplicity, forKey: .multiplicity)
     try container.encode(ensembleMargin, forKey: .ensembleMargin)
     try container.encode(ensembleSeeds, forKey: .ensembleSeeds)
     try container.encode(ensembleDifferenceDetected, forKey: .ensembleDifferenceDetected)
@@ -191,14 +285,20 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Codable {
   public func text() -> String {
     let transport =
       lifts
-      ? "lifts; the two runs deviate by \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-")"
-      : "does not lift (\(transportReason ?? ""))"
+      ? "\(exact) (largest deviation of two transported runs \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-"))"
+      : "\(exact): does not lift (\(transportReason ?? ""))"
+    func interval(_ bounds: [Double]) -> String { String(format: "[%.4f, %.4f]", bounds[0], bounds[1]) }
+    let perElement = zip(ensembleElementEffects, ensembleElementIntervals).map {
+      String(format: "%.4f ", $0) + interval($1)
+    }.joined(separator: ", ")
     return """
-      \(centred ? "centred " : "")\(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble)
-      weight transport: \(transport)
-      ensemble: \(ensembleVerdict) (distance rho \(String(format: "%.4f", ensembleEffect)), \
-      interval [\(String(format: "%.4f", ensembleInterval[0])), \(String(format: "%.4f", ensembleInterval[1]))], \
-      margin \(ensembleMargin); \(ensembleDifferenceDetected ? "a difference is detected" : "no difference detected"); mean test loss changes by \(String(format: "%+.3f", ensembleLossChange)))
+      \(centred ? "centred " : "")\(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble, \(elements) elements, seed \(seed)\(heldOut ? ", held-out images" : ""))
+      verdict: \(verdict)
+      exact (weight transport): \(transport)
+      distributional (ensembles): \(distributional) (worst rho \(String(format: "%.4f", ensembleEffect)) \(interval(ensembleInterval)) \
+      at \(String(format: "%.4g", ensembleConfidence * 100))% simultaneous confidence, margin \(ensembleMargin); per element \(perElement); \
+      \(ensembleDifferenceDetected ? "a difference is detected" : "no difference detected"); mean test loss changes by \(String(format: "%+.3f", ensembleLossChange)))
+      multiplicity: \(multiplicity)
       test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))
       """
   }

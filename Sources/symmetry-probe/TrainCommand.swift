@@ -11,7 +11,8 @@ struct TrainCommand: Command {
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--uncentred] [--format text|json|markdown] [--output DIR]
+             [--shift DY,DX] [--elements E] [--held-out] [--uncentred]
+             [--format text|json|markdown] [--output DIR]
              [--samples DIR [--null-arm]]
 
     Trains finite networks (NTK parameterisation, i.i.d. N(0, 1) initialisation, loss half the
@@ -24,25 +25,36 @@ struct TrainCommand: Command {
                         deviation of the two runs (round-off when the optimiser commutes with
                         the transport; Adam does only with coordinate permutations)
       ensemble          K centred networks f_theta - f_theta0 trained on g.S tested at g x*
-                        against K trained on S tested at x*, run s of both from the same
+                        against K trained on S tested at x*, run s of every arm from the same
                         initial parameters theta_s; effect rho = the distance between the two
                         ensembles' output distributions (per output: squared gap of the means
                         plus squared gap of the standard deviations, summed, over the mean
-                        square prediction, square root), jackknife bias-corrected, with a t
-                        interval; "invariant" if the interval lies below 0.1, "not invariant"
-                        if above, "inconclusive" if it contains 0.1. While inconclusive, K
-                        doubles (16, 32, 64 by default); each of the L looks uses confidence
-                        1 - 0.05 / L, so the rule keeps 95% overall
+                        square prediction, square root), jackknife bias-corrected, with t
+                        p-values against the margin 0.1
+    Each cell probes E group elements (3 by default, against one shared S arm) and reports two
+    verdicts kept apart: exact (weight transport: 'exactly invariant', 'not exactly invariant',
+    or 'unknown' when g does not lift) and distributional ('equal within margin' if every
+    element's rho is below 0.1, 'not equal' if one is above, else 'inconclusive'), and a summary
+    verdict that never says plain 'invariant' when transport shows a break. The cells of one
+    command form a family: Holm's procedure over their 2N one-sided tests keeps the chance of
+    any wrong distributional verdict at most 5% (within a cell: intersection-union over the
+    elements for 'equal', Bonferroni over them for 'not equal', Bonferroni over the looks).
+    While undecided, K doubles (16, 32, 64 by default). Intervals are simultaneous over cells,
+    looks and elements. Every seed derives its own streams (initialisations, batches, elements)
+    by hashing, so two seeds share no run; --held-out draws fresh training and test images from
+    those no tuning run saw (the confirmation).
     --architecture, --action and --optimizer take comma lists (or 'all' for every architecture
     or action): every combination runs with the same settings, progress per cell on standard
     error; --format markdown prints the table of verdicts, json an array (an object for one cell).
-    JSON keys: architecture, action, optimizer, lifts, transport_deviation (null when g does
-    not lift), ensemble_verdict, ensemble_effect, ensemble_interval (and width, steps, seeds,
-    transport_reason, ensemble_margin, ensemble_seeds, ensemble_difference_detected: whether
-    the interval of rho lies above 0, so the ensembles differ however little, centred,
-    ensemble_loss_change: the relative change of the mean test loss, ensemble_test_loss: the
-    S ensemble's mean test loss, zero_predictor_loss: that of predicting 0). Progress goes to
-    standard error.
+    JSON keys: architecture, action, optimizer, verdict, exact, distributional, lifts,
+    transport_deviation (the largest over the elements that lift; null when none does),
+    ensemble_effect and ensemble_interval (the worst element's rho and interval),
+    ensemble_element_effects, ensemble_element_intervals, ensemble_confidence,
+    ensemble_p_equal, ensemble_p_differ (the cell's p-values before Holm), family_size, alpha,
+    multiplicity (the rule in words), and width, steps, seeds, seed, held_out, elements,
+    transport_reason, ensemble_margin, ensemble_seeds, ensemble_difference_detected (some
+    interval lies above 0), centred, ensemble_loss_change, ensemble_test_loss,
+    zero_predictor_loss. Progress goes to standard error.
 
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
@@ -58,15 +70,20 @@ struct TrainCommand: Command {
       --activation F    relu (default) or erf
       --padding P       circular (default), same or valid
       --size N          image side after average pooling: 4, 8 (default), 16 or 32
-      --train N         training images (default 128); --test M test images (default 500)
+      --train N         training images (default 128); --test M test images (default 500;
+                        at most 500 with --held-out)
       --seed N          seed of the action, the initialisations and the batch order (default 0)
-      --shift DY,DX     use this translation instead of a random one
+      --shift DY,DX     use this translation instead of random ones (one element)
+      --elements E      group elements drawn per cell (default 3; duplicates dropped)
+      --held-out        confirmation: train and test images drawn by --seed from those after
+                        the first 1,024 train and 500 test images (which tuning runs used),
+                        and every stream re-derived, so no tuning run is repeated
       --uncentred       the ensembles train f_theta itself instead of the centred learner
                         f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
                         so the random initial function stays in the test predictions
       --format F        text (default), json or markdown
       --samples DIR     keep the raw material: every look's test predictions of every network
-                        (arrays moved, original, fresh; targets; outputs) as
+                        (moved: one array per element; original, fresh; targets; outputs) as
                         DIR/ARCH_ACTION_OPTIMIZER_pairsA-B.json, for statistics of your own
       --null-arm        with --samples, also train K networks on S from fresh seeds per look
                         (the 'fresh' array: S against S, the probe's own noise; not used by
@@ -125,6 +142,8 @@ struct TrainCommand: Command {
       let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
       return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
     }
+    job.elements = try arguments.option("elements", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.elements
+    job.heldOut = arguments.flag("held-out")
     job.centred = !arguments.flag("uncentred")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }

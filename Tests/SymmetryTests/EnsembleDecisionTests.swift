@@ -121,6 +121,47 @@ struct EnsembleDecisionTests {
     #expect(Double(invariant) / Double(replications) <= 0.05, "invariant at the margin \(invariant) of \(replications)")
   }
 
+  @Test("Holm's procedure rejects step by step at alpha / (m - i + 1) and stops at the first failure")
+  func holmSteps() {
+    // m = 4: thresholds 0.0125, 0.0167, 0.025, 0.05.
+    #expect(HolmProcedure.rejections([0.01, 0.04, 0.015, 0.03], alpha: 0.05) == [true, false, true, false])
+    #expect(HolmProcedure.rejections([0.01, 0.02, 0.04, 0.045], alpha: 0.05) == [true, false, false, false])
+    #expect(HolmProcedure.rejections([0.001, 0.002, 0.003, 0.05], alpha: 0.05) == [true, true, true, true])
+    #expect(HolmProcedure.rejections([0.2, 0.3], alpha: 0.05) == [false, false])
+    #expect(HolmProcedure.rejections([], alpha: 0.05) == [])
+  }
+
+  @Test("A cell is equal within the margin only if every element is, and not equal if one element is far above")
+  func cellIsDecidedByItsWorstElement() throws {
+    var ensembles = Ensembles(outputs: 200, meanScale: 1, seed: 21)
+    let original = ensembles.draw(32, sigma: 0.05)
+    let same = ensembles.draw(32, sigma: 0.05)
+    let other = ensembles.draw(32, sigma: 0.05)
+    let broken = ensembles.draw(32, sigma: 0.05, shift: 0.3)
+    let allSame = try EnsembleCellMeasurement(
+      moved: [same, other], original: original, targets: targets, margin: 0.1, alpha: 0.05)
+    #expect(allSame.verdict == .equal, "p(equal) \(allSame.pEqual), p(differ) \(allSame.pDiffer)")
+    let oneBroken = try EnsembleCellMeasurement(
+      moved: [same, broken, other], original: original, targets: targets, margin: 0.1, alpha: 0.05)
+    #expect(oneBroken.verdict == .notEqual && oneBroken.worst.effect > 0.25)
+    #expect(oneBroken.pEqual > 0.5, "one element above the margin keeps the cell from 'equal'")
+    // The corrections: p(equal) = L max_e, p(differ) = L E min_e.
+    let looks = try EnsembleCellMeasurement(
+      moved: [same, broken, other], original: original, targets: targets, margin: 0.1, alpha: 0.05, looks: 3)
+    #expect(looks.pEqual == min(1, 3 * oneBroken.elements.map(\.pBelowMargin).max()!))
+    #expect(looks.pDiffer == min(1, 9 * oneBroken.elements.map(\.pAboveMargin).min()!))
+  }
+
+  @Test("Holm over a grid: a cell decided alone can stay undecided in a family, never the reverse")
+  func familyIsStricterThanOneCell() throws {
+    let pValues: [(equal: Double, differ: Double)] = [(0.02, 1), (0.001, 1), (1, 0.0001), (0.9, 0.2)]
+    let alone = pValues.map { DistributionalVerdict.decide(pValues: [$0], alpha: 0.05)[0] }
+    let together = DistributionalVerdict.decide(pValues: pValues, alpha: 0.05)
+    #expect(alone == [.equal, .equal, .notEqual, .inconclusive])
+    // 8 hypotheses: 0.0001 <= 0.05/8, 0.001 <= 0.05/7, then 0.02 > 0.05/6 stops.
+    #expect(together == [.inconclusive, .equal, .notEqual, .inconclusive])
+  }
+
   @Test("Bad input to the measurement is a typed error: unpaired ensembles, too few pairs, wrong lengths, a bad margin or confidence")
   func badInputThrows() {
     let three = [[0.1, 0.2], [0.3, 0.1], [0.0, 0.2]]
