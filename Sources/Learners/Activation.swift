@@ -16,7 +16,7 @@ public enum Activation: String, CaseIterable, Sendable, Hashable, CustomStringCo
   /// The dual (K, Kdot) at covariance `s` and variances `v1`, `v2`.
   ///
   /// - ReLU (arc-cosine kernel of degree 1 and 0): with c = s / sqrt(v1 v2) clipped to [-1, 1]
-  ///   and theta = arccos c, K = sqrt(v1 v2) (sin theta + (pi - theta) c) / (2 pi) and
+  ///   (and snapped to +-1 within 8 ulp of it) and theta = arccos c, K = sqrt(v1 v2) (sin theta + (pi - theta) c) / (2 pi) and
   ///   Kdot = (pi - theta) / (2 pi). A zero variance means a constant-zero pre-activation, whose
   ///   ReLU and (with relu'(0) = 0, as in JAX) derivative vanish: (0, 0).
   /// - Erf: with D = (1 + 2 v1)(1 + 2 v2), K = (2 / pi) arcsin(2 s / sqrt(D)) with the argument
@@ -36,7 +36,14 @@ public enum Activation: String, CaseIterable, Sendable, Hashable, CustomStringCo
       let product = v1 * v2
       guard product > 0 else { return (0, 0) }
       let norm = product.squareRoot()
-      let c = Swift.min(Swift.max(s / norm, -1), 1)
+      var c = Swift.min(Swift.max(s / norm, -1), 1)
+      // Kdot = (pi - arccos c) / (2 pi) has an infinite slope at |c| = 1: a few ulps of
+      // round-off in c (two sums of one product computed in different orders, as a pooled
+      // kernel does for an image and its translate) become sqrt(ulp) ~ 1e-8 in the NTK, and an
+      // exact symmetry would read as 5e-9. Snapping |c| >= 1 - 8 ulp to 1, as the engine does
+      // (`KernelProgram.Activation.kernels`), moves a genuinely nearly parallel pair by at most
+      // sqrt(16 ulp) ~ 6e-8 in angle, the uncertainty its round-off already puts on c.
+      if c.magnitude >= 1 - 8 * Double.ulpOfOne { c = c < 0 ? -1 : 1 }
       let theta = acos(c)
       let value = norm * (sin(theta) + (Double.pi - theta) * c) / (2 * Double.pi)
       return (value, (Double.pi - theta) / (2 * Double.pi))

@@ -99,7 +99,12 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
       StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: k - 1) * standardError
     let (lower, upper) = (corrected - halfWidth, corrected + halfWidth)
     let threshold = margin * margin
-    if upper < threshold {
+    // Networks that all predict exactly 0 (centred networks before any step) agree trivially;
+    // that is no evidence of invariance.
+    let signal = (moved + original).contains { $0.contains { $0 != 0 } }
+    if !signal {
+      verdict = .noSignal
+    } else if upper < threshold {
       verdict = .invariant
     } else if lower > threshold {
       verdict = .notInvariant

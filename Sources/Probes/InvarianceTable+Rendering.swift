@@ -151,6 +151,7 @@ func symbol(_ verdict: Verdict) -> String {
   case .invariant: return "="
   case .notInvariant: return "x"
   case .inconclusive: return "?"
+  case .noSignal: return "-"
   }
 }
 

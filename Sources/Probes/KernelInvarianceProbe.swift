@@ -89,7 +89,8 @@ public enum KernelKind: String, Sendable, Codable, CaseIterable, CustomStringCon
 }
 
 /// max_i |moved_i - base_i| / max_i |base_i| (infinite on a non-finite value or a count
-/// mismatch, 0 when both are zero): the probes' deviation, relative to the unmoved values.
+/// mismatch): the probes' deviation, relative to the unmoved values. NaN when both are all
+/// zeros: nothing was measured, and `Verdict` reads that as "no signal", not as invariance.
 public func deviation(_ moved: [Double], from base: [Double]) -> Double {
   guard moved.count == base.count else { return .infinity }
   var difference = 0.0
@@ -99,6 +100,6 @@ public func deviation(_ moved: [Double], from base: [Double]) -> Double {
     difference = max(difference, abs(m - b))
     scale = max(scale, abs(b))
   }
-  if difference == 0 { return 0 }
-  return scale == 0 ? .infinity : difference / scale
+  if scale == 0 { return difference == 0 ? .nan : .infinity }
+  return difference / scale
 }

@@ -2,17 +2,23 @@
 ///
 /// Three outcomes, never rounded to two: a deviation at round-off level is `invariant`, one
 /// above an effect-size floor is `notInvariant`, and anything between is `inconclusive`
-/// (a symmetry that almost holds, or a probe too weak to tell).
+/// (a symmetry that almost holds, or a probe too weak to tell). A fourth says the probe had
+/// nothing to measure: when every output it compares is zero (an untrained centred network, a
+/// kernel of zeros), equal outputs are no evidence of invariance, so it is `noSignal`.
 public enum Verdict: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
   case invariant = "invariant"
   case notInvariant = "not invariant"
   case inconclusive = "inconclusive"
+  case noSignal = "no signal"
 
   public var description: String { rawValue }
 
-  /// The verdict for `deviation` under `thresholds`.
+  /// The verdict for `deviation` under `thresholds`; NaN (zero change relative to a zero
+  /// scale, see `deviation(_:from:)`) is `noSignal`.
   public init(deviation: Double, thresholds: VerdictThresholds) {
-    if !deviation.isFinite || deviation > thresholds.effectFloor {
+    if deviation.isNaN {
+      self = .noSignal
+    } else if !deviation.isFinite || deviation > thresholds.effectFloor {
       self = .notInvariant
     } else if deviation <= thresholds.roundOff {
       self = .invariant
