@@ -21,9 +21,10 @@ public enum ActionCatalogue {
   /// The stable names, in catalogue order.
   public static var names: [String] { families.map(\.name) }
 
-  /// The family called `name`; throws `unknownAction` listing the known names otherwise.
+  /// The family called `name` (in any letter case); throws `unknownAction` listing the known
+  /// names otherwise.
   public static func family(named name: String) throws(SymmetryError) -> any ActionFamily {
-    guard let family = families.first(where: { $0.name == name }) else {
+    guard let family = families.first(where: { $0.name == name.lowercased() }) else {
       throw .unknownAction(name: name, known: names)
     }
     return family

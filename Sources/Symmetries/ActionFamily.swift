@@ -23,10 +23,17 @@ public protocol ActionFamily: Sendable, CustomStringConvertible {
   /// asks a group with more than two elements to draw different elements from different
   /// seeds; a two-element group ({e, flip}) has only one element to draw.
   func groupOrder(for shape: ImageShape) -> Int?
+
+  /// The fields of `ActionParameters` that fix part of this family's element; the others
+  /// would be ignored, so the tool refuses them rather than drop them silently.
+  var fixableParameters: Set<ActionParameters.Field> { get }
 }
 
 extension ActionFamily {
   public var description: String { name }
+
+  /// None: a family whose elements no parameter fixes.
+  public var fixableParameters: Set<ActionParameters.Field> { [] }
 
   /// n!, nil when it does not fit in an `Int`: the order of a symmetric group.
   public static func factorial(_ n: Int) -> Int? {
@@ -62,6 +69,22 @@ public struct ActionParameters: Sendable, Hashable {
     self.shift = shift
     self.patch = patch
     self.turns = turns
+  }
+
+  /// A parameter, named as the tool's option.
+  public enum Field: String, Sendable, Hashable, CaseIterable {
+    case shift, patch, turns
+  }
+
+  /// The parameters that are set.
+  public var given: [Field] {
+    Field.allCases.filter { field in
+      switch field {
+      case .shift: shift != nil
+      case .patch: patch != nil
+      case .turns: turns != nil
+      }
+    }
   }
 }
 

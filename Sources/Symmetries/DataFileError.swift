@@ -7,8 +7,14 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
   case fileNotFound(path: String)
   /// The file exists but could not be read.
   case unreadable(path: String, reason: String)
-  /// The file could not be written.
+  /// The file could not be written; `reason` says why and what to do.
   case unwritable(path: String, reason: String)
+  /// The output path must not be written (it is an input, another output, a folder, a device
+  /// or a dangling link); `reason` says which and what to do.
+  case refusedOutput(path: String, reason: String)
+  /// A value about to be written is NaN or infinite (an overflow upstream), so nothing was
+  /// written.
+  case nonFiniteOutput(path: String, index: Int, value: Double)
   /// The first six bytes are not `\x93NUMPY`.
   case badMagic(found: [UInt8])
   /// A `.npy` format version this reader does not know.
@@ -52,9 +58,15 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no file at \(path); check the path (relative paths are resolved against the "
         + "current directory)"
     case .unreadable(let path, let reason):
-      return "cannot read \(path): \(reason); check the file's permissions"
+      return "cannot read \(path): \(reason)"
     case .unwritable(let path, let reason):
-      return "cannot write \(path): \(reason); check that the folder exists and is writable"
+      return "cannot write \(path): \(reason); nothing was written"
+    case .refusedOutput(let path, let reason):
+      return "will not write \(path): \(reason); nothing was written"
+    case .nonFiniteOutput(let path, let index, let value):
+      return "will not write \(path): value \(value) at flat index \(index) is not finite (the "
+        + "computation overflowed); nothing was written; scale the input down (e.g. divide by "
+        + "its largest absolute value) and run again"
     case .badMagic(let found):
       let hex = found.map { byte in
         let digits = String(byte, radix: 16)

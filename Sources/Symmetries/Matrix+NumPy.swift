@@ -33,8 +33,21 @@ extension Matrix {
 
   /// Writes the matrix to `url` as a 2-D float64 `.npy` file, atomically.
   ///
+  /// - Throws: `DataFileError.nonFiniteOutput` when an entry is NaN or infinite (the reader
+  ///   would reject the file), the errors of `DataFile.write`.
   /// - Complexity: O(rows * columns).
   public func write(npyTo url: URL) throws(DataFileError) {
-    try numPyArray.write(npyTo: url)
+    try DataFile.write(try npyData(for: url), to: url)
+  }
+
+  /// The matrix as the bytes of a float64 `.npy` file destined for `url` (named in errors).
+  ///
+  /// - Throws: `DataFileError.nonFiniteOutput` when a value is NaN or infinite.
+  /// - Complexity: O(storage.count).
+  public func npyData(for url: URL) throws(DataFileError) -> Data {
+    if let index = ImageBatch.firstNonFiniteIndex(storage) {
+      throw .nonFiniteOutput(path: url.path, index: index, value: storage[index])
+    }
+    return try numPyArray.npyData()
   }
 }

@@ -51,6 +51,7 @@ public struct QuarterTurn: GroupAction {
 public struct QuarterTurnFamily: ActionFamily {
   public init() {}
   public var name: String { "quarter-turn" }
+  public var fixableParameters: Set<ActionParameters.Field> { [.turns] }
   public var formula: String { "(g x)(y, x, c) = x(x, N - 1 - y, c), k times (square images)" }
 
   public func element(

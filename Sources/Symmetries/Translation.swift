@@ -53,6 +53,7 @@ public struct Translation: GroupAction {
 public struct TranslationFamily: ActionFamily {
   public init() {}
   public var name: String { "translation" }
+  public var fixableParameters: Set<ActionParameters.Field> { [.shift] }
   public var formula: String { "(g x)(y, x, c) = x((y - dy) mod H, (x - dx) mod W, c)" }
 
   public func element(

@@ -54,6 +54,14 @@ struct ArgumentList {
     return value
   }
 
+  /// The value of `--name` as a case of `T`, matched in any letter case.
+  mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError) -> T?
+  where T.RawValue == String {
+    try option(name, expected: T.allCases.map(\.rawValue).joined(separator: ", ")) { text in
+      T.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
+    }
+  }
+
   /// Removes `--name` and says whether it was there.
   mutating func flag(_ name: String) -> Bool {
     guard let index = remaining.firstIndex(of: "--\(name)") else { return false }
@@ -80,6 +88,7 @@ enum CommandLineError: Error, CustomStringConvertible {
   case invalidValue(option: String, value: String, expected: String)
   case unexpectedArgument(String, command: String)
   case unknownCommand(String, known: [String])
+  case notApplicable(option: String, actions: [String], appliesTo: [String])
 
   var description: String {
     switch self {
@@ -93,6 +102,9 @@ enum CommandLineError: Error, CustomStringConvertible {
       return "unexpected argument '\(argument)'; see 'symmetry-probe \(command) --help'"
     case .unknownCommand(let name, let known):
       return "unknown command '\(name)'; commands: \(known.joined(separator: ", "))"
+    case .notApplicable(let option, let actions, let appliesTo):
+      return "\(option) does not apply to \(actions.joined(separator: ", ")): it fixes the element "
+        + "of \(appliesTo.joined(separator: " or ")) only; remove it or choose that action"
     }
   }
 }

@@ -34,7 +34,7 @@ struct BenchCommand: Command {
   init(_ arguments: inout ArgumentList) throws {
     if let names = try arguments.list("workload") {
       workloads = try names.map { name in
-        guard let workload = BenchmarkWorkload(rawValue: name) else {
+        guard let workload = BenchmarkWorkload(rawValue: name.lowercased()) else {
           throw CommandLineError.invalidValue(
             option: "--workload", value: name,
             expected: BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", "))

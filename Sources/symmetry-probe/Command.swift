@@ -21,6 +21,6 @@ enum OutputFormat: String, CaseIterable {
   {
     try arguments.option(
       "format", expected: allowed.map(\.rawValue).joined(separator: "|")
-    ) { text in OutputFormat(rawValue: text).flatMap { allowed.contains($0) ? $0 : nil } } ?? .text
+    ) { text in OutputFormat(rawValue: text.lowercased()).flatMap { allowed.contains($0) ? $0 : nil } } ?? .text
   }
 }

@@ -112,8 +112,8 @@ struct CurvesCommand: Command {
       experiment.dataActions = try names.map { try CurveAction(parsing: $0) }
     }
     if let names = try arguments.list("model-actions") {
-      experiment.modelActions = try names.filter { $0 != "none" }.map { name in
-        guard let action = ModelAction(rawValue: name) else {
+      experiment.modelActions = try names.filter { $0.lowercased() != "none" }.map { name in
+        guard let action = ModelAction.allCases.first(where: { $0.rawValue == name.lowercased() }) else {
           throw CommandLineError.invalidValue(
             option: "--model-actions", value: name,
             expected: ModelAction.allCases.map(\.rawValue).joined(separator: ", ") + " or none")
@@ -170,13 +170,13 @@ struct CurvesCommand: Command {
 
   func run() throws {
     let start = Date()
+    try OutputPath.checkFolder(output)
     let curves = try experiment.run(progress: progress)
     switch format {
     case .text: print(curves.table(markdown: false) + "\n\n" + curves.ridgeTable(markdown: false))
     case .markdown: print(curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true))
     case .json: print(try curves.json())
     }
-    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     var files = [
       ("curves.json", try curves.json()),
       ("curves.md", curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true)),
@@ -208,10 +208,7 @@ struct CurvesCommand: Command {
            }))
       }
     }
-    for (name, contents) in files {
-      try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
-    }
-    progress("wrote \(files.count) files to \(output.path)")
+    try writeOutputs(files, into: output)
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
   }
 }

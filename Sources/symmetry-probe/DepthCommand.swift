@@ -55,7 +55,10 @@ struct DepthCommand: Command {
     let architectures = try arguments.list("architectures").map { try $0.map { try NamedArchitecture(named: $0) } }
       ?? [.fcn, .cnnVec, .cnnGap]
     experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
-    experiment.weightVariances = try Self.numbers(&arguments, "weight-variances", "non-negative numbers") { $0 >= 0 } ?? experiment.weightVariances
+    experiment.weightVariances = try Self.numbers(
+      &arguments, "weight-variances",
+      "positive numbers (at W^2 = 0 every layer ignores its input: all kernels are equal and singular)"
+    ) { $0 > 0 } ?? experiment.weightVariances
     experiment.biasVariance = try arguments.option("bias-variance", expected: "a non-negative number") { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } } ?? experiment.biasVariance
     let integers: (Double) -> Bool = { $0 >= 1 && $0 == $0.rounded() }
     let depths = try Self.numbers(&arguments, "depths", "positive integers", integers).map { $0.map { Int($0) } }
@@ -81,24 +84,26 @@ struct DepthCommand: Command {
 
   func run() throws {
     let start = Date()
-    let results = try input.map { try DepthResults(json: String(contentsOf: $0, encoding: .utf8)) }
+    if let output {
+      try OutputPath.checkFolder(output)
+      try OutputPath.check(
+        [output.appendingPathComponent("depth.json")], inputs: input.map { [$0] } ?? [],
+        creatingFolders: true)
+    }
+    let results = try input.map { try DepthResults(json: String(decoding: DataFile.read($0), as: UTF8.self)) }
       ?? experiment.run(progress: progress)
     switch format {
     case .json: print(try results.json())
     default: print(results.text() + "\n\n" + results.summary())
     }
     if let output {
-      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
       var files = [("depth.json", try results.json()), ("depth-spectra.svg", results.spectraSVG())]
       for panel in results.panels {
         for time in results.times {
           files.append((DepthResults.heatMapFileName(panel, time: time), results.heatMapSVG(panel, time: time)))
         }
       }
-      for (name, contents) in files {
-        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
-      }
-      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
+      try writeOutputs(files, into: output, inputs: input.map { [$0] } ?? [])
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
   }

@@ -31,7 +31,7 @@ struct KernelCommand: Command {
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
       --activation F    relu (default) or erf
-      --depth L         hidden layers (default 2)
+      --depth L         hidden layers, 1 to 1000 (default 2)
       --layers SPEC     a custom architecture instead of --architecture; its syntax:
     \(Architecture.layerListSyntax.split(separator: "\n").map { "                      " + $0 }.joined(separator: "\n"))
       --filter K        filter side (default 3)
@@ -130,6 +130,8 @@ struct KernelCommand: Command {
           count, Date().timeIntervalSince(start), report.computed.count, report.recomputed.count,
           report.skipped.count))
     case .kernel(let architecture, let input, let input2, let mode):
+      let inputs = [input] + (input2.map { [$0] } ?? [])
+      if case .direct(let nngp, let ntk) = mode { try OutputPath.check([nngp, ntk], inputs: inputs) }
       let x1 = try ImageBatch(npyAt: input)
       let x2 = try input2.map { try ImageBatch(npyAt: $0) }
       switch mode {
@@ -142,11 +144,12 @@ struct KernelCommand: Command {
             + "\(directory.path) --shard I --of N' for I = 0..<N")
       case .direct(let nngp, let ntk):
         progress(
-          "\(architecture) on \(x1.count) x \(x2?.count ?? x1.count) images of \(x1.shape), by "
+          "\(abbreviated(architecture)) on \(x1.count) x \(x2?.count ?? x1.count) images of \(x1.shape), by "
             + "\(architecture.kernelPath)")
         let kernels = try architecture.kernels(x1, x2)
-        try kernels.nngp.write(npyTo: nngp)
-        try kernels.ntk.write(npyTo: ntk)
+        try DataFile.write(
+          [(nngp, try kernels.nngp.npyData(for: nngp)), (ntk, try kernels.ntk.npyData(for: ntk))],
+          inputs: inputs)
         progress(
           String(format: "wrote %@ and %@ (%d x %d) in %.2f s", nngp.path, ntk.path,
                  kernels.nngp.rows, kernels.nngp.columns, Date().timeIntervalSince(start)))
@@ -154,18 +157,34 @@ struct KernelCommand: Command {
     }
   }
 
+  /// The deepest --depth accepted: deep enough for any depth-scale study (the `depth` command
+  /// goes to 64), shallow enough that the layer list stays small.
+  static let maximumDepth = 1_000
+
+  /// The architecture's layer list, or its ends and its length when the list is long (a depth
+  /// of 1,000 spells out 2,000 layers).
+  private func abbreviated(_ architecture: Architecture) -> String {
+    let text = architecture.description
+    guard text.count > 200 else { return text }
+    let words = text.split(separator: " ")
+    return "\(words.prefix(2).joined(separator: " ")) ... \(words.suffix(2).joined(separator: " ")) "
+      + "(\(words.count) layers)"
+  }
+
   /// The architecture from --architecture (with its options) or --layers.
   private static func architecture(_ arguments: inout ArgumentList) throws -> Architecture {
     let positive = "a positive integer"
     let nonNegative = "a non-negative number"
     let filter = try arguments.option("filter", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 3
-    let padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? .circular
+    let padding = try arguments.choice("padding") as Padding? ?? .circular
     let weightStd = try arguments.option("weight-std", expected: nonNegative) { Double($0) } ?? 2.0.squareRoot()
     let biasStd = try arguments.option("bias-std", expected: nonNegative) { Double($0) } ?? 0.1
     let named = try arguments.option("architecture")
     let layers = try arguments.option("layers")
     let activation = try arguments.option("activation").map { try Activation(named: $0) } ?? .relu
-    let depth = try arguments.option("depth", expected: "an integer") { Int($0) } ?? 2
+    let depth = try arguments.option("depth", expected: "an integer from 1 to \(maximumDepth)") {
+      Int($0).flatMap { (1...maximumDepth).contains($0) ? $0 : nil }
+    } ?? 2
     switch (named, layers) {
     case (let name?, nil):
       return try NamedArchitecture(named: name).architecture(

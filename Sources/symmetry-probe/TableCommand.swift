@@ -70,7 +70,7 @@ struct TableCommand: Command {
     }
     job.depth = try arguments.option("depth", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
     job.filterSize = try arguments.option("filter", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.filterSize
-    job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
+    job.padding = try arguments.choice("padding") as Padding? ?? job.padding
     while let spec = try arguments.option("layers") {
       job.customArchitectures.append(
         (spec, try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding)))
@@ -86,6 +86,7 @@ struct TableCommand: Command {
     }
     job.parameters.patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     explain = arguments.flag("explain")
+    try job.parameters.requireApplicable(to: job.actions)
     format = try OutputFormat.parse(&arguments)
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     try arguments.finish()
@@ -99,6 +100,7 @@ struct TableCommand: Command {
         progress("\(row.name) \(row.activation): kernels by \(architecture.kernelPath)")
       }
     }
+    try output.map { try OutputPath.checkFolder($0) }
     let table = try job.run(progress: progress)
     if explain { progress(table.explanation()) }
     switch format {
@@ -107,15 +109,11 @@ struct TableCommand: Command {
     case .json: print(try table.json())
     }
     if let output {
-      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
       let files = [
         ("invariance-table.md", table.markdown()), ("invariance-table.json", try table.json()),
         ("invariance-table.svg", table.svg()),
       ]
-      for (name, contents) in files {
-        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
-      }
-      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
+      try writeOutputs(files, into: output)
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
     let contradictions = table.contradictions.count

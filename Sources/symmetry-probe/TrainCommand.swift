@@ -133,7 +133,7 @@ struct TrainCommand: Command {
     job.steps = try arguments.option("steps", expected: "a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } } ?? job.steps
     job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
     job.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? job.activation
-    job.padding = try arguments.option("padding", expected: "circular, same or valid") { Padding(rawValue: $0) } ?? job.padding
+    job.padding = try arguments.choice("padding") as Padding? ?? job.padding
     job.size = try arguments.option("size", expected: "4, 8, 16 or 32") { Int($0).flatMap { [4, 8, 16, 32].contains($0) ? $0 : nil } } ?? job.size
     job.trainCount = try arguments.option("train", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
     job.testCount = try arguments.option("test", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
@@ -155,6 +155,7 @@ struct TrainCommand: Command {
         expected: "--samples DIR as well (the null arm is only kept in the samples)")
     }
     job.nullArm = nullArm
+    try job.parameters.requireApplicable(to: actions)
     try arguments.finish()
     grid = FiniteInvarianceGrid(
       template: job, architectures: architectures, actions: actions, optimizers: optimizers)
@@ -162,15 +163,17 @@ struct TrainCommand: Command {
 
   func run() throws {
     let start = Date()
+    try output.map { try OutputPath.checkFolder($0) }
     if let samples {
-      try FileManager.default.createDirectory(at: samples, withIntermediateDirectories: true)
+      try OutputPath.checkFolder(samples)
+      try OutputPath.createFolder(samples)
     }
     let encoder = JSONEncoder()
     let reports = try grid.run(progress: progress, samples: samples.map { directory in
       { job, sample, pairs in
         let name =
           "\(job.architecture.rawValue)_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
-        try encoder.encode(sample).write(to: directory.appendingPathComponent(name), options: .atomic)
+        try DataFile.write(encoder.encode(sample), to: directory.appendingPathComponent(name))
       }
     })
     let pretty = JSONEncoder()
@@ -182,15 +185,11 @@ struct TrainCommand: Command {
     case .text: print(reports.map { $0.text() }.joined(separator: "\n\n"))
     }
     if let output {
-      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
       let files = [
         ("finite-invariance.md", FiniteInvarianceGrid.markdown(reports) + "\n"),
         ("finite-invariance.json", array + "\n"), ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
       ]
-      for (name, contents) in files {
-        try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
-      }
-      progress("wrote \(files.map(\.0).joined(separator: ", ")) to \(output.path)")
+      try writeOutputs(files, into: output)
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
   }

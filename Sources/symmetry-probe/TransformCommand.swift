@@ -47,6 +47,7 @@ struct TransformCommand: Command {
     let patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     let turns = try arguments.option("turns", expected: "an integer") { Int($0) }
     parameters = ActionParameters(shift: shift, patch: patch, turns: turns)
+    try parameters.requireApplicable(to: [family])
     inverse = arguments.flag("inverse")
     input = URL(fileURLWithPath: try arguments.required("input"))
     output = URL(fileURLWithPath: try arguments.required("output"))
@@ -54,6 +55,7 @@ struct TransformCommand: Command {
   }
 
   func run() throws {
+    try OutputPath.check([output], inputs: [input])
     let batch = try ImageBatch(npyAt: input)
     let element = try family.element(for: batch.shape, parameters: parameters, seed: seed)
     let action = inverse ? element.inverse : element

@@ -143,13 +143,14 @@ struct NumPyTests {
     #expect(batch[1, 2, 3, 1] == Double(((1 * 4 + 2) * 4 + 3) * 3 + 1) / 8 - 6)
   }
 
-  @Test("An (n, H, W) file reads as a batch with one channel")
-  func readsThreeDimensionalBatch() throws {
-    let batch = try ImageBatch(npyAt: npyFixture("float64-images-3x2x2.npy"))
-    #expect(batch.count == 3)
-    #expect(batch.shape == (try ImageShape(height: 2, width: 2, channels: 1)))
-    let expected: [Double] = (0..<12).map { k in Double(k) * 0.5 }
-    #expect(batch.values == expected)
+  @Test("A rank-3 file is refused as ambiguous, with the reshapes that settle it")
+  func refusesThreeDimensionalBatch() throws {
+    let url = try npyFixture("float64-images-3x2x2.npy")
+    #expect(try NumPyArray(npyAt: url).shape == [3, 2, 2])
+    #expect(performing: { try ImageBatch(npyAt: url) }, throws: { error in
+      guard case DataFileError.wrongShape(let expected, let actual) = error else { return false }
+      return actual == [3, 2, 2] && expected.contains("x[None]") && expected.contains("x[..., None]")
+    })
   }
 
   @Test("A uint8 image file reads as a batch with its 0...255 values")
@@ -310,7 +311,11 @@ struct NumPyTests {
   @Test("Every data-file error message says what to do")
   func messagesGiveAFix() {
     let errors: [DataFileError] = [
-      .fileNotFound(path: "x"), .unreadable(path: "x", reason: "r"), .badMagic(found: [1]),
+      .fileNotFound(path: "x"),
+      .unreadable(path: "x", reason: FileSystemReason.describe(EACCES, writing: false)),
+      .unwritable(path: "x", reason: FileSystemReason.describe(ENOSPC, writing: true)),
+      .refusedOutput(path: "x", reason: "it is a folder; give the path of a file"),
+      .nonFiniteOutput(path: "x", index: 0, value: .infinity), .badMagic(found: [1]),
       .unsupportedVersion(major: 9, minor: 0), .malformedHeader("m"), .fortranOrder,
       .truncatedData(expectedBytes: 2, actualBytes: 1),
       .sizeNotMultiple(path: "x", bytes: 5, itemBytes: 2),

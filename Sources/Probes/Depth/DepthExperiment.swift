@@ -196,9 +196,12 @@ public struct DepthExperiment: Sendable {
 
   private func validate() throws {
     guard !runs.isEmpty else { throw ProbeError.invalidOption("no architectures given") }
-    guard !weightVariances.isEmpty, weightVariances.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+    // At W^2 = 0 every layer ignores its input: all kernel entries are equal, the NTK matrix is
+    // singular and its eigen-decomposition has nothing to resolve.
+    guard !weightVariances.isEmpty, weightVariances.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw ProbeError.invalidOption(
-        "weight variances \(weightVariances) must be a non-empty list of finite values >= 0")
+        "weight variances \(weightVariances) must be a non-empty list of finite values > 0 "
+          + "(at W^2 = 0 every layer ignores its input)")
     }
     guard biasVariance.isFinite, biasVariance >= 0 else {
       throw ProbeError.invalidOption("the bias variance \(biasVariance) must be finite and >= 0")

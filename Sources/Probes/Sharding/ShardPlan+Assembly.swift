@@ -32,6 +32,10 @@ extension ShardPlan {
   public func assemble(
     nngp nngpURL: URL, ntk ntkURL: URL, progress: (String) -> Void = { _ in }
   ) throws(ShardingError) {
+    let planFiles = [directory.appendingPathComponent(Self.manifestName), inputs.first.url, inputs.second.url] + blocks.map(url(of:))
+    try Self.wrap { () throws(DataFileError) in
+      try OutputPath.check([nngpURL, ntkURL], inputs: planFiles)
+    }
     let found = problems()
     guard found.isEmpty else { throw .invalidBlocks(found) }
     progress("all \(blocks.count) blocks present and valid; writing \(rowCount) x \(columnCount)")
@@ -39,18 +43,20 @@ extension ShardPlan {
     for block in blocks {
       byCorner[BlockCorner(row: block.rows.lowerBound, column: block.columns.lowerBound)] = block
     }
-    let nngpWriter = try AtomicFileWriter(nngpURL)
+    let nngpWriter = try Self.wrap { () throws(DataFileError) in try AtomicFileWriter(nngpURL) }
     let ntkWriter: AtomicFileWriter
     do {
-      ntkWriter = try AtomicFileWriter(ntkURL)
+      ntkWriter = try Self.wrap { () throws(DataFileError) in try AtomicFileWriter(ntkURL) }
     } catch {
       nngpWriter.discard()
       throw error
     }
     do throws(ShardingError) {
       let header = Self.npyHeader(rows: rowCount, columns: columnCount)
-      try nngpWriter.write(header)
-      try ntkWriter.write(header)
+      try Self.wrap { () throws(DataFileError) in
+        try nngpWriter.write(header)
+        try ntkWriter.write(header)
+      }
       for rows in PlannedBlock.bands(rowCount, blockSize) {
         var nngpBand = [Double](repeating: 0, count: rows.count * columnCount)
         var ntkBand = nngpBand
@@ -78,11 +84,12 @@ extension ShardPlan {
             }
           }
         }
-        try nngpWriter.write(Self.littleEndianBytes(nngpBand))
-        try ntkWriter.write(Self.littleEndianBytes(ntkBand))
+        try Self.wrap { () throws(DataFileError) in
+          try nngpWriter.write(Self.littleEndianBytes(nngpBand))
+          try ntkWriter.write(Self.littleEndianBytes(ntkBand))
+        }
       }
-      try nngpWriter.commit()
-      try ntkWriter.commit()
+      try Self.wrap { () throws(DataFileError) in try AtomicFileWriter.commit([nngpWriter, ntkWriter]) }
     } catch {
       nngpWriter.discard()
       ntkWriter.discard()

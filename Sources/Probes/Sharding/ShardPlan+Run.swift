@@ -63,7 +63,9 @@ extension ShardPlan {
         }
       }
       let kernels = try computeBlock(block, inputs: inputs, report: &report)
-      try AtomicFileWriter.write(BlockFile.encode(kernels, header: header), to: url)
+      try Self.wrap { () throws(DataFileError) in
+        try AtomicFileWriter.write(BlockFile.encode(kernels, header: header), to: url)
+      }
       let seconds = String(format: "%.2f s", Date().timeIntervalSince(start))
       if problem == .missing {
         report.computed.append(block.index)

@@ -87,11 +87,8 @@ public struct ShardPlan: Sendable {
       }
       return existing
     }
-    do {
-      try FileManager.default.createDirectory(
-        at: directory.appendingPathComponent(blocksFolder), withIntermediateDirectories: true)
-    } catch {
-      throw .dataFile(.unwritable(path: directory.path, reason: "\(error)"))
+    try wrap { () throws(DataFileError) in
+      try OutputPath.createFolder(directory.appendingPathComponent(blocksFolder))
     }
     for input in inputs {
       try wrap { () throws(DataFileError) in

@@ -1,0 +1,198 @@
+import Foundation
+import Symmetries
+import Testing
+
+/// One bad command line: what it must say, how it must exit, and the files it must not touch.
+struct BadInput: CustomTestStringConvertible, Sendable {
+  let name: String
+  /// Arguments with `F` standing for the scratch folder.
+  let arguments: [String]
+  /// 2 for a command-line mistake, 1 for a failure while running.
+  let status: Int32
+  /// A phrase the error message must contain.
+  let says: String
+  /// Files (relative to the folder) that must be byte-identical afterwards.
+  var keeps: [String] = ["x.npy", "k.npy"]
+
+  var testDescription: String { name }
+}
+
+/// The scratch folder every case runs in: `x.npy` (two 4x4x3 images), `k.npy`, `depth.json`,
+/// a link to `k.npy`, a dangling link and a plan of `x.npy` in `plan/`.
+private func battleground(_ tool: URL) throws -> URL {
+  let folder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("symmetry-probes-battery-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/npy")
+  try FileManager.default.copyItem(
+    at: fixtures.appendingPathComponent("float64-images-2x4x4x3.npy"),
+    to: folder.appendingPathComponent("x.npy"))
+  try FileManager.default.copyItem(
+    at: fixtures.appendingPathComponent("float64-2x3.npy"), to: folder.appendingPathComponent("k.npy"))
+  try Data("{}".utf8).write(to: folder.appendingPathComponent("depth.json"))
+  try FileManager.default.copyItem(
+    at: fixtures.appendingPathComponent("float64-images-3x2x2.npy"),
+    to: folder.appendingPathComponent("rank3.npy"))
+  try NumPyArray(shape: [1, 2, 2, 1], values: [1.7e308, 1.7e308, -1.7e308, 1.7e308])
+    .write(npyTo: folder.appendingPathComponent("huge.npy"))
+  try FileManager.default.createSymbolicLink(
+    at: folder.appendingPathComponent("link.npy"), withDestinationURL: folder.appendingPathComponent("k.npy"))
+  try FileManager.default.createSymbolicLink(
+    at: folder.appendingPathComponent("dangling.npy"),
+    withDestinationURL: folder.appendingPathComponent("nowhere/y.npy"))
+  let plan = try runTool(
+    tool, ["kernel", "--architecture", "FCN", "--input", folder.path + "/x.npy", "--plan",
+           folder.path + "/plan", "--block-size", "1"])
+  #expect(plan.status == 0, "\(plan.output)")
+  return folder
+}
+
+private let device = FileManager.default.fileExists(atPath: "/dev/full") ? "/dev/full" : "/dev/null"
+
+@Suite("Bad input to the tool: a typed sentence, the right exit code, every file kept")
+struct BadInputBatteryTests {
+  static let cases: [BadInput] = [
+    BadInput(name: "transform onto its own input", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/x.npy", "--output", "F/x.npy"],
+      status: 1, says: "also an input"),
+    BadInput(name: "kernel with the NNGP and NTK at one path", arguments: [
+      "kernel", "--architecture", "FCN", "--input", "F/x.npy", "--nngp", "F/k.npy", "--ntk", "F/k.npy"],
+      status: 1, says: "another output"),
+    BadInput(name: "kernel writing its NNGP over its input", arguments: [
+      "kernel", "--architecture", "FCN", "--input", "F/x.npy", "--nngp", "F/x.npy", "--ntk", "F/t.npy"],
+      status: 1, says: "also an input"),
+    BadInput(name: "kernel writing through a link onto its other output", arguments: [
+      "kernel", "--architecture", "FCN", "--input", "F/x.npy", "--nngp", "F/link.npy", "--ntk", "F/k.npy"],
+      status: 1, says: "another output"),
+    BadInput(name: "assemble over the plan's manifest", arguments: [
+      "assemble", "--plan", "F/plan", "--nngp", "F/plan/plan.json", "--ntk", "F/t.npy"],
+      status: 1, says: "also an input", keeps: ["x.npy", "k.npy", "plan/plan.json"]),
+    BadInput(name: "transform onto a device", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/x.npy", "--output", device],
+      status: 1, says: "not a regular file"),
+    BadInput(name: "transform onto a dangling link", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/x.npy", "--output", "F/dangling.npy"],
+      status: 1, says: "does not exist"),
+    BadInput(name: "transform onto a folder", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/x.npy", "--output", "F"],
+      status: 1, says: "it is a folder"),
+    BadInput(name: "a missing input file", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/missing.npy", "--output", "F/y.npy"],
+      status: 1, says: "no file at"),
+    BadInput(name: "an input that is a folder", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F", "--output", "F/y.npy"],
+      status: 1, says: "it is a folder"),
+    BadInput(name: "an output in a missing folder", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/x.npy", "--output", "F/no/y.npy"],
+      status: 1, says: "folder does not exist"),
+    BadInput(name: "table output that is a file", arguments: [
+      "table", "--architectures", "FCN", "--activations", "relu", "--actions", "translation",
+      "--output", "F/k.npy"],
+      status: 1, says: "not a folder"),
+    BadInput(name: "depth redrawn over the JSON it reads", arguments: [
+      "depth", "--from-json", "F/depth.json", "--output", "F"],
+      status: 1, says: "also an input", keeps: ["x.npy", "k.npy", "depth.json"]),
+    BadInput(name: "depth with W^2 = 0", arguments: ["depth", "--weight-variances", "0"],
+      status: 2, says: "positive numbers"),
+    BadInput(name: "kernel deeper than 1,000 layers", arguments: [
+      "kernel", "--architecture", "FCN", "--depth", "100000000", "--input", "F/x.npy", "--nngp",
+      "F/a.npy", "--ntk", "F/b.npy"],
+      status: 2, says: "from 1 to 1000"),
+    BadInput(name: "a shift with a flip", arguments: [
+      "transform", "--action", "horizontal-flip", "--shift", "1,2", "--input", "F/x.npy",
+      "--output", "F/y.npy"],
+      status: 2, says: "does not apply to horizontal-flip"),
+    BadInput(name: "a patch size in the table without patch-shuffle", arguments: [
+      "table", "--actions", "translation", "--patch", "2"],
+      status: 2, says: "does not apply to translation"),
+    BadInput(name: "a rank-3 array as images", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/rank3.npy", "--output", "F/y.npy"],
+      status: 1, says: "ambiguous"),
+    BadInput(name: "a rotation that overflows to infinity", arguments: [
+      "transform", "--action", "orthogonal", "--input", "F/huge.npy", "--output", "F/y.npy"],
+      status: 1, says: "not finite"),
+    BadInput(name: "an unknown action", arguments: [
+      "transform", "--action", "rotate", "--input", "F/x.npy", "--output", "F/y.npy"],
+      status: 1, says: "orthogonal"),
+  ]
+
+  @Test("Names are case-insensitive: --action Orthogonal, --architecture fcn, --padding SAME",
+        .enabled(if: builtTool != nil))
+  func caseInsensitiveNames() throws {
+    let tool = try #require(builtTool)
+    let folder = try battleground(tool)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let transform = try runTool(tool, [
+      "transform", "--action", "Orthogonal", "--input", folder.path + "/x.npy", "--output",
+      folder.path + "/y.npy"])
+    #expect(transform.status == 0, "\(transform.output)")
+    let again = try runTool(tool, [
+      "kernel", "--architecture", "cnn-gap", "--activation", "ReLU", "--padding", "SAME",
+      "--input", folder.path + "/x.npy", "--nngp", folder.path + "/a.npy", "--ntk",
+      folder.path + "/b.npy"])
+    #expect(again.status == 0, "\(again.output)")
+  }
+
+  @Test("A 1,000-layer kernel says what it computes in one short line", .enabled(if: builtTool != nil))
+  func deepKernelShortEcho() throws {
+    let tool = try #require(builtTool)
+    let folder = try battleground(tool)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (status, output) = try runTool(tool, [
+      "kernel", "--architecture", "FCN", "--depth", "1000", "--input", folder.path + "/x.npy",
+      "--nngp", folder.path + "/a.npy", "--ntk", folder.path + "/b.npy"])
+    #expect(status == 0, "\(output.prefix(500))")
+    #expect(output.utf8.count < 1_000 && output.contains("(2002 layers)"), "\(output.prefix(500))")
+  }
+
+  @Test("Untrained networks (train --steps 0) give 'no signal', not 'invariant'",
+        .enabled(if: builtTool != nil))
+  func noSignalWithoutTraining() throws {
+    let tool = try #require(builtTool)
+    let (status, output) = try runTool(tool, [
+      "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "gd", "--steps",
+      "0", "--train", "16", "--test", "20", "--width", "4", "--size", "4", "--format", "json"])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("\"ensemble_verdict\" : \"no signal\""), "\(output)")
+  }
+
+  @Test("Each bad command line is refused with a sentence and leaves every file as it was",
+        .enabled(if: builtTool != nil), arguments: cases)
+  func refused(_ input: BadInput) throws {
+    let tool = try #require(builtTool)
+    let folder = try battleground(tool)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let kept = try input.keeps.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    let arguments = input.arguments.map { $0.replacingOccurrences(of: "F/", with: folder.path + "/") }
+      .map { $0 == "F" ? folder.path : $0 }
+    let (status, output) = try runTool(tool, arguments)
+    #expect(status == input.status, "\(output)")
+    #expect(output.contains(input.says), "\(output)")
+    #expect(!output.contains("NSCocoaErrorDomain") && !output.contains("Error Domain"), "\(output)")
+    #expect(output.utf8.count < 1_000, "\(output.utf8.count) bytes")
+    for (name, bytes) in zip(input.keeps, kept) {
+      #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == bytes, "\(name)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == names)
+    var info = stat()
+    #expect(stat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+  }
+
+  @Test("An output that is a link to a file is written through: the target changes, the link stays",
+        .enabled(if: builtTool != nil))
+  func writesThroughLink() throws {
+    let tool = try #require(builtTool)
+    let folder = try battleground(tool)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (status, output) = try runTool(tool, [
+      "transform", "--action", "translation", "--shift", "1,0", "--input", folder.path + "/x.npy",
+      "--output", folder.path + "/link.npy"])
+    #expect(status == 0, "\(output)")
+    let link = try FileManager.default.attributesOfItem(atPath: folder.path + "/link.npy")
+    #expect(link[.type] as? FileAttributeType == .typeSymbolicLink)
+    #expect(try Data(contentsOf: folder.appendingPathComponent("k.npy")).count
+      == Data(contentsOf: folder.appendingPathComponent("x.npy")).count)
+  }
+}
