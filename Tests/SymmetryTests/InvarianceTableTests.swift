@@ -189,7 +189,8 @@ struct VerdictTests {
     #expect(Verdict(deviation: t.roundOff, thresholds: t) == .invariant)
     #expect(Verdict(deviation: t.roundOff * 10, thresholds: t) == .inconclusive)
     #expect(Verdict(deviation: t.effectFloor * 1.01, thresholds: t) == .notInvariant)
-    #expect(Verdict(deviation: .nan, thresholds: t) == .notInvariant)
+    // NaN is what `deviation` returns when every compared value is zero: nothing was measured.
+    #expect(Verdict(deviation: .nan, thresholds: t) == .noSignal)
     #expect(Verdict(deviation: .infinity, thresholds: t) == .notInvariant)
   }
 
