@@ -54,7 +54,9 @@ struct BenchCommand: Command {
       results.append(try workload.run(repeats: repeats, progress: progress))
     }
     if format == .json {
-      try printJSON(results)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      print(try RunMetadata().annotate(String(decoding: try encoder.encode(results), as: UTF8.self)))
       return
     }
     var rows = [["workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup", "neural-tangents", "vs nt"]]

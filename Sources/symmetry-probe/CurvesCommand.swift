@@ -168,6 +168,13 @@ struct CurvesCommand: Command {
     experiment.trainSizes = Array(sequence(first: 16) { $0 * 2 <= maxTrain ? $0 * 2 : nil })
   }
 
+  /// The run's settings for the JSON reports.
+  var metadata: RunMetadata {
+    RunMetadata(
+      seed: experiment.seed, dataSet: experiment.dataSet.rawValue, imageSize: experiment.size,
+      depth: [experiment.depth])
+  }
+
   func run() throws {
     let start = Date()
     try OutputPath.checkFolder(output)
@@ -175,10 +182,10 @@ struct CurvesCommand: Command {
     switch format {
     case .text: print(curves.table(markdown: false) + "\n\n" + curves.ridgeTable(markdown: false))
     case .markdown: print(curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true))
-    case .json: print(try curves.json())
+    case .json: print(try metadata.annotate(curves.json()))
     }
     var files = [
-      ("curves.json", try curves.json()),
+      ("curves.json", try metadata.annotate(curves.json())),
       ("curves.md", curves.table(markdown: true) + "\n\n" + curves.ridgeTable(markdown: true)),
     ]
     let label = "\(curves.dataset) \(curves.shape)"

@@ -82,6 +82,13 @@ struct DepthCommand: Command {
     try arguments.finish()
   }
 
+  /// The run's settings for the JSON reports.
+  var metadata: RunMetadata {
+    RunMetadata(
+      dataSet: experiment.dataSet.rawValue, imageSize: experiment.size,
+      depth: Array(Set(experiment.runs.flatMap(\.depths))).sorted())
+  }
+
   func run() throws {
     let start = Date()
     if let output {
@@ -93,11 +100,11 @@ struct DepthCommand: Command {
     let results = try input.map { try DepthResults(json: String(decoding: DataFile.read($0), as: UTF8.self)) }
       ?? experiment.run(progress: progress)
     switch format {
-    case .json: print(try results.json())
+    case .json: print(try metadata.annotate(results.json()))
     default: print(results.text() + "\n\n" + results.summary())
     }
     if let output {
-      var files = [("depth.json", try results.json()), ("depth-spectra.svg", results.spectraSVG())]
+      var files = [("depth.json", try metadata.annotate(results.json())), ("depth-spectra.svg", results.spectraSVG())]
       for panel in results.panels {
         for time in results.times {
           files.append((DepthResults.heatMapFileName(panel, time: time), results.heatMapSVG(panel, time: time)))

@@ -92,6 +92,11 @@ struct TableCommand: Command {
     try arguments.finish()
   }
 
+  /// The run's settings for the JSON reports.
+  var metadata: RunMetadata {
+    RunMetadata(seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
+  }
+
   func run() throws {
     let start = Date()
     if explain {
@@ -106,11 +111,11 @@ struct TableCommand: Command {
     switch format {
     case .text: print(table.text())
     case .markdown: print(table.markdown())
-    case .json: print(try table.json())
+    case .json: print(try metadata.annotate(table.json()))
     }
     if let output {
       let files = [
-        ("invariance-table.md", table.markdown()), ("invariance-table.json", try table.json()),
+        ("invariance-table.md", table.markdown()), ("invariance-table.json", try metadata.annotate(table.json())),
         ("invariance-table.svg", table.svg()),
       ]
       try writeOutputs(files, into: output)

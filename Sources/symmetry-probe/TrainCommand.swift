@@ -161,6 +161,12 @@ struct TrainCommand: Command {
       template: job, architectures: architectures, actions: actions, optimizers: optimizers)
   }
 
+  /// The run's settings for the JSON reports.
+  var metadata: RunMetadata {
+    let job = grid.template
+    return RunMetadata(seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
+  }
+
   func run() throws {
     let start = Date()
     try output.map { try OutputPath.checkFolder($0) }
@@ -180,14 +186,14 @@ struct TrainCommand: Command {
     pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
     let array = String(decoding: try pretty.encode(reports), as: UTF8.self)
     switch format {
-    case .json: print(reports.count == 1 ? try reports[0].json() : array)
+    case .json: print(try metadata.annotate(reports.count == 1 ? try reports[0].json() : array))
     case .markdown: print(FiniteInvarianceGrid.markdown(reports))
     case .text: print(reports.map { $0.text() }.joined(separator: "\n\n"))
     }
     if let output {
       let files = [
         ("finite-invariance.md", FiniteInvarianceGrid.markdown(reports) + "\n"),
-        ("finite-invariance.json", array + "\n"), ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
+        ("finite-invariance.json", try metadata.annotate(array) + "\n"), ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
       ]
       try writeOutputs(files, into: output)
     }
