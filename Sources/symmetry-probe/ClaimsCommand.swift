@@ -1,5 +1,6 @@
 import Foundation
 import Probes
+import Symmetries
 
 /// `symmetry-probe claims`: every empirical claim of DESIGN.md, decided held, failed or
 /// inconclusive at a named scale.
@@ -64,22 +65,19 @@ struct ClaimsCommand: Command {
   }
 
   func run() throws {
+    try OutputPath.checkFolder(output)
     progress("claims at the \(scale) scale; kernel cache \(cache.path)")
     let report = try ClaimsReport.run(
       scale: scale, seed: seed, cache: KernelCache(directory: cache), modelArm: modelArm, progress: progress)
     switch format {
     case .text: print(report.table(markdown: false))
     case .markdown: print(report.table(markdown: true))
-    case .json: print(try report.json())
+    case .json: print(try RunMetadata(seed: seed).annotate(report.json()))
     }
-    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-    var files = [("claims.json", try report.json()), ("claims.md", "# Claims at the \(scale) scale\n\n" + report.table(markdown: true) + "\n")]
+    var files = [("claims.json", try RunMetadata(seed: seed).annotate(report.json())), ("claims.md", "# Claims at the \(scale) scale\n\n" + report.table(markdown: true) + "\n")]
     for result in report.results {
       files.append(("claim-\(result.id).svg", report.svg(for: result)))
     }
-    for (name, contents) in files {
-      try Data(contents.utf8).write(to: output.appendingPathComponent(name), options: .atomic)
-    }
-    progress("wrote \(files.count) files to \(output.path)")
+    try writeOutputs(files, into: output)
   }
 }
