@@ -104,7 +104,6 @@ private func verdictColour(_ verdict: FiniteVerdict) -> String {
   case .brokenUndecided: return "#f6ad55"
   case .inconclusive: return "#8a8a8a"
   case .conflicting: return "#805ad5"
-  case .noSignal: return "#d4d4d4"
   }
 }
 
