@@ -2,16 +2,16 @@ import Foundation
 import Probes
 import Symmetries
 
-/// `symmetry-probe claims`: every empirical claim of DESIGN.md, decided held, failed or
+/// `symmetry-probe claims`: every empirical claim of docs/design.md, decided held, failed or
 /// inconclusive at a named scale.
 struct ClaimsCommand: Command {
   static let name = "claims"
-  static let abstract = "Decide DESIGN.md's empirical claims: held, failed or inconclusive, with intervals."
+  static let abstract = "Decide the empirical claims of docs/design.md: held, failed or inconclusive, with intervals."
   static let help = """
     USAGE: symmetry-probe claims [--scale small|medium|large] [--output DIR] [--cache DIR]
              [--format text|json|markdown] [--seed N] [--skip-model-arm]
 
-    Runs the learning curves behind DESIGN.md's claims (kernel regression of FCN, LCN = CNN-VEC
+    Runs the learning curves behind docs/design.md's claims (kernel regression of FCN, LCN = CNN-VEC
     and CNN-GAP on CIFAR-10 under no action, a random orthogonal map, a random pixel permutation
     and a 2 x 2 patch shuffle of the data, and CNN-GAP symmetrised over O(d)) with 10 paired
     repeats, then decides each claim from its hypothesis fixed in code (Sources/Probes/Claims):
