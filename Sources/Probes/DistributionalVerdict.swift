@@ -7,6 +7,9 @@ public enum DistributionalVerdict: String, Sendable, Codable, CaseIterable, Cust
   case notEqual = "not equal"
   /// Neither could be shown.
   case inconclusive = "inconclusive"
+  /// Every network of every arm predicts exactly 0 (centred networks before any step): equal
+  /// outputs are no evidence of invariance, nor of its absence.
+  case noSignal = "no signal"
 
   public var description: String { rawValue }
 
@@ -15,8 +18,11 @@ public enum DistributionalVerdict: String, Sendable, Codable, CaseIterable, Cust
   /// the N cells (`EnsembleCellMeasurement.pEqual`, `pDiffer`). The chance that any cell of the
   /// family gets a wrong verdict (equal when some rho >= margin, not equal when every
   /// rho <= margin) is at most alpha.
+  /// A cell without signal (`EnsembleCellMeasurement.hasSignal`) is `noSignal` whatever its
+  /// p-values say, and keeps its place in the family (which only makes Holm more conservative).
   public static func decide(_ cells: [EnsembleCellMeasurement], alpha: Double) -> [DistributionalVerdict] {
-    decide(pValues: cells.map { ($0.pEqual, $0.pDiffer) }, alpha: alpha)
+    let decided = decide(pValues: cells.map { ($0.pEqual, $0.pDiffer) }, alpha: alpha)
+    return zip(cells, decided).map { cell, verdict in cell.hasSignal ? verdict : .noSignal }
   }
 
   /// The same from each cell's (p(equal), p(differ)).

@@ -73,6 +73,10 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
   /// little.
   public var differenceDetected: Bool { elements.contains { $0.differenceDetected } }
 
+  /// Whether some network of some arm predicts anything but 0; without that, equal arms say
+  /// nothing (`DistributionalVerdict.noSignal`).
+  public var hasSignal: Bool { elements.contains { $0.verdict != .noSignal } }
+
   /// Whether the sequential rule stops at this look: one of the cell's p-values is at most
   /// alpha / (2N), Bonferroni's level over the family's 2N hypotheses, where Holm's procedure
   /// rejects it whatever the other cells' p-values (its first threshold is alpha / (2N)).

@@ -95,7 +95,8 @@ extension FiniteInvarianceGrid {
 }
 
 /// Blue for invariant, red for not invariant, orange for a transport break with close or
-/// undecided distributions, grey for inconclusive, purple for conflicting evidence.
+/// undecided distributions, grey for inconclusive, purple for conflicting evidence, light grey
+/// for no signal.
 private func verdictColour(_ verdict: FiniteVerdict) -> String {
   switch verdict {
   case .invariant: return "#2b6cb0"
@@ -104,6 +105,7 @@ private func verdictColour(_ verdict: FiniteVerdict) -> String {
   case .brokenUndecided: return "#f6ad55"
   case .inconclusive: return "#8a8a8a"
   case .conflicting: return "#805ad5"
+  case .noSignal: return "#cbd5e0"
   }
 }
 

@@ -65,7 +65,10 @@ public struct FiniteInvarianceGrid: Sendable {
     }
     let verdicts = DistributionalVerdict.decide(
       pValues: reports.map { ($0.ensemblePEqual, $0.ensemblePDiffer) }, alpha: reports.first?.alpha ?? 0.05)
-    for index in reports.indices { reports[index].distributional = verdicts[index] }
+    // A cell without signal keeps that verdict: its p-values are those of equal arms.
+    for index in reports.indices where reports[index].distributional != .noSignal {
+      reports[index].distributional = verdicts[index]
+    }
     return reports
   }
 

@@ -14,11 +14,15 @@ public enum FiniteVerdict: String, Sendable, Codable, CaseIterable, CustomString
   /// Transport is exact but the distributions were called different: a false alarm of the
   /// ensemble probe (its family-wise error rate bounds how often) or a defect; reported, not hidden.
   case conflicting = "conflicting: exactly invariant, distributions not equal"
+  /// Every network predicts 0 (untrained centred networks): transport and ensembles then agree
+  /// trivially, which is no evidence either way.
+  case noSignal = "no signal"
 
   public var description: String { rawValue }
 
   public init(exact: ExactVerdict, distributional: DistributionalVerdict) {
     switch (exact, distributional) {
+    case (_, .noSignal): self = .noSignal
     case (.invariant, .notEqual): self = .conflicting
     case (.invariant, _), (.unknown, .equal): self = .invariant
     case (_, .notEqual): self = .notInvariant

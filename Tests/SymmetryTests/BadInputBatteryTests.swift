@@ -154,11 +154,8 @@ struct BadInputBatteryTests {
       "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "gd", "--steps",
       "0", "--train", "16", "--test", "20", "--width", "4", "--size", "4", "--format", "json"])
     #expect(status == 0, "\(output)")
-    // The ensemble measurement says "no signal" (VerdictSignalTests), but the finite verdict
-    // that issue 18's rule derives from it and from transport still reads "invariant" here.
-    withKnownIssue("train --steps 0: the finite verdict says invariant though every network predicts 0") {
-      #expect(output.contains("\"verdict\" : \"no signal\""), "\(output)")
-    }
+    #expect(output.contains("\"verdict\" : \"no signal\""), "\(output)")
+    #expect(!output.contains("\"verdict\" : \"invariant\""), "\(output)")
   }
 
   @Test("Each bad command line is refused with a sentence and leaves every file as it was",

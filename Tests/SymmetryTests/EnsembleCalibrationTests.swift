@@ -104,7 +104,7 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
       switch cell.verdict {
       case .equal: rates.equal += 1
       case .notEqual: rates.notEqual += 1
-      case .inconclusive: break
+      case .inconclusive, .noSignal: break
       }
     }
     let count = Double(replications)

@@ -93,6 +93,8 @@ struct FiniteInvarianceJobTests {
     #expect(FiniteVerdict(exact: .notInvariant, distributional: .equal) == .brokenButClose)
     #expect(FiniteVerdict(exact: .invariant, distributional: .notEqual) == .conflicting)
     #expect(FiniteVerdict(exact: .unknown, distributional: .notEqual) == .notInvariant)
+    // Zero outputs make transport exact trivially: no signal overrides it.
+    #expect(FiniteVerdict(exact: .invariant, distributional: .noSignal) == .noSignal)
   }
 
   @Test("Weight transport's verdict: round-off is exact, a deviation above the floor is a break, no lift is unknown")
