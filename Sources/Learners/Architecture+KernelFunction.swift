@@ -32,8 +32,8 @@ extension Architecture: KernelFunction {
     let columns = second.count
     let firstVariances = Self.trajectories(x1, plan: plan, parallel: parallel)
     let secondVariances = x2 == nil ? firstVariances : Self.trajectories(second, plan: plan, parallel: parallel)
-    var nngp = Matrix(rows: rows, columns: columns)
-    var ntk = Matrix(rows: rows, columns: columns)
+    var nngp = Matrix(uncheckedRows: rows, columns: columns)
+    var ntk = Matrix(uncheckedRows: rows, columns: columns)
     nngp.storage.withUnsafeMutableBufferPointer { nngpBuffer in
       ntk.storage.withUnsafeMutableBufferPointer { ntkBuffer in
         // Each cell has exactly one writer (see below), so sharing the buffers is race-free.
@@ -58,7 +58,7 @@ extension Architecture: KernelFunction {
         }
       }
     }
-    let result = KernelMatrices(nngp: nngp, ntk: ntk)
+    let result = KernelMatrices(uncheckedNNGP: nngp, ntk: ntk)
     try Self.requireFinite(result)
     return result
   }

@@ -9,11 +9,21 @@ public struct KernelMatrices: Sendable, Equatable {
   /// The neural tangent kernel.
   public var ntk: Matrix
 
-  /// Two matrices of one shape.
-  public init(nngp: Matrix, ntk: Matrix) {
+  /// Two matrices of one shape; throws when their shapes differ.
+  public init(nngp: Matrix, ntk: Matrix) throws(LinearAlgebraError) {
+    guard nngp.rows == ntk.rows, nngp.columns == ntk.columns else {
+      throw .dimensionMismatch(
+        "the NNGP is \(nngp.rows) x \(nngp.columns) but the NTK is \(ntk.rows) x \(ntk.columns); "
+          + "the two matrices of one kernel compare the same two batches, so pass matrices of one shape")
+    }
+    self.init(uncheckedNNGP: nngp, ntk: ntk)
+  }
+
+  /// Two matrices of one shape, for the package's own callers, which fill both from one loop.
+  package init(uncheckedNNGP nngp: Matrix, ntk: Matrix) {
     precondition(
       nngp.rows == ntk.rows && nngp.columns == ntk.columns,
-      "the NNGP and NTK matrices of one kernel have one shape")
+      "internal: the NNGP and NTK matrices of one kernel have one shape")
     self.nngp = nngp
     self.ntk = ntk
   }

@@ -11,6 +11,9 @@ extension GEMM {
   /// (partly old contents, partly products from the tiles that straddle the diagonal).
   /// Bit-identical for any `threads`.
   ///
+  /// Throws, before touching any buffer, when a dimension is negative or a row stride is
+  /// shorter than the row it must skip.
+  ///
   /// - Complexity: O(n^2 k / 2 + n MC k) time, O(KC (NC + threads MC)) scratch memory.
   public static func symmetricRankK(
     n: Int, k: Int, alpha: Double = 1,
@@ -18,8 +21,24 @@ extension GEMM {
     beta: Double = 0,
     c: UnsafeMutablePointer<Double>, ldc: Int, mirror: Bool = true,
     threads: Int = defaultThreadCount
+  ) throws(LinearAlgebraError) {
+    try validateDimensions(n: n, k: k)
+    try validateStride("lda", lda, rows: transposeA ? k : n, rowLength: transposeA ? n : k, operand: "A")
+    try validateStride("ldc", ldc, rows: n, rowLength: n, operand: "C")
+    uncheckedSymmetricRankK(
+      n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA, beta: beta, c: c,
+      ldc: ldc, mirror: mirror, threads: threads)
+  }
+
+  /// `symmetricRankK` without argument checks, for the package's own callers.
+  package static func uncheckedSymmetricRankK(
+    n: Int, k: Int, alpha: Double = 1,
+    a: UnsafePointer<Double>, lda: Int, transposeA: Bool = false,
+    beta: Double = 0,
+    c: UnsafeMutablePointer<Double>, ldc: Int, mirror: Bool = true,
+    threads: Int = defaultThreadCount
   ) {
-    precondition(n >= 0 && k >= 0, "GEMM dimensions must be non-negative")
+    precondition(n >= 0 && k >= 0, "internal: GEMM dimensions must be non-negative")
     if n == 0 { return }
     if k == 0 || alpha == 0 {
       scale(m: n, n: n, c: c, ldc: ldc, by: beta)
@@ -43,7 +62,7 @@ extension GEMM {
   /// threaded copy was a visible share of the FCN kernel.
   ///
   /// - Complexity: O(n^2).
-  public static func mirrorLowerTriangle(
+  static func mirrorLowerTriangle(
     n: Int, c: UnsafeMutablePointer<Double>, ldc: Int, threads: Int = defaultThreadCount
   ) {
     let tile = 32

@@ -65,6 +65,9 @@ public enum GEMM {
   ///   - c: C, row-major m x n.
   ///   - ldc: The row stride of C.
   ///   - threads: Worker threads (at least 1); the result does not depend on it.
+  /// Throws, before touching any buffer, when a dimension is negative or a row stride is
+  /// shorter than the row it must skip (which would read or write outside the operands).
+  ///
   /// - Complexity: O(m n k) time, O(KC (NC + threads MC)) scratch memory.
   public static func multiply(
     m: Int, n: Int, k: Int,
@@ -74,8 +77,28 @@ public enum GEMM {
     beta: Double = 0,
     c: UnsafeMutablePointer<Double>, ldc: Int,
     threads: Int = defaultThreadCount
+  ) throws(LinearAlgebraError) {
+    try validateDimensions(m: m, n: n, k: k)
+    try validateStride("lda", lda, rows: transposeA ? k : m, rowLength: transposeA ? m : k, operand: "A")
+    try validateStride("ldb", ldb, rows: transposeB ? n : k, rowLength: transposeB ? k : n, operand: "B")
+    try validateStride("ldc", ldc, rows: m, rowLength: n, operand: "C")
+    uncheckedMultiply(
+      m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
+      transposeB: transposeB, beta: beta, c: c, ldc: ldc, threads: threads)
+  }
+
+  /// `multiply` without argument checks, for the package's own callers, whose dimensions and
+  /// strides come from matrices they own (a negative dimension here is a bug, so it traps).
+  package static func uncheckedMultiply(
+    m: Int, n: Int, k: Int,
+    alpha: Double = 1,
+    a: UnsafePointer<Double>, lda: Int, transposeA: Bool = false,
+    b: UnsafePointer<Double>, ldb: Int, transposeB: Bool = false,
+    beta: Double = 0,
+    c: UnsafeMutablePointer<Double>, ldc: Int,
+    threads: Int = defaultThreadCount
   ) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "GEMM dimensions must be non-negative")
+    precondition(m >= 0 && n >= 0 && k >= 0, "internal: GEMM dimensions must be non-negative")
     if m == 0 || n == 0 { return }
     if k == 0 || alpha == 0 {
       scale(m: m, n: n, c: c, ldc: ldc, by: beta)
@@ -92,6 +115,26 @@ public enum GEMM {
     run(
       m: m, n: n, k: k, alpha: alpha, a: aOperand, b: bOperand, beta: beta, output: output,
       lowerOnly: false, workers: workers)
+  }
+
+  /// Throws when a dimension is negative.
+  static func validateDimensions(m: Int = 0, n: Int, k: Int) throws(LinearAlgebraError) {
+    guard m >= 0, n >= 0, k >= 0 else {
+      throw .invalidArgument(
+        "GEMM dimensions m = \(m), n = \(n), k = \(k) include a negative one; pass counts >= 0")
+    }
+  }
+
+  /// Throws when the row stride `name` of a stored operand is shorter than its rows (a stride
+  /// is never used to step past an operand's only row, so it is free there, as for k = 0).
+  static func validateStride(
+    _ name: String, _ stride: Int, rows: Int, rowLength: Int, operand: String
+  ) throws(LinearAlgebraError) {
+    guard rows <= 1 || stride >= rowLength else {
+      throw .invalidArgument(
+        "\(name) = \(stride) is shorter than a stored row of \(operand) (\(rowLength) entries), "
+          + "so rows would overlap; pass the row length of \(operand) as stored, at least \(rowLength)")
+    }
   }
 
   /// The blocked product behind `multiply` and `symmetricRankK`. With `lowerOnly`, only the

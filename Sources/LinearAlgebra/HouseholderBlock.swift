@@ -73,13 +73,13 @@ struct HouseholderBlock: Sendable {
         w.withUnsafeMutableBufferPointer { wb in
           w2.withUnsafeMutableBufferPointer { w2b in
             let vs = vb.baseAddress!
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: count, n: columns, k: length, a: vs, lda: length, b: c, ldb: ldc,
               c: wb.baseAddress!, ldc: columns, threads: threads)
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: count, n: columns, k: count, a: tb.baseAddress!, lda: count, transposeA: transposed,
               b: wb.baseAddress!, ldb: columns, c: w2b.baseAddress!, ldc: columns, threads: threads)
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: length, n: columns, k: count, alpha: -1, a: vs, lda: length, transposeA: true,
               b: w2b.baseAddress!, ldb: columns, beta: 1, c: c, ldc: ldc, threads: threads)
           }
@@ -102,13 +102,13 @@ struct HouseholderBlock: Sendable {
         w.withUnsafeMutableBufferPointer { wb in
           w2.withUnsafeMutableBufferPointer { w2b in
             let vs = vb.baseAddress!
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: rows, n: count, k: length, a: c, lda: ldc, b: vs, ldb: length, transposeB: true,
               c: wb.baseAddress!, ldc: count, threads: threads)
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: rows, n: count, k: count, a: wb.baseAddress!, lda: count, b: tb.baseAddress!,
               ldb: count, transposeB: transposed, c: w2b.baseAddress!, ldc: count, threads: threads)
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: rows, n: length, k: count, alpha: -1, a: w2b.baseAddress!, lda: count, b: vs,
               ldb: length, beta: 1, c: c, ldc: ldc, threads: threads)
           }

@@ -99,7 +99,7 @@ extension Matrix {
         // Trailing lower triangle: A_22 <- A_22 - L_21 L_21^T, a symmetric rank-jb update of
         // the lower triangle's tiles only (the few entries it writes above the diagonal are
         // never read and are zeroed at the end).
-        GEMM.symmetricRankK(
+        GEMM.uncheckedSymmetricRankK(
           n: n - start, k: jb, alpha: -1, a: l + start * n + j0, lda: n, beta: 1,
           c: l + start * n + start, ldc: n, mirror: false, threads: threads)
       }

@@ -11,10 +11,23 @@ extension Matrix {
   /// Reference: F. Mezzadri, "How to generate random matrices from the classical compact
   /// groups", Notices of the AMS 54 (2007).
   /// - Complexity: O(n^3) time (8/3 n^3 flops), O(n^2) memory.
-  public static func haarOrthogonal(dimension n: Int, using generator: inout SeededGenerator) -> Matrix {
-    precondition(n >= 0, "dimension must be non-negative")
+  /// Throws when `n` is negative, before drawing from `generator`.
+  public static func haarOrthogonal(
+    dimension n: Int, using generator: inout SeededGenerator
+  ) throws(LinearAlgebraError) -> Matrix {
+    guard n >= 0 else {
+      throw .invalidArgument("O(\(n)) has no elements: a Haar orthogonal matrix needs dimension >= 0")
+    }
+    return haarOrthogonal(uncheckedDimension: n, using: &generator)
+  }
+
+  /// `haarOrthogonal`, for the package's own callers, whose dimension is a validated image's.
+  package static func haarOrthogonal(
+    uncheckedDimension n: Int, using generator: inout SeededGenerator
+  ) -> Matrix {
+    precondition(n >= 0, "internal: dimension must be non-negative")
     // Row j of `columns` is column j of G, so Householder vectors are contiguous.
-    var columns = Matrix(rows: n, columns: n)
+    var columns = Matrix(uncheckedRows: n, columns: n)
     for i in 0..<(n * n) { columns.storage[i] = generator.gaussian() }
     let factor = columns.householderFactorOfRows(threads: GEMM.defaultThreadCount)
     var q = factor.formQ(threads: GEMM.defaultThreadCount)

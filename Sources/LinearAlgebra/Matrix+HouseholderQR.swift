@@ -14,7 +14,7 @@ struct HouseholderFactor: Sendable {
   /// - Complexity: O(n^2 k) with `GEMM`.
   func formQ(threads: Int) -> Matrix {
     let n = dimension
-    var q = Matrix.identity(n)
+    var q = Matrix.uncheckedIdentity(n)
     q.storage.withUnsafeMutableBufferPointer { buffer in
       let base = buffer.baseAddress!
       for (block, start) in zip(blocks, offsets).reversed() {

@@ -28,12 +28,12 @@ extension Matrix {
         "cannot multiply \(m) x \(k) by \(kb) x \(n) (after transposition): "
           + "the inner dimensions \(k) and \(kb) must agree")
     }
-    var result = Matrix(rows: m, columns: n)
+    var result = Matrix(uncheckedRows: m, columns: n)
     if m == 0 || n == 0 || k == 0 { return result }
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         result.storage.withUnsafeMutableBufferPointer { pc in
-          GEMM.multiply(
+          GEMM.uncheckedMultiply(
             m: m, n: n, k: k,
             a: pa.baseAddress!, lda: a.columns,
             transposeA: transposeA,
@@ -57,11 +57,11 @@ extension Matrix {
     _ a: Matrix, transposeA: Bool = false, threads: Int = GEMM.defaultThreadCount
   ) -> Matrix {
     let (n, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
-    var result = Matrix(rows: n, columns: n)
+    var result = Matrix(uncheckedRows: n, columns: n)
     if n == 0 || k == 0 { return result }
     a.storage.withUnsafeBufferPointer { pa in
       result.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.symmetricRankK(
+        GEMM.uncheckedSymmetricRankK(
           n: n, k: k, a: pa.baseAddress!, lda: a.columns, transposeA: transposeA,
           c: pc.baseAddress!, ldc: n, threads: threads)
       }

@@ -25,15 +25,15 @@ extension Matrix {
     try requireFinite("the matrix to diagonalise")
     try requireSymmetric()
     let n = rows
-    if n == 0 { return ([], Matrix(rows: 0, columns: 0)) }
+    if n == 0 { return ([], Matrix(uncheckedRows: 0, columns: 0)) }
     let workers = n < 128 ? 1 : max(1, threads)
     var (diagonal, offDiagonal, reflectors) = tridiagonalise(workers: workers)
-    var rotated = Matrix.identity(n)
+    var rotated = Matrix.uncheckedIdentity(n)
     try Matrix.implicitQL(
       diagonal: &diagonal, offDiagonal: &offDiagonal, eigenvectorRows: &rotated, workers: workers)
     // Ascending order; ties keep the QL order, so the result is deterministic.
     let order = diagonal.indices.sorted { (diagonal[$0], $0) < (diagonal[$1], $1) }
-    var vectors = Matrix(rows: n, columns: n)
+    var vectors = Matrix(uncheckedRows: n, columns: n)
     for (column, source) in order.enumerated() {
       for i in 0..<n { vectors.storage[i * n + column] = rotated.storage[source * n + i] }
     }
@@ -55,7 +55,7 @@ extension Matrix {
   private func tridiagonalise(workers: Int) -> ([Double], [Double], HouseholderFactor) {
     let n = rows
     var a = self
-    var vectorRows = Matrix(rows: n, columns: n)
+    var vectorRows = Matrix(uncheckedRows: n, columns: n)
     var diagonal = [Double](repeating: 0, count: n)
     var offDiagonal = [Double](repeating: 0, count: n)
     let reflectorCount = max(0, n - 2)

@@ -39,7 +39,7 @@ extension Matrix {
             }
             let below = n - i0 - ib
             if below > 0 {
-              GEMM.multiply(
+              GEMM.uncheckedMultiply(
                 m: below, n: k, k: ib, alpha: -1, a: l + (i0 + ib) * n + i0, lda: n,
                 b: xs + i0 * k, ldb: k, beta: 1, c: xs + (i0 + ib) * k, ldc: k, threads: threads)
             }
@@ -56,7 +56,7 @@ extension Matrix {
               Matrix.divide(xr, by: l[r * n + r], count: k)
             }
             if i0 > 0 {
-              GEMM.multiply(
+              GEMM.uncheckedMultiply(
                 m: i0, n: k, k: ib, alpha: -1, a: l + i0 * n, lda: n, transposeA: true,
                 b: xs + i0 * k, ldb: k, beta: 1, c: xs, ldc: k, threads: threads)
             }

@@ -10,9 +10,24 @@ public struct Matrix: Sendable, Equatable {
   /// The entries, row by row.
   public var storage: [Double]
 
-  /// A matrix with every entry equal to `value`.
-  public init(rows: Int, columns: Int, repeating value: Double = 0) {
-    precondition(rows >= 0 && columns >= 0, "a matrix has non-negative dimensions")
+  /// A matrix with every entry equal to `value`; throws when a dimension is negative or the
+  /// entry count rows * columns overflows `Int`.
+  public init(rows: Int, columns: Int, repeating value: Double = 0) throws(LinearAlgebraError) {
+    guard rows >= 0, columns >= 0 else {
+      throw .invalidArgument(
+        "a \(rows) x \(columns) matrix has a negative dimension; pass rows >= 0 and columns >= 0")
+    }
+    guard !rows.multipliedReportingOverflow(by: columns).overflow else {
+      throw .invalidArgument(
+        "a \(rows) x \(columns) matrix has more entries than an Int can count; pass smaller dimensions")
+    }
+    self.init(uncheckedRows: rows, columns: columns, repeating: value)
+  }
+
+  /// A matrix with every entry equal to `value`, for the package's own callers, whose
+  /// dimensions come from validated shapes (a negative dimension here is a bug, so it traps).
+  package init(uncheckedRows rows: Int, columns: Int, repeating value: Double = 0) {
+    precondition(rows >= 0 && columns >= 0, "internal: a matrix has non-negative dimensions")
     self.rows = rows
     self.columns = columns
     storage = Array(repeating: value, count: rows * columns)
@@ -39,9 +54,17 @@ public struct Matrix: Sendable, Equatable {
     try self.init(rows: rowArrays.count, columns: columns, storage: rowArrays.flatMap { $0 })
   }
 
-  /// The n x n identity.
-  public static func identity(_ n: Int) -> Matrix {
-    var result = Matrix(rows: n, columns: n)
+  /// The n x n identity; throws when n is negative.
+  public static func identity(_ n: Int) throws(LinearAlgebraError) -> Matrix {
+    guard n >= 0 else {
+      throw .invalidArgument("an identity of dimension \(n) does not exist; pass n >= 0")
+    }
+    return uncheckedIdentity(n)
+  }
+
+  /// The n x n identity, for the package's own callers (n >= 0 by construction).
+  package static func uncheckedIdentity(_ n: Int) -> Matrix {
+    var result = Matrix(uncheckedRows: n, columns: n)
     for i in 0..<n { result.storage[i * n + i] = 1 }
     return result
   }
@@ -55,7 +78,7 @@ public struct Matrix: Sendable, Equatable {
 
   /// The transpose.
   public var transposed: Matrix {
-    var result = Matrix(rows: columns, columns: rows)
+    var result = Matrix(uncheckedRows: columns, columns: rows)
     storage.withUnsafeBufferPointer { source in
       result.storage.withUnsafeMutableBufferPointer { target in
         // Tiles keep both the read and the write streams in cache.

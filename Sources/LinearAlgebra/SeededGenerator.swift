@@ -68,15 +68,26 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     var result = Array(0..<count)
     if count < 2 { return result }
     for i in stride(from: count - 1, to: 0, by: -1) {
-      let j = Int(bounded(UInt64(i + 1)))
+      let j = Int(bounded(uncheckedBound: UInt64(i + 1)))
       result.swapAt(i, j)
     }
     return result
   }
 
   /// A uniform integer in 0..<bound (Lemire's nearly-divisionless method), platform-independent.
-  public mutating func bounded(_ bound: UInt64) -> UInt64 {
-    precondition(bound > 0, "bounded(_:) needs a positive bound")
+  ///
+  /// Throws when `bound` is 0 (0..<0 holds no integer), without advancing the stream.
+  public mutating func bounded(_ bound: UInt64) throws(LinearAlgebraError) -> UInt64 {
+    guard bound > 0 else {
+      throw .invalidArgument("0..<0 holds no integer to draw; pass a bound of at least 1")
+    }
+    return bounded(uncheckedBound: bound)
+  }
+
+  /// `bounded(_:)` for the package's own callers, whose bound is positive by construction
+  /// (a draw inside a shuffle's loop, where a check per draw would be wasted).
+  package mutating func bounded(uncheckedBound bound: UInt64) -> UInt64 {
+    precondition(bound > 0, "internal: bounded(uncheckedBound:) needs a positive bound")
     var product = next().multipliedFullWidth(by: bound)
     if product.low < bound {
       let threshold = (0 &- bound) % bound

@@ -18,7 +18,7 @@ public enum ExactVerdict: String, Sendable, Codable, CaseIterable, CustomStringC
   /// (measured: 8.5e-16 to 3.7e-15 over the grid), so 1e-9 leaves four orders of magnitude;
   /// the smallest break measured (Adam under O(d), rate 0.001, 100 steps) is 0.15, far above the
   /// floor 1e-6.
-  public static let thresholds = VerdictThresholds(roundOff: 1e-9, effectFloor: 1e-6)
+  public static let thresholds = VerdictThresholds(uncheckedRoundOff: 1e-9, effectFloor: 1e-6)
 
   /// The verdict over a cell's elements: the deviation of each transport (nil: does not lift).
   public init(deviations: [Double?]) {

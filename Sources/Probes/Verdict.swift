@@ -31,14 +31,36 @@ public enum Verdict: String, Sendable, Codable, CaseIterable, CustomStringConver
 /// The two thresholds a verdict compares a relative deviation with.
 public struct VerdictThresholds: Sendable, Hashable, Codable {
   /// At or below this, the deviation is float64 round-off: invariant.
-  public var roundOff: Double
+  public let roundOff: Double
   /// Above this, the deviation is a real effect: not invariant.
-  public var effectFloor: Double
+  public let effectFloor: Double
 
-  public init(roundOff: Double, effectFloor: Double) {
-    precondition(roundOff < effectFloor, "the round-off threshold must lie below the effect floor")
+  /// Throws unless 0 <= roundOff < effectFloor < infinity: a verdict needs a round-off band
+  /// below the effect floor, or `inconclusive` would be empty or the order reversed.
+  public init(roundOff: Double, effectFloor: Double) throws(ProbeError) {
+    guard roundOff >= 0, effectFloor.isFinite, roundOff < effectFloor else {
+      throw .invalidOption(
+        "verdict thresholds need 0 <= round-off < effect floor < infinity, got round-off "
+          + "\(roundOff) and effect floor \(effectFloor); pass a round-off threshold below the floor")
+    }
+    self.init(uncheckedRoundOff: roundOff, effectFloor: effectFloor)
+  }
+
+  /// The package's own thresholds, fixed constants that satisfy the order above.
+  init(uncheckedRoundOff roundOff: Double, effectFloor: Double) {
+    precondition(roundOff < effectFloor, "internal: the round-off threshold must lie below the effect floor")
     self.roundOff = roundOff
     self.effectFloor = effectFloor
+  }
+
+  private enum CodingKeys: String, CodingKey { case roundOff, effectFloor }
+
+  /// Decoded thresholds are checked like constructed ones (a file is caller input too).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(
+      roundOff: container.decode(Double.self, forKey: .roundOff),
+      effectFloor: container.decode(Double.self, forKey: .effectFloor))
   }
 
   /// For kernel-level probes. A kernel entry is a few hundred float64 operations per layer on
@@ -47,10 +69,10 @@ public struct VerdictThresholds: Sendable, Hashable, Codable {
   /// smallest genuine break measured by the main job (8 x 8 CIFAR-10, depth 2) is 2e-3 (CNN-GAP
   /// ReLU NNGP, functional, horizontal flip), so a floor of 1e-4 sits more than an order of
   /// magnitude below it and six above round-off.
-  public static let kernel = VerdictThresholds(roundOff: 1e-10, effectFloor: 1e-4)
+  public static let kernel = VerdictThresholds(uncheckedRoundOff: 1e-10, effectFloor: 1e-4)
 
   /// For prediction-level probes: the kernel's round-off is amplified by the linear solve up to
   /// the condition number of the (ridged) train kernel, about 1e4 to 1e6 for the small training
   /// sets of the probes, hence 1e-7; real breaks change predictions by 1e-2 or more.
-  public static let prediction = VerdictThresholds(roundOff: 1e-7, effectFloor: 1e-3)
+  public static let prediction = VerdictThresholds(uncheckedRoundOff: 1e-7, effectFloor: 1e-3)
 }

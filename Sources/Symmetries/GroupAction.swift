@@ -40,7 +40,7 @@ extension GroupAction {
   /// - Complexity: applies the action to d basis images; meant for small shapes and tests.
   public func matrix(for shape: ImageShape) throws(SymmetryError) -> Matrix {
     let d = shape.dimension
-    let basis = ImageBatch(uncheckedShape: shape, values: Matrix.identity(d).storage)
+    let basis = ImageBatch(uncheckedShape: shape, values: Matrix.uncheckedIdentity(d).storage)
     // Row j of the result holds g e_j, so the matrix is its transpose.
     let images = try apply(to: basis)
     return images.flattened.transposed
@@ -50,6 +50,6 @@ extension GroupAction {
   ///
   /// Such cells are trivially invariant (e.g. a channel permutation of a one-channel image).
   public func isIdentity(on shape: ImageShape) throws(SymmetryError) -> Bool {
-    try matrix(for: shape) == Matrix.identity(shape.dimension)
+    try matrix(for: shape) == Matrix.uncheckedIdentity(shape.dimension)
   }
 }

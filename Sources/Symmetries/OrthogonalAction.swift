@@ -62,7 +62,7 @@ public struct OrthogonalFamily: ActionFamily {
   ) throws(SymmetryError) -> any GroupAction {
     OrthogonalAction(
       uncheckedShape: shape,
-      matrix: Matrix.haarOrthogonal(dimension: shape.dimension, using: &generator))
+      matrix: Matrix.haarOrthogonal(uncheckedDimension: shape.dimension, using: &generator))
   }
 
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {

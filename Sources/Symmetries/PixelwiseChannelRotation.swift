@@ -42,7 +42,7 @@ public struct PixelwiseChannelRotation: GroupAction {
     let block = shape.channels * shape.channels
     let first = Array(rotations[0..<block])
     let channels: ChannelMap
-    if first == Matrix.identity(shape.channels).storage
+    if first == Matrix.uncheckedIdentity(shape.channels).storage
       && rotations.indices.allSatisfy({ rotations[$0] == first[$0 % block] })
     {
       channels = .none
@@ -82,7 +82,7 @@ public struct PixelwiseChannelRotationFamily: ActionFamily {
     var rotations: [Double] = []
     rotations.reserveCapacity(shape.pixelCount * shape.channels * shape.channels)
     for _ in 0..<shape.pixelCount {
-      rotations += Matrix.haarOrthogonal(dimension: shape.channels, using: &generator).storage
+      rotations += Matrix.haarOrthogonal(uncheckedDimension: shape.channels, using: &generator).storage
     }
     return PixelwiseChannelRotation(uncheckedShape: shape, rotations: rotations)
   }

@@ -63,7 +63,7 @@ public struct TranslationFamily: ActionFamily {
     let pixels = shape.pixelCount
     guard pixels > 1 else { return Translation(dy: 0, dx: 0) }
     // Index 0 is the zero shift; draw among the others.
-    let index = 1 + Int(generator.bounded(UInt64(pixels - 1)))
+    let index = 1 + Int(generator.bounded(uncheckedBound: UInt64(pixels - 1)))
     return Translation(dy: index / shape.width, dx: index % shape.width)
   }
 

@@ -78,7 +78,7 @@ public func checkGroupActionLaws(
   let m = try action.matrix(for: batch.shape)
   let product = try m.transposed.multiplied(by: m)
   expectClose(
-    product.storage, Matrix.identity(batch.shape.dimension).storage, tolerance: tolerance,
+    product.storage, try Matrix.identity(batch.shape.dimension).storage, tolerance: tolerance,
     "\(action): matrix orthogonality", sourceLocation: sourceLocation)
 }
 
@@ -101,7 +101,7 @@ public func checkDeclaredStructure(
 public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) throws -> String? {
   let structure = try action.structure(on: shape)
   let g = try action.matrix(for: shape)
-  if structure.isIdentity != (g == Matrix.identity(shape.dimension)) {
+  if structure.isIdentity != (try g == Matrix.identity(shape.dimension)) {
     return "\(action) declares \(structure), but its matrix \(structure.isIdentity ? "is not" : "is") the identity"
   }
   guard case .pixelMap(let motion, let channels) = structure else { return nil }
@@ -125,7 +125,7 @@ public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) t
     }
     blocks.append(block)
   }
-  let identity = Matrix.identity(c).storage
+  let identity = try Matrix.identity(c).storage
   switch channels {
   case .none:
     if !blocks.allSatisfy({ $0 == identity }) { return "\(action) declares no channel map but maps channels" }

@@ -70,8 +70,8 @@ struct KernelEngineTests {
       let whole = symmetric ? try engine.kernels(x) : try engine.kernels(x, y)
       let rowCuts = [0, 3, 4, 10]
       let columnCuts = symmetric ? [0, 6, 7, 10] : [0, 2, 9, 11]
-      var nngp = Matrix(rows: x.count, columns: other.count)
-      var ntk = Matrix(rows: x.count, columns: other.count)
+      var nngp = try Matrix(rows: x.count, columns: other.count)
+      var ntk = try Matrix(rows: x.count, columns: other.count)
       for (r0, r1) in zip(rowCuts, rowCuts.dropFirst()) {
         for (c0, c1) in zip(columnCuts, columnCuts.dropFirst()) {
           let block =

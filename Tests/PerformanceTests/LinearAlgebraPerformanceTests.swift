@@ -27,7 +27,7 @@ struct LinearAlgebraPerformanceTests {
   @Test("Rotating a batch of images by a Haar matrix is bit-identical with one and two threads")
   func rotationThreadIndependent() throws {
     var generator = SeededGenerator(seed: 1)
-    let q = Matrix.haarOrthogonal(dimension: 96, using: &generator)
+    let q = try Matrix.haarOrthogonal(dimension: 96, using: &generator)
     let images = gaussianMatrix(64, 96, seed: 2)
     let one = try Matrix.product(images, q, transposeB: true, threads: 1)
     let two = try Matrix.product(images, q, transposeB: true, threads: 2)
@@ -39,7 +39,7 @@ struct LinearAlgebraPerformanceTests {
     // Orthogonality to ~n ulp, so squared norms (of order d = 96) agree to ~1e-12 relative.
     let relativeTolerance = 1e-12
     var generator = SeededGenerator(seed: 3)
-    let q = Matrix.haarOrthogonal(dimension: 96, using: &generator)
+    let q = try Matrix.haarOrthogonal(dimension: 96, using: &generator)
     let images = gaussianMatrix(20, 96, seed: 4)
     let rotated = try Matrix.product(images, q, transposeB: true)
     for i in 0..<20 {
@@ -69,8 +69,8 @@ struct LinearAlgebraPerformanceTests {
 
     let d = 3072
     var generator = SeededGenerator(seed: 13)
-    var q = Matrix(rows: 0, columns: 0)
-    let haarTime = seconds { q = Matrix.haarOrthogonal(dimension: d, using: &generator) }
+    var q = try Matrix(rows: 0, columns: 0)
+    let haarTime = try seconds { q = try Matrix.haarOrthogonal(dimension: d, using: &generator) }
     print("Haar d=\(d): \(haarTime) s")
     let images = gaussianMatrix(1000, d, seed: 14)
     let rotateTime = try seconds(repeats: 2) { _ = try Matrix.product(images, q, transposeB: true) }

@@ -65,7 +65,7 @@ struct ActionErrorTests {
       try OrthogonalAction(shape: shape(1, 2, 1), matrix: shear)
     }
     #expect(throws: SymmetryError.self) {
-      try OrthogonalAction(shape: shape(1, 3, 1), matrix: Matrix.identity(2))
+      try OrthogonalAction(shape: shape(1, 3, 1), matrix: try Matrix.identity(2))
     }
   }
 

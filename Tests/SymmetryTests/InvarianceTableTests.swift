@@ -187,13 +187,13 @@ struct VerdictTests {
     let mask = (0..<probeShape.dimension).map { 1 + Double($0 % 7) / 3 }
     let masked = ClosureKernel { x1, x2 in
       let second = x2 ?? x1
-      var k = Matrix(rows: x1.count, columns: second.count)
+      var k = try Matrix(rows: x1.count, columns: second.count)
       for i in 0..<x1.count {
         for j in 0..<second.count {
           k[i, j] = zip(zip(x1.image(i), second.image(j)), mask).reduce(0) { $0 + $1.0.0 * $1.0.1 * $1.1 * $1.1 }
         }
       }
-      return KernelMatrices(nngp: k, ntk: k)
+      return try KernelMatrices(nngp: k, ntk: k)
     }
     let row = InvarianceRow(name: "masked", activation: "none", kernel: masked)
     let table = try InvarianceTable.measure(

@@ -173,8 +173,8 @@ struct KernelPropertyTests {
     let b = try gaussianBatch(count: 2, height: 4, width: 3, channels: 2, seed: 18)
     let vec = try NamedArchitecture.cnnVec.architecture(depth: 2, activation: activation)
     let gap = try NamedArchitecture.cnnGap.architecture(depth: 2, activation: activation)
-    var nngp = Matrix(rows: 3, columns: 2)
-    var ntk = Matrix(rows: 3, columns: 2)
+    var nngp = try Matrix(rows: 3, columns: 2)
+    var ntk = try Matrix(rows: 3, columns: 2)
     for dy in 0..<4 {
       for dx in 0..<3 {
         let shifted = try vec.kernels(a, translated(b, dy: dy, dx: dx))
@@ -193,13 +193,13 @@ struct KernelPropertyTests {
   func closureKernel() throws {
     let kernel = ClosureKernel { x1, x2 in
       let other = x2 ?? x1
-      var gram = Matrix(rows: x1.count, columns: other.count)
+      var gram = try Matrix(rows: x1.count, columns: other.count)
       for i in 0..<x1.count {
         for j in 0..<other.count {
           gram[i, j] = zip(x1.image(i), other.image(j)).reduce(0) { $0 + $1.0 * $1.1 }
         }
       }
-      return KernelMatrices(nngp: gram, ntk: gram)
+      return try KernelMatrices(nngp: gram, ntk: gram)
     }
     let batch = try gaussianBatch(count: 4, height: 2, width: 2, channels: 1, seed: 19)
     let full = try kernel.kernels(batch, nil)

@@ -77,14 +77,14 @@ struct KernelRegressionTests {
     let n = k.rows
     var a = k
     for i in a.storage.indices { a.storage[i] *= learningRate * time / Double(n * y.columns) }
-    var term = Matrix.identity(n)
-    var exponential = Matrix.identity(n)
+    var term = try Matrix.identity(n)
+    var exponential = try Matrix.identity(n)
     for order in 1...80 {
       term = try term.multiplied(by: a)
       for i in term.storage.indices { term.storage[i] /= -Double(order) }
       for i in exponential.storage.indices { exponential.storage[i] += term.storage[i] }
     }
-    var complement = Matrix.identity(n)
+    var complement = try Matrix.identity(n)
     for i in complement.storage.indices { complement.storage[i] -= exponential.storage[i] }
     let expected = try kStar.multiplied(by: Self.directSolve(k, try complement.multiplied(by: y)))
     let predicted = try KernelRegression.gradientFlow(
@@ -134,10 +134,10 @@ struct KernelRegressionTests {
   }
 
   @Test("Mismatched shapes and bad scalars throw typed errors")
-  func badInput() {
+  func badInput() throws {
     let (k, kStar, y) = Self.problem(n: 6, m: 2, k: 1)
-    let wrongTargets = Matrix(rows: 5, columns: 1)
-    let wrongTest = Matrix(rows: 2, columns: 5)
+    let wrongTargets = try Matrix(rows: 5, columns: 1)
+    let wrongTest = try Matrix(rows: 2, columns: 5)
     #expect(throws: LinearAlgebraError.self) {
       try KernelRegression.posteriorMean(trainTrain: k, testTrain: kStar, targets: wrongTargets)
     }

@@ -7,7 +7,7 @@ import Symmetries
 /// A matrix of uniform entries in [-1, 1) from a seeded stream.
 private func uniformMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
   var generator = SeededGenerator(seed: seed)
-  var result = Matrix(rows: rows, columns: columns)
+  var result = try! Matrix(rows: rows, columns: columns)
   for index in result.storage.indices { result.storage[index] = 2 * generator.uniform() - 1 }
   return result
 }
@@ -26,7 +26,7 @@ private func naiveProduct(_ a: Matrix, _ transposeA: Bool, _ b: Matrix, _ transp
   let m = transposeA ? a.columns : a.rows
   let k = transposeA ? a.rows : a.columns
   let n = transposeB ? b.rows : b.columns
-  var result = Matrix(rows: m, columns: n)
+  var result = try! Matrix(rows: m, columns: n)
   for i in 0..<m {
     for j in 0..<n {
       var sum = 0.0
@@ -93,16 +93,16 @@ struct MatrixProductTests {
   }
 
   @Test("The raw entry point computes alpha op(A) op(B) + beta C on sub-matrices")
-  func rawAlphaBeta() {
+  func rawAlphaBeta() throws {
     let a = uniformMatrix(20, 30, seed: 7)
     let b = uniformMatrix(30, 25, seed: 8)
     let c0 = uniformMatrix(20, 25, seed: 9)
     var c = c0
     // Multiply the top-left 11 x 17 block of A by the top-left 17 x 9 block of B into C's block.
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        c.storage.withUnsafeMutableBufferPointer { pc in
-          GEMM.multiply(
+    try a.storage.withUnsafeBufferPointer { pa in
+      try b.storage.withUnsafeBufferPointer { pb in
+        try c.storage.withUnsafeMutableBufferPointer { pc in
+          try GEMM.multiply(
             m: 11, n: 9, k: 17, alpha: 2, a: pa.baseAddress!, lda: 30, b: pb.baseAddress!, ldb: 25,
             beta: 0.5, c: pc.baseAddress!, ldc: 25, threads: 2)
         }
@@ -124,13 +124,13 @@ struct MatrixProductTests {
   }
 
   @Test("With k = 0 the raw entry point scales C by beta and reads neither A nor B")
-  func emptyDepthScales() {
+  func emptyDepthScales() throws {
     let c0 = uniformMatrix(7, 9, seed: 10)
     var c = c0
     let unused = [Double.nan]
-    unused.withUnsafeBufferPointer { p in
-      c.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.multiply(
+    try unused.withUnsafeBufferPointer { p in
+      try c.storage.withUnsafeMutableBufferPointer { pc in
+        try GEMM.multiply(
           m: 7, n: 9, k: 0, a: p.baseAddress!, lda: 0, b: p.baseAddress!, ldb: 0, beta: 0.5,
           c: pc.baseAddress!, ldc: 9)
       }
@@ -139,17 +139,17 @@ struct MatrixProductTests {
   }
 
   @Test("Mismatched inner dimensions throw a dimension mismatch")
-  func mismatchThrows() {
-    let a = Matrix(rows: 3, columns: 4)
-    let b = Matrix(rows: 5, columns: 2)
+  func mismatchThrows() throws {
+    let a = try Matrix(rows: 3, columns: 4)
+    let b = try Matrix(rows: 5, columns: 2)
     #expect(throws: LinearAlgebraError.self) { try a.multiplied(by: b) }
     #expect(throws: LinearAlgebraError.self) { try Matrix.product(a, b, transposeA: true) }
   }
 
   @Test("Empty products are zero matrices of the right shape")
   func emptyProducts() throws {
-    let p = try Matrix(rows: 3, columns: 0).multiplied(by: Matrix(rows: 0, columns: 2))
-    #expect(p == Matrix(rows: 3, columns: 2))
+    let p = try Matrix(rows: 3, columns: 0).multiplied(by: try Matrix(rows: 0, columns: 2))
+    #expect(try p == Matrix(rows: 3, columns: 2))
   }
 }
 
@@ -186,21 +186,21 @@ struct SymmetricProductTests {
   }
 
   @Test("Without mirroring, the rank-k update's lower triangle is GEMM's alpha a a^T + beta C")
-  func rankKUpdateLowerTriangle() {
+  func rankKUpdateLowerTriangle() throws {
     let n = 31
     let k = 17
     let a = uniformMatrix(n, k, seed: 13)
     let c0 = uniformMatrix(n, n, seed: 14)
     var update = c0
     var general = c0
-    a.storage.withUnsafeBufferPointer { pa in
-      update.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.symmetricRankK(
+    try a.storage.withUnsafeBufferPointer { pa in
+      try update.storage.withUnsafeMutableBufferPointer { pc in
+        try GEMM.symmetricRankK(
           n: n, k: k, alpha: -1, a: pa.baseAddress!, lda: k, beta: 1, c: pc.baseAddress!, ldc: n,
           mirror: false, threads: 2)
       }
-      general.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.multiply(
+      try general.storage.withUnsafeMutableBufferPointer { pc in
+        try GEMM.multiply(
           m: n, n: n, k: k, alpha: -1, a: pa.baseAddress!, lda: k, b: pa.baseAddress!, ldb: k,
           transposeB: true, beta: 1, c: pc.baseAddress!, ldc: n, threads: 1)
       }
@@ -215,13 +215,13 @@ struct SymmetricProductTests {
   }
 
   @Test("With k = 0 the symmetric update scales C by beta and mirrors its lower triangle")
-  func emptyDepth() {
+  func emptyDepth() throws {
     let c0 = uniformMatrix(5, 5, seed: 15)
     var c = c0
     let unused = [Double.nan]
-    unused.withUnsafeBufferPointer { p in
-      c.storage.withUnsafeMutableBufferPointer { pc in
-        GEMM.symmetricRankK(
+    try unused.withUnsafeBufferPointer { p in
+      try c.storage.withUnsafeMutableBufferPointer { pc in
+        try GEMM.symmetricRankK(
           n: 5, k: 0, a: p.baseAddress!, lda: 0, beta: 2, c: pc.baseAddress!, ldc: 5)
       }
     }
@@ -268,7 +268,7 @@ struct CholeskyTests {
 
   @Test("The log-determinant of a diagonal matrix is the sum of the logs of its entries")
   func logDeterminant() throws {
-    var a = Matrix(rows: 3, columns: 3)
+    var a = try Matrix(rows: 3, columns: 3)
     a[0, 0] = 2
     a[1, 1] = 3
     a[2, 2] = 0.5
@@ -298,7 +298,7 @@ struct CholeskyTests {
   }
 
   @Test("Bad input throws typed errors", arguments: [
-    (Matrix(rows: 2, columns: 3), "non-square"),
+    (try! Matrix(rows: 2, columns: 3), "non-square"),
     (try! Matrix([[1, .nan], [.nan, 1]]), "NaN"),
     (try! Matrix([[1, 0.5], [0, 1]]), "asymmetric"),
   ])
@@ -335,9 +335,9 @@ struct TriangularSolveTests {
   @Test("A zero on the diagonal or a mismatched right-hand side throws")
   func badInput() {
     var l = Self.triangular(4)
-    #expect(throws: LinearAlgebraError.self) { try l.solveLowerTriangular(Matrix(rows: 3, columns: 1)) }
+    #expect(throws: LinearAlgebraError.self) { try l.solveLowerTriangular(try Matrix(rows: 3, columns: 1)) }
     l[2, 2] = 0
-    #expect(throws: LinearAlgebraError.singular(pivot: 2)) { try l.solveLowerTriangular(Matrix(rows: 4, columns: 1)) }
+    #expect(throws: LinearAlgebraError.singular(pivot: 2)) { try l.solveLowerTriangular(try Matrix(rows: 4, columns: 1)) }
   }
 }
 
@@ -365,7 +365,7 @@ struct SymmetricEigenTests {
     var scaled = v
     for i in 0..<n { for j in 0..<n { scaled[i, j] *= values[j] } }
     #expect(maxDifference(try a.multiplied(by: v), scaled) <= Self.tolerance)
-    #expect(maxDifference(try Matrix.product(v, v, transposeA: true), .identity(n)) <= Self.tolerance)
+    #expect(try maxDifference(Matrix.product(v, v, transposeA: true), .identity(n)) <= Self.tolerance)
   }
 
   @Test("Known spectrum: diag(3, 1, 2) and a repeated eigenvalue are recovered")
@@ -373,7 +373,7 @@ struct SymmetricEigenTests {
     let values = try Matrix([[3, 0, 0], [0, 1, 0], [0, 0, 2]]).symmetricEigen().values
     #expect(values == [1, 2, 3])
     // J - I for the 4 x 4 all-ones J has eigenvalues -1 (three times) and 3.
-    var a = Matrix(rows: 4, columns: 4, repeating: 1)
+    var a = try Matrix(rows: 4, columns: 4, repeating: 1)
     for i in 0..<4 { a[i, i] = 0 }
     let repeated = try a.symmetricEigen().values
     #expect(zip(repeated, [-1.0, -1, -1, 3]).allSatisfy { abs($0 - $1) <= 1e-14 })
@@ -408,15 +408,15 @@ struct HaarTests {
   @Test("Q^T Q = I to round-off", arguments: [1, 2, 7, 65, 200])
   func orthogonal(n: Int) throws {
     var generator = SeededGenerator(seed: 41)
-    let q = Matrix.haarOrthogonal(dimension: n, using: &generator)
-    #expect(maxDifference(try Matrix.product(q, q, transposeA: true), .identity(n)) <= Self.orthogonality)
+    let q = try Matrix.haarOrthogonal(dimension: n, using: &generator)
+    #expect(try maxDifference(Matrix.product(q, q, transposeA: true), .identity(n)) <= Self.orthogonality)
   }
 
   @Test("The same seed gives the same matrix")
-  func deterministic() {
+  func deterministic() throws {
     var a = SeededGenerator(seed: 42)
     var b = SeededGenerator(seed: 42)
-    #expect(Matrix.haarOrthogonal(dimension: 30, using: &a) == Matrix.haarOrthogonal(dimension: 30, using: &b))
+    #expect(try Matrix.haarOrthogonal(dimension: 30, using: &a) == Matrix.haarOrthogonal(dimension: 30, using: &b))
   }
 
   @Test("About half of the draws have determinant +1, within a binomial 4-sigma interval")
@@ -426,7 +426,7 @@ struct HaarTests {
     let draws = 400
     var positive = 0
     for _ in 0..<draws {
-      let q = Matrix.haarOrthogonal(dimension: 3, using: &generator)
+      let q = try Matrix.haarOrthogonal(dimension: 3, using: &generator)
       let det = q[0, 0] * (q[1, 1] * q[2, 2] - q[1, 2] * q[2, 1])
         - q[0, 1] * (q[1, 0] * q[2, 2] - q[1, 2] * q[2, 0])
         + q[0, 2] * (q[1, 0] * q[2, 1] - q[1, 1] * q[2, 0])
@@ -438,7 +438,7 @@ struct HaarTests {
   }
 
   @Test("An entry has mean 0 and variance 1/d within 4 standard errors", arguments: [(0, 0), (7, 2)])
-  func entryMoments(entry: (Int, Int)) {
+  func entryMoments(entry: (Int, Int)) throws {
     // The entries of a Haar matrix are those of a uniform unit vector: E q = 0, E q^2 = 1/d,
     // E q^4 = 3 / (d (d + 2)). Totals over a whole matrix are fixed (sum of squares = d), so
     // each claim follows one entry across independent draws.
@@ -448,7 +448,7 @@ struct HaarTests {
     var sum = 0.0
     var sumSquares = 0.0
     for _ in 0..<draws {
-      let x = Matrix.haarOrthogonal(dimension: d, using: &generator)[entry.0, entry.1]
+      let x = try Matrix.haarOrthogonal(dimension: d, using: &generator)[entry.0, entry.1]
       sum += x
       sumSquares += x * x
     }

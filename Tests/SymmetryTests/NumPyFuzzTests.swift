@@ -34,14 +34,14 @@ struct NumPyFuzzTests {
   /// One random corruption of `file`.
   static func corrupt(_ file: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
     var bytes = file
-    func index(_ limit: Int) -> Int { Int(generator.bounded(UInt64(max(limit, 1)))) }
+    func index(_ limit: Int) -> Int { Int(try! generator.bounded(UInt64(max(limit, 1)))) }
     // Most corruptions land in the first 128 bytes, where the preamble and header live.
     let headerEnd = min(bytes.count, 128)
-    switch generator.bounded(8) {
+    switch try! generator.bounded(8) {
     case 0:
       for _ in 0...index(4) {
-        let i = index(generator.bounded(4) == 0 ? bytes.count : headerEnd)
-        if i < bytes.count { bytes[i] ^= 1 << UInt8(generator.bounded(8)) }
+        let i = index(try! generator.bounded(4) == 0 ? bytes.count : headerEnd)
+        if i < bytes.count { bytes[i] ^= 1 << UInt8(try! generator.bounded(8)) }
       }
     case 1:
       bytes = Array(bytes.prefix(index(bytes.count)))
@@ -53,7 +53,7 @@ struct NumPyFuzzTests {
     case 3:
       let length = index(200)
       bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-      if generator.bounded(2) == 0 { bytes = Array(file.prefix(8)) + bytes }
+      if try! generator.bounded(2) == 0 { bytes = Array(file.prefix(8)) + bytes }
     case 4:
       let insertion = (0...index(6)).map { _ in headerBytes[index(headerBytes.count)] }
       bytes.insert(contentsOf: insertion, at: index(headerEnd + 1))
@@ -66,14 +66,14 @@ struct NumPyFuzzTests {
     case 6:
       // Digits turned into nines make huge shapes that must not overflow or allocate.
       for i in 0..<headerEnd where (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
-        if generator.bounded(2) == 0 { bytes[i] = UInt8(ascii: "9") }
+        if try! generator.bounded(2) == 0 { bytes[i] = UInt8(ascii: "9") }
       }
       bytes.insert(contentsOf: Array("99999999".utf8), at: min(bytes.count, 60))
     default:
       // The version bytes.
       if bytes.count > 7 {
-        bytes[6] = UInt8(generator.bounded(5))
-        bytes[7] = UInt8(generator.bounded(2))
+        bytes[6] = UInt8(try! generator.bounded(5))
+        bytes[7] = UInt8(try! generator.bounded(2))
       }
     }
     return bytes
@@ -86,7 +86,7 @@ struct NumPyFuzzTests {
     var parsed = 0
     var errorKinds: Set<String> = []
     for _ in 0..<Self.caseCount {
-      let seed = seeds[Int(generator.bounded(UInt64(seeds.count)))]
+      let seed = seeds[Int(try! generator.bounded(UInt64(seeds.count)))]
       let bytes = Self.corrupt(seed, using: &generator)
       do {
         let array = try NumPyArray(npyData: Data(bytes))

@@ -19,10 +19,10 @@ struct ParserFuzzTests {
   func layerListFuzz() throws {
     var generator = SeededGenerator(seed: 17)
     for _ in 0..<5_000 {
-      let count = Int(generator.bounded(12))
+      let count = Int(try! generator.bounded(12))
       let text = (0..<count).map { _ in
-        Self.layerTokens[Int(generator.bounded(UInt64(Self.layerTokens.count)))]
-      }.joined(separator: generator.bounded(2) == 0 ? "" : " ")
+        Self.layerTokens[Int(try! generator.bounded(UInt64(Self.layerTokens.count)))]
+      }.joined(separator: try! generator.bounded(2) == 0 ? "" : " ")
       do {
         let architecture = try Architecture(parsing: text)
         #expect(try Architecture(parsing: architecture.description).description
@@ -54,9 +54,9 @@ struct ParserFuzzTests {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     for _ in 0..<60 {
-      let count = 1 + Int(generator.bounded(6))
+      let count = 1 + Int(try! generator.bounded(6))
       var arguments = (0..<count).map { _ in
-        Self.argumentTokens[Int(generator.bounded(UInt64(Self.argumentTokens.count)))]
+        Self.argumentTokens[Int(try! generator.bounded(UInt64(Self.argumentTokens.count)))]
       }
       // Long-running commands would make this a benchmark: any word that would start real
       // work is turned into a request for help, so what is exercised is the parsing.

@@ -55,11 +55,11 @@ struct PredictionProbeTests {
   func mismatchedTargets() throws {
     #expect(throws: ProbeError.self) {
       try PredictionInvarianceProbe(
-        train: data.train.images, targets: Matrix(rows: 3, columns: 10), test: data.test.images)
+        train: data.train.images, targets: try Matrix(rows: 3, columns: 10), test: data.test.images)
     }
     let fcn = try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu)
     #expect(throws: ProbeError.self) {
-      try KernelRegressionLearner(fcn, kind: .nngp).fit(data.train.images, targets: Matrix(rows: 2, columns: 10))
+      try KernelRegressionLearner(fcn, kind: .nngp).fit(data.train.images, targets: try Matrix(rows: 2, columns: 10))
     }
   }
 }

@@ -126,6 +126,6 @@ struct ShardingProcessTests {
     let result = try runTool(
       tool, ["assemble", "--plan", plan.path, "--nngp", nngp.path, "--ntk", ntk.path])
     try #require(result.status == 0, "assembly failed: \(result.output)")
-    return KernelMatrices(nngp: try Matrix(npyAt: nngp), ntk: try Matrix(npyAt: ntk))
+    return try KernelMatrices(nngp: try Matrix(npyAt: nngp), ntk: try Matrix(npyAt: ntk))
   }
 }

@@ -31,7 +31,7 @@ func assembled(_ plan: ShardPlan, in folder: URL) throws -> KernelMatrices {
   let nngp = folder.appendingPathComponent("assembled-nngp.npy")
   let ntk = folder.appendingPathComponent("assembled-ntk.npy")
   try plan.assemble(nngp: nngp, ntk: ntk)
-  return KernelMatrices(nngp: try Matrix(npyAt: nngp), ntk: try Matrix(npyAt: ntk))
+  return try KernelMatrices(nngp: try Matrix(npyAt: nngp), ntk: try Matrix(npyAt: ntk))
 }
 
 // MARK: - The built tool

@@ -26,11 +26,11 @@ enum InnerProducts {
       x.values.withUnsafeBufferPointer { a in
         y.values.withUnsafeBufferPointer { b in
           if upperTriangle && rows == columns {
-            GEMM.symmetricRankK(
+            GEMM.uncheckedSymmetricRankK(
               n: rows.count, k: depth, a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
               c: c.baseAddress!, ldc: columns.count, threads: threads)
           } else {
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: rows.count, n: columns.count, k: depth,
               a: a.baseAddress! + rows.lowerBound * depth, lda: depth,
               b: b.baseAddress! + columns.lowerBound * depth, ldb: depth, transposeB: true,

@@ -135,7 +135,7 @@ public struct KernelEngine: Sendable {
     }
     let nngp = try! Matrix(rows: rows.count, columns: columns.count, storage: nngpStorage)
     let ntk = try! Matrix(rows: rows.count, columns: columns.count, storage: ntkStorage)
-    return KernelMatrices(nngp: nngp, ntk: ntk)
+    return KernelMatrices(uncheckedNNGP: nngp, ntk: ntk)
   }
 
   /// Pooled readout: one item per block entry; in the symmetric case an entry whose mirror is

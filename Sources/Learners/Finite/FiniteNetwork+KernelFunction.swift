@@ -25,8 +25,8 @@ extension FiniteNetwork: KernelFunction {
     let k = outputCount
     let n1 = x1.count
     let n2 = x2?.count ?? n1
-    var nngp = Matrix(rows: n1, columns: n2)
-    var ntk = Matrix(rows: n1, columns: n2)
+    var nngp = Matrix(uncheckedRows: n1, columns: n2)
+    var ntk = Matrix(uncheckedRows: n1, columns: n2)
     let scale = 1 / Double(k)
     for i in 0..<n1 {
       for j in 0..<n2 {
@@ -40,7 +40,7 @@ extension FiniteNetwork: KernelFunction {
       first.rows.withUnsafeBufferPointer { a in
         second.rows.withUnsafeBufferPointer { b in
           ntk.storage.withUnsafeMutableBufferPointer { c in
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: n1, n: n2, k: parameterCount, alpha: 1 / Double(traced),
               a: a.baseAddress! + output * n1 * parameterCount, lda: parameterCount,
               b: b.baseAddress! + output * n2 * parameterCount, ldb: parameterCount,
@@ -49,7 +49,7 @@ extension FiniteNetwork: KernelFunction {
         }
       }
     }
-    return KernelMatrices(nngp: nngp, ntk: ntk)
+    return KernelMatrices(uncheckedNNGP: nngp, ntk: ntk)
   }
 
   /// The outputs (n x k) and the Jacobian rows d f_j(x_i) / dtheta for j < `outputs`, stored

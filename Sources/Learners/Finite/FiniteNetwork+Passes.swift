@@ -10,7 +10,7 @@ extension FiniteNetwork {
     _ images: ImageBatch, threads: Int = GEMM.defaultThreadCount
   ) throws(FiniteError) -> Matrix {
     try check(images)
-    var output = Matrix(rows: images.count, columns: outputCount)
+    var output = Matrix(uncheckedRows: images.count, columns: outputCount)
     let indices = Array(0..<images.count)
     images.values.withUnsafeBufferPointer { values in
       output.storage.withUnsafeMutableBufferPointer { out in

@@ -102,7 +102,7 @@ struct FiniteStep: Sendable {
       let biases = parameters + affine.biasOffset
       if affine.perLocation {
         for o in 0..<outputCells {
-          GEMM.multiply(
+          GEMM.uncheckedMultiply(
             m: count, n: outputChannels, k: rowLength, alpha: affine.weightScale,
             a: source + o * rowLength, lda: outputCells * rowLength,
             b: weights + o * rowLength * outputChannels, ldb: outputChannels,
@@ -116,7 +116,7 @@ struct FiniteStep: Sendable {
           }
         }
       } else {
-        GEMM.multiply(
+        GEMM.uncheckedMultiply(
           m: count * outputCells, n: outputChannels, k: rowLength, alpha: affine.weightScale,
           a: source, lda: rowLength, b: weights, ldb: outputChannels, c: y, ldc: outputChannels,
           threads: threads)
@@ -192,14 +192,14 @@ struct FiniteStep: Sendable {
         dx == nil ? nil : (affine.isIdentityGather ? dx : patchGradient)
       if affine.perLocation {
         for o in 0..<outputCells {
-          GEMM.multiply(
+          GEMM.uncheckedMultiply(
             m: rowLength, n: outputChannels, k: count, alpha: affine.weightScale,
             a: source + o * rowLength, lda: outputCells * rowLength, transposeA: true,
             b: dy + o * outputChannels, ldb: outputCells * outputChannels, beta: 1,
             c: weightGradient + o * rowLength * outputChannels, ldc: outputChannels,
             threads: threads)
           if let sourceGradient {
-            GEMM.multiply(
+            GEMM.uncheckedMultiply(
               m: count, n: rowLength, k: outputChannels, alpha: affine.weightScale,
               a: dy + o * outputChannels, lda: outputCells * outputChannels,
               b: weights + o * rowLength * outputChannels, ldb: outputChannels, transposeB: true,
@@ -214,12 +214,12 @@ struct FiniteStep: Sendable {
           }
         }
       } else {
-        GEMM.multiply(
+        GEMM.uncheckedMultiply(
           m: rowLength, n: outputChannels, k: count * outputCells, alpha: affine.weightScale,
           a: source, lda: rowLength, transposeA: true, b: dy, ldb: outputChannels, beta: 1,
           c: weightGradient, ldc: outputChannels, threads: threads)
         if let sourceGradient {
-          GEMM.multiply(
+          GEMM.uncheckedMultiply(
             m: count * outputCells, n: rowLength, k: outputChannels, alpha: affine.weightScale,
             a: dy, lda: outputChannels, b: weights, ldb: outputChannels, transposeB: true,
             c: sourceGradient, ldc: rowLength, threads: threads)

@@ -126,7 +126,7 @@ private struct PixelMap {
   init(source: [Int], channels: Int, rotations: [Double]?) {
     self.source = source
     self.channels = channels
-    let identity = Matrix.identity(channels).storage
+    let identity = Matrix.uncheckedIdentity(channels).storage
     let isIdentity = rotations.map { all in
       stride(from: 0, to: all.count, by: channels * channels).allSatisfy {
         Array(all[$0..<($0 + channels * channels)]) == identity
@@ -159,7 +159,7 @@ private struct PixelMap {
 
   /// The rotation shared by every pixel (the identity when there are none), nil if they differ.
   var commonRotation: [Double]? {
-    guard let rotations else { return Matrix.identity(channels).storage }
+    guard let rotations else { return Matrix.uncheckedIdentity(channels).storage }
     let first = Array(rotations[0..<(channels * channels)])
     for start in stride(from: 0, to: rotations.count, by: channels * channels)
     where Array(rotations[start..<(start + channels * channels)]) != first {

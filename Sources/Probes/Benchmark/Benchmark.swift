@@ -170,7 +170,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
 
 /// C = A B by the triple loop (i, k, j order, so the inner loop is contiguous).
 func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
-  var c = Matrix(rows: a.rows, columns: b.columns)
+  var c = Matrix(uncheckedRows: a.rows, columns: b.columns)
   for i in 0..<a.rows {
     for k in 0..<a.columns {
       let aik = a.storage[i * a.columns + k]
@@ -183,7 +183,7 @@ func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
 /// The Cholesky–Banachiewicz recursion, row by row.
 func naiveCholesky(_ a: Matrix) -> Matrix {
   let n = a.rows
-  var l = Matrix(rows: n, columns: n)
+  var l = Matrix(uncheckedRows: n, columns: n)
   for i in 0..<n {
     for j in 0...i {
       var sum = a.storage[i * n + j]

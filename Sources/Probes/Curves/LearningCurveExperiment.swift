@@ -372,7 +372,7 @@ struct Measurement: Sendable {
 extension Matrix {
   /// The top-left rows x columns block.
   func leadingBlock(rows: Int, columns: Int) -> Matrix {
-    var block = Matrix(rows: rows, columns: columns)
+    var block = Matrix(uncheckedRows: rows, columns: columns)
     for i in 0..<rows {
       for j in 0..<columns { block.storage[i * columns + j] = storage[i * self.columns + j] }
     }

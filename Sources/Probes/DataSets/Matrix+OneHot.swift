@@ -17,7 +17,7 @@ extension Matrix {
           + "pass the number of classes, not the largest label")
     }
     var targets = Matrix(
-      rows: labels.count, columns: classCount, repeating: -1 / Double(classCount))
+      uncheckedRows: labels.count, columns: classCount, repeating: -1 / Double(classCount))
     for (i, label) in labels.enumerated() { targets[i, label] += 1 }
     return targets
   }

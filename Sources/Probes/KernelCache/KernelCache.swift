@@ -155,8 +155,8 @@ public struct KernelCache: Sendable {
     let testNNGP = matrix(rows: t, columns: u)
     let testNTK = matrix(rows: t, columns: u)
     return PoolGram(
-      trainTrain: KernelMatrices(nngp: trainNNGP, ntk: trainNTK),
-      testTrain: KernelMatrices(nngp: testNNGP, ntk: testNTK))
+      trainTrain: KernelMatrices(uncheckedNNGP: trainNNGP, ntk: trainNTK),
+      testTrain: KernelMatrices(uncheckedNNGP: testNNGP, ntk: testNTK))
   }
 
   private static func append(_ value: UInt64, to data: inout Data) {

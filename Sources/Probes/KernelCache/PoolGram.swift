@@ -36,8 +36,8 @@ public struct PoolGram: Sendable, Equatable {
     let square = kind.matrix(of: trainTrain)
     let rectangle = kind.matrix(of: testTrain)
     let n = indices.count
-    var train = Matrix(rows: n, columns: n)
-    var test = Matrix(rows: rectangle.rows, columns: n)
+    var train = Matrix(uncheckedRows: n, columns: n)
+    var test = Matrix(uncheckedRows: rectangle.rows, columns: n)
     let u = square.columns
     for (a, i) in indices.enumerated() {
       for (b, j) in indices.enumerated() { train.storage[a * n + b] = square.storage[i * u + j] }

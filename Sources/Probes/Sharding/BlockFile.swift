@@ -143,7 +143,7 @@ enum BlockFile {
       // The counts were checked against r * c above.
       return .valid(
         KernelMatrices(
-          nngp: try! Matrix(rows: r, columns: c, storage: nngp),
+          uncheckedNNGP: try! Matrix(rows: r, columns: c, storage: nngp),
           ntk: try! Matrix(rows: r, columns: c, storage: ntk)))
     }
   }
