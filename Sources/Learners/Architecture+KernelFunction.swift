@@ -8,11 +8,11 @@ extension Architecture: KernelFunction {
   /// layer, for any architecture and padding. `kernels(_:_:)` gives the same matrices through
   /// the fast engine where it applies; this path is what the engine is tested against.
   ///
-  /// Each entry runs the layer recursions on its image pair (see `Layer`, `AffineLayer`,
-  /// `Activation`), starting from S0(p, q) = <x_p, x'_q> / C and T0 = 0, with each image's own
-  /// variances S_xx(p, p) precomputed once per image. In the symmetric case each unordered pair
-  /// is computed once and mirrored. Entries are independent, so the result has the same bits for
-  /// any number of threads; it is also bitwise symmetric under swapping the batches.
+  /// Each entry runs the layer recursions on its image pair (`LayerKind.kernelStep`), starting
+  /// from S0(p, q) = <x_p, x'_q> / C and T0 = 0, with each image's own variances S_xx(p, p)
+  /// precomputed once per image at every layer that reads them. In the symmetric case each
+  /// unordered pair is computed once and mirrored. Entries are independent, so the result has the
+  /// same bits for any number of threads; it is also bitwise symmetric under swapping the batches.
   ///
   /// - Parameter parallel: spread rows over the cores with `DispatchQueue.concurrentPerform`.
   /// - Throws: `KernelError` on batches of different shapes, a `valid` filter that does not fit,
@@ -77,7 +77,7 @@ extension Architecture: KernelFunction {
     guard case .engine(let program) = kernelPath else {
       return try referenceKernels(x1, x2, parallel: true)
     }
-    try checkGeometry(x1.shape)
+    _ = try grids(on: x1.shape)
     let result: KernelMatrices
     do {
       let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)

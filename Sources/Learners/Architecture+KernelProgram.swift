@@ -1,9 +1,92 @@
 import Symmetries
 
 extension Architecture {
-  /// Whether `steps` hold both circular and zero or valid padded filters: a pooled readout
+  /// This architecture as a program of the fast `KernelEngine`, or nil when the engine does not
+  /// run it (`engineSupport` says why).
+  public var kernelProgram: KernelProgram? { try? engineSupport.get() }
+
+  /// This architecture as a program of the fast `KernelEngine`, or why the engine does not run
+  /// it: each layer lowers itself (`LayerKind.lower`), and a kind without a lowering is named.
+  /// The engine does not run a locally connected layer under global pooling, circular and zero
+  /// or valid padding mixed under global pooling, or dense layers between the reduction and the
+  /// readout; every padding maps to the engine's own (circular, zero = `same`, `valid`).
+  public var engineSupport: Result<KernelProgram, EngineUnsupported> {
+    var program = EngineLowering()
+    for (index, layer) in layers.enumerated() {
+      if let unsupported = layer.kind.lower(into: &program, isLast: index == layers.count - 1) {
+        return .failure(unsupported)
+      }
+    }
+    return program.finish()
+  }
+}
+
+/// The engine's program as the layers append to it (`LayerKind.lower`), checked as a whole by
+/// `finish`.
+struct EngineLowering {
+  /// How the engine's input covariance is formed; nil before the first layer decides.
+  var input: KernelProgram.Input?
+  /// The affine and activation steps so far.
+  private(set) var steps: [KernelProgram.Step] = []
+  /// The reduction of the pixel grid, once a layer made it.
+  var reduction: Reduction?
+  /// Whether a locally connected layer was lowered (to a convolution step).
+  var sawLocal = false
+  private var readout: (weightStd: Double, biasStd: Double)?
+
+  /// How the grid becomes the readout's vector.
+  enum Reduction {
+    case flatten
+    case pool
+  }
+
+  /// Appends a step on the grid (or on the dense input); refuses one after the reduction.
+  mutating func append(_ step: KernelProgram.Step) -> EngineUnsupported? {
+    if input == nil { input = .spatial }
+    guard input == .dense || reduction == nil else {
+      return EngineUnsupported("a dense layer between the reduction and the readout")
+    }
+    steps.append(step)
+    return nil
+  }
+
+  /// The final dense layer.
+  mutating func setReadout(weightStd: Double, biasStd: Double) -> EngineUnsupported? {
+    readout = (weightStd, biasStd)
+    return nil
+  }
+
+  /// The program, or why the engine does not run it.
+  func finish() -> Result<KernelProgram, EngineUnsupported> {
+    guard let readout, let input else {
+      return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
+    }
+    switch (input, reduction) {
+    case (.dense, nil), (.spatial, .flatten?):
+      return .success(
+        KernelProgram(
+          input: input, steps: steps,
+          readout: .flatten(weightStd: readout.weightStd, biasStd: readout.biasStd)))
+    case (.spatial, .pool?):
+      if sawLocal {
+        return .failure(EngineUnsupported("a locally connected layer under global average pooling"))
+      }
+      if mixesBorders {
+        return .failure(
+          EngineUnsupported("circular and zero or valid padded layers mixed under global average pooling"))
+      }
+      return .success(
+        KernelProgram(
+          input: input, steps: steps,
+          readout: .globalAveragePool(weightStd: readout.weightStd, biasStd: readout.biasStd)))
+    default:
+      return .failure(EngineUnsupported("no flatten or pooling before the readout"))
+    }
+  }
+
+  /// Whether the steps hold both circular and zero or valid padded filters: a pooled readout
   /// then needs periodic and bounded offsets at once, which the engine does not run.
-  private func mixesBorders(_ steps: [KernelProgram.Step]) -> Bool {
+  private var mixesBorders: Bool {
     var circular = false
     var bounded = false
     for case .affine(_, _, let padding, _, _) in steps {
@@ -11,122 +94,15 @@ extension Architecture {
     }
     return circular && bounded
   }
+}
 
-  /// This architecture as a program of the fast `KernelEngine`, or nil when the engine does not
-  /// run it (`engineSupport` says why).
-  public var kernelProgram: KernelProgram? { try? engineSupport.get() }
-
-  /// This architecture as a program of the fast `KernelEngine`, or why the engine does not run
-  /// it (a locally connected layer under global pooling, circular and zero or valid padding
-  /// mixed under global pooling, dense layers between the reduction and the readout); every
-  /// padding maps to the engine's own (circular, zero = `same`, `valid`).
-  ///
-  /// Convolution and locally connected layers map to the same step: with a flatten readout only
-  /// the pixel diagonal matters, where the two kernels coincide (for any padding: the diagonal
-  /// recursion reads the same taps).
-  public var engineSupport: Result<KernelProgram, EngineUnsupported> {
-    func engineActivation(_ activation: Activation) -> KernelProgram.Activation {
-      switch activation {
-      case .relu: return .relu
-      case .erf: return .erf
-      }
-    }
-    func enginePadding(_ padding: Padding) -> KernelProgram.Padding {
-      switch padding {
-      case .circular: return .circular
-      case .same: return .same
-      case .valid: return .valid
-      }
-    }
-    var steps: [KernelProgram.Step] = []
-    let input: KernelProgram.Input
-    var body = layers[...]
-    if case .flatten = body.first {
-      input = .dense
-      body = body.dropFirst()
-    } else {
-      input = .spatial
-    }
-    var sawLocal = false
-    var reduction: Layer?
-    while let layer = body.first, reduction == nil || input == .dense {
-      if body.count == 1 { break }  // the readout
-      body = body.dropFirst()
-      switch layer {
-      case .affine(let affine):
-        switch (input, affine.sharing) {
-        case (.dense, .none):
-          steps.append(
-            .affine(filterHeight: 1, filterWidth: 1, padding: .circular,
-                    weightStd: affine.weightStd, biasStd: affine.biasStd))
-        case (.spatial, .everywhere), (.spatial, .perLocation):
-          sawLocal = sawLocal || affine.sharing == .perLocation
-          steps.append(
-            .affine(filterHeight: affine.filterSize, filterWidth: affine.filterSize,
-                    padding: enginePadding(affine.padding), weightStd: affine.weightStd,
-                    biasStd: affine.biasStd))
-        default:
-          return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
-        }
-      case .activation(let activation):
-        steps.append(.activation(engineActivation(activation)))
-      case .flatten, .globalAveragePooling:
-        guard input == .spatial else {
-          return .failure(EngineUnsupported("a reduction after a dense layer"))
-        }
-        reduction = layer
-      case .readout:
-        return .failure(EngineUnsupported("a readout before the last layer"))
-      }
-    }
-    let weightStd: Double
-    let biasStd: Double
-    switch body.first {
-    case .readout(let w, let b)?:
-      (weightStd, biasStd) = (w, b)
-    case .affine(let affine)? where affine.sharing == .none:
-      (weightStd, biasStd) = (affine.weightStd, affine.biasStd)
-    default:
-      return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
-    }
-    guard body.count == 1 else {
-      return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
-    }
-    switch (input, reduction) {
-    case (.dense, nil), (.spatial, .flatten?):
-      return .success(
-        KernelProgram(input: input, steps: steps, readout: .flatten(weightStd: weightStd, biasStd: biasStd)))
-    case (.spatial, .globalAveragePooling?):
-      if sawLocal {
-        return .failure(EngineUnsupported("a locally connected layer under global average pooling"))
-      }
-      if mixesBorders(steps) {
-        return .failure(
-          EngineUnsupported("circular and zero or valid padded layers mixed under global average pooling"))
-      }
-      return .success(
-        KernelProgram(
-          input: input, steps: steps, readout: .globalAveragePool(weightStd: weightStd, biasStd: biasStd)))
-    default:
-      return .failure(EngineUnsupported("no flatten or pooling before the readout"))
-    }
-  }
-
-  /// Throws `filterLargerThanImage` when a `valid` filter does not fit the grid it reads on
-  /// images of `shape`: the one shape-dependent check of both kernel paths.
-  /// - Complexity: O(number of layers).
-  func checkGeometry(_ shape: ImageShape) throws(KernelError) {
-    var (height, width) = (shape.height, shape.width)
-    for (index, layer) in layers.enumerated() {
-      guard case .affine(let affine) = layer, affine.sharing != .none, affine.padding == .valid else {
-        continue
-      }
-      guard affine.filterSize <= height, affine.filterSize <= width else {
-        throw .filterLargerThanImage(
-          layer: index + 1, filterSize: affine.filterSize, height: height, width: width)
-      }
-      height -= affine.filterSize - 1
-      width -= affine.filterSize - 1
+extension Padding {
+  /// The engine's padding with the same conventions.
+  var engine: KernelProgram.Padding {
+    switch self {
+    case .circular: return .circular
+    case .same: return .same
+    case .valid: return .valid
     }
   }
 }

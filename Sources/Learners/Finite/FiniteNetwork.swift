@@ -5,8 +5,8 @@ import Symmetries
 ///
 /// Every hidden affine layer has `width` channels (units); the last affine layer (the readout)
 /// has `outputCount` outputs, one per class. Parameters are one flat vector, layer by layer,
-/// weights (row-major, see `Layer.finiteStep`) then biases, initialised i.i.d. N(0, 1) from the
-/// seed; each layer computes z = W_std / sqrt(fan-in) * W x + b_std * b.
+/// weights (row-major, see each kind's `LayerKind.finiteStep`) then biases, initialised i.i.d.
+/// N(0, 1) from the seed; each layer computes z = W_std / sqrt(fan-in) * W x + b_std * b.
 ///
 /// Passes run on chunks of images of a size fixed by the network's shape, every matrix product
 /// by `GEMM` (whose bits do not depend on the thread count), so a result has the same bits for
@@ -78,21 +78,27 @@ public struct FiniteNetwork: Sendable {
   ) throws(FiniteError) -> [FiniteStep] {
     guard width >= 1 else { throw .invalidWidth(parameter: "width", value: width) }
     guard outputs >= 1 else { throw .invalidWidth(parameter: "outputs", value: outputs) }
-    var steps: [FiniteStep] = []
-    var (height, gridWidth, channels) = (inputShape.height, inputShape.width, inputShape.channels)
-    var offset = 0
-    let lastAffine = architecture.layers.lastIndex { layer in
-      switch layer {
-      case .affine, .readout: return true
-      default: return false
+    let grids: [Grid]
+    do {
+      grids = try architecture.grids(on: inputShape)
+    } catch {
+      switch error {
+      case .filterLargerThanImage(let layer, let filterSize, let height, let width):
+        throw .filterLargerThanImage(layer: layer, filterSize: filterSize, height: height, width: width)
+      default:
+        preconditionFailure("internal: Architecture.grids(on:) throws only geometry errors")
       }
     }
+    var steps: [FiniteStep] = []
+    var input = FiniteShape(height: inputShape.height, width: inputShape.width, channels: inputShape.channels)
+    var offset = 0
+    let lastWeighted = architecture.layers.lastIndex { $0.kind.hasWeights }
     for (index, layer) in architecture.layers.enumerated() {
-      let step = try layer.finiteStep(
-        position: index + 1, height: height, width: gridWidth, channels: channels,
-        hiddenWidth: width, outputs: outputs, isLast: index == lastAffine, offset: offset)
+      precondition(grids[index] == input.grid, "internal: the finite and kernel geometries agree")
+      let step = layer.kind.finiteStep(
+        on: input, channels: index == lastWeighted ? outputs : width, offset: offset)
       offset += step.parameterCount
-      (height, gridWidth, channels) = (step.outputHeight, step.outputWidth, step.outputChannels)
+      input = FiniteShape(height: step.outputHeight, width: step.outputWidth, channels: step.outputChannels)
       steps.append(step)
     }
     return steps

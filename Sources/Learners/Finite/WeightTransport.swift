@@ -48,7 +48,7 @@ extension FiniteNetwork {
     let matrix = try action.matrix(for: inputShape)
     var parameters = self.parameters
     var pending: PendingAction
-    if case .flatten = steps.first?.operation {
+    if steps.first?.operation is FlattenOperation {
       pending = .general(matrix)
     } else if let monomial = PixelMap(matrix, shape: inputShape) {
       pending = monomial.isIdentity ? .identity : .pixelMap(monomial)
@@ -59,7 +59,7 @@ extension FiniteNetwork {
     }
     for (index, step) in steps.enumerated() {
       let position = index + 1
-      switch (pending, step.operation) {
+      switch (pending, TransportRole(step.operation)) {
       case (.identity, _):
         break
       case (.general, .flatten):
@@ -71,7 +71,7 @@ extension FiniteNetwork {
         pending = .identity
       case (.general, _):
         preconditionFailure("internal: a general action is pending only before the first dense layer")
-      case (.pixelMap(let map), .activation):
+      case (.pixelMap(let map), .pointwise):
         guard map.rotations == nil else {
           return .doesNotLift(
             reason: "layer \(position): a channel rotation does not commute with the activation")
@@ -96,9 +96,36 @@ extension FiniteNetwork {
           case .failure(let reason): return .doesNotLift(reason: reason.text)
           }
         }
+      case (.pixelMap, .other):
+        return .doesNotLift(
+          reason: "layer \(position): weight transport has no rule for this layer kind")
       }
     }
     return .lifts(try! replacingParameters(parameters))
+  }
+}
+
+/// What a finite step is to weight transport: the layer kinds it knows how to move an action
+/// through; any other kind refuses.
+private enum TransportRole {
+  case affine(AffineOperation)
+  case pointwise
+  case flatten
+  case pool
+  case other
+
+  init(_ operation: any FiniteOperation) {
+    if let affine = operation as? AffineOperation {
+      self = .affine(affine)
+    } else if operation is any PointwiseFiniteOperation {
+      self = .pointwise
+    } else if operation is FlattenOperation {
+      self = .flatten
+    } else if operation is PoolOperation {
+      self = .pool
+    } else {
+      self = .other
+    }
   }
 }
 
@@ -209,7 +236,7 @@ extension Array where Element == Double {
 
   /// A k x k layer reading features moved by `map`; returns the pixel map of its output.
   fileprivate mutating func transformSpatial(
-    _ map: PixelMap, step: FiniteStep, affine: FiniteStep.Affine, position: Int
+    _ map: PixelMap, step: FiniteStep, affine: AffineOperation, position: Int
   ) -> Result<PixelMap, Refusal> {
     let table = affine.table
     let taps = table.tapCount

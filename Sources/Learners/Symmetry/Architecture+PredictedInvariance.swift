@@ -5,7 +5,7 @@ extension Architecture {
   /// images of `shape`, for the kernels or a finite network trained in `regime`, each with
   /// its reason: the first layer that breaks the symmetry, or "kept by every layer".
   ///
-  /// The prediction composes the layers' symmetry rules (`Layer.symmetryRule`) from the
+  /// The prediction composes the layers' symmetry rules (`LayerKind.symmetryRule`) from the
   /// action's declared structure (`GroupAction.structure(on:)`); no architecture or action is
   /// named anywhere in it. For a finite network the algorithmic verdict is whether g lifts to
   /// the parameters by a map the optimiser commutes with (what `FiniteNetwork.transported(by:)`
@@ -44,19 +44,9 @@ extension Architecture {
     throws(KernelError) -> PredictedVerdict
   {
     var state = SymmetryState(structure, question: question)
-    var (height, width) = (shape.height, shape.width)
+    let grids = try grids(on: shape)
     for (index, layer) in layers.enumerated() {
-      guard
-        let next = layer.symmetryRule(
-          state, question: question, height: height, width: width, position: index + 1)
-      else {
-        if case .affine(let affine) = layer {
-          throw .filterLargerThanImage(
-            layer: index + 1, filterSize: affine.filterSize, height: height, width: width)
-        }
-        preconditionFailure("internal: only a valid filter can leave no pixel")
-      }
-      (state, height, width) = next
+      state = layer.kind.symmetryRule(state, question: question, grid: grids[index], position: index + 1)
     }
     switch state {
     case .broken(let verdict): return verdict

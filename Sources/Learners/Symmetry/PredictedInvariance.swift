@@ -45,8 +45,8 @@ public struct PredictedVerdict: Sendable, Hashable, Codable, CustomStringConvert
     invariant: true, layer: nil, reason: "trivial: the action is the identity on these images")
 
   /// A symmetry broken by the layer at `position`.
-  static func broken(at position: Int, _ layer: Layer, _ why: String) -> PredictedVerdict {
-    PredictedVerdict(invariant: false, layer: position, reason: "layer \(position) (\(layer.shortName)): \(why)")
+  static func broken(at position: Int, _ name: String, _ why: String) -> PredictedVerdict {
+    PredictedVerdict(invariant: false, layer: position, reason: "layer \(position) (\(name)): \(why)")
   }
 
   public var description: String { (invariant ? "invariant" : "not invariant") + ", " + reason }

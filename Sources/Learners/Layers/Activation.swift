@@ -1,6 +1,7 @@
 import Foundation
 
-/// A pointwise nonlinearity phi with a closed-form infinite-width dual.
+/// The two nonlinearities of the named architectures, ReLU and erf, with closed-form duals and
+/// a lowering to the fast engine (see `PointwiseActivation` for what an activation layer does).
 ///
 /// For a centred Gaussian pair (u, v) with variances v1, v2 and covariance s, the dual gives
 /// K = E[phi(u) phi(v)] and Kdot = E[phi'(u) phi'(v)]; an activation layer maps the NNGP S to K and
@@ -53,6 +54,42 @@ public enum Activation: String, CaseIterable, Sendable, Hashable, CustomStringCo
       let value = 2 / Double.pi * asin(argument)
       let gap = 1 + 2 * (v1 + v2) + 4 * Swift.max(v1 * v2 - s * s, 0)
       return (value, 4 / Double.pi / gap.squareRoot())
+    }
+  }
+}
+
+extension Activation: PointwiseActivation {
+  static let names = ["relu", "erf"]
+  static let syntax = ["relu, erf                     activations (erf(x) itself)"]
+
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Activation {
+    try Activation(named: name)
+  }
+
+  var shortName: String { rawValue }
+
+  /// phi(x).
+  @inline(__always)
+  func value(_ x: Double) -> Double {
+    switch self {
+    case .relu: return x > 0 ? x : 0
+    case .erf: return Foundation.erf(x)
+    }
+  }
+
+  /// phi'(x), with relu'(0) = 0 as in JAX.
+  @inline(__always)
+  func derivative(_ x: Double) -> Double {
+    switch self {
+    case .relu: return x > 0 ? 1 : 0
+    case .erf: return 2 / Double.pi.squareRoot() * exp(-x * x)
+    }
+  }
+
+  func lower(into program: inout EngineLowering, isLast: Bool) -> EngineUnsupported? {
+    switch self {
+    case .relu: return program.append(.activation(.relu))
+    case .erf: return program.append(.activation(.erf))
     }
   }
 }
