@@ -7,6 +7,9 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
   case fileNotFound(path: String)
   /// The file exists but could not be read.
   case unreadable(path: String, reason: String)
+  /// A JSON file that does not hold what the reader needs; `reason` says what is wrong and
+  /// `writer` which command writes such a file.
+  case malformedJSON(path: String, reason: String, writer: String)
   /// The file could not be written; `reason` says why and what to do.
   case unwritable(path: String, reason: String)
   /// The output path must not be written (it is an input, another output, a folder, a device
@@ -59,6 +62,8 @@ public enum DataFileError: Error, Equatable, Sendable, CustomStringConvertible {
         + "current directory)"
     case .unreadable(let path, let reason):
       return "cannot read \(path): \(reason)"
+    case .malformedJSON(let path, let reason, let writer):
+      return "cannot read \(path): \(reason); pass a file written by \(writer)"
     case .unwritable(let path, let reason):
       return "cannot write \(path): \(reason); nothing was written"
     case .refusedOutput(let path, let reason):

@@ -97,14 +97,21 @@ enum CommandLineError: Error, CustomStringConvertible {
     case .missingOption(let option, let command):
       return "\(command) needs \(option); see 'symmetry-probe \(command) --help'"
     case .invalidValue(let option, let value, let expected):
-      return "\(option) '\(value)' is not valid: expected \(expected)"
+      return "\(option) \(Self.quoted(value)) is not valid: expected \(expected)"
     case .unexpectedArgument(let argument, let command):
-      return "unexpected argument '\(argument)'; see 'symmetry-probe \(command) --help'"
+      return "unexpected argument \(Self.quoted(argument)); see 'symmetry-probe \(command) --help'"
     case .unknownCommand(let name, let known):
-      return "unknown command '\(name)'; commands: \(known.joined(separator: ", "))"
+      return "unknown command \(Self.quoted(name)); commands: \(known.joined(separator: ", "))"
     case .notApplicable(let option, let actions, let appliesTo):
       return "\(option) does not apply to \(actions.joined(separator: ", ")): it fixes the element "
         + "of \(appliesTo.joined(separator: " or ")) only; remove it or choose that action"
     }
+  }
+
+  /// An argument as the message quotes it: whole when short, its start and its length when
+  /// long (a pasted file or a runaway shell expansion should not flood the terminal).
+  static func quoted(_ argument: String) -> String {
+    guard argument.count > 80 else { return "'\(argument)'" }
+    return "'\(argument.prefix(60))...' (\(argument.count) characters)"
   }
 }

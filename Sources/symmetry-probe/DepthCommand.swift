@@ -97,8 +97,7 @@ struct DepthCommand: Command {
         [output.appendingPathComponent("depth.json")], inputs: input.map { [$0] } ?? [],
         creatingFolders: true)
     }
-    let results = try input.map { try DepthResults(json: String(decoding: DataFile.read($0), as: UTF8.self)) }
-      ?? experiment.run(progress: progress)
+    let results = try input.map(Self.read) ?? experiment.run(progress: progress)
     switch format {
     case .json: print(try metadata.annotate(results.json()))
     default: print(results.text() + "\n\n" + results.summary())
@@ -113,6 +112,18 @@ struct DepthCommand: Command {
       try writeOutputs(files, into: output, inputs: input.map { [$0] } ?? [])
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+  }
+
+  /// The results saved in `file` by an earlier run.
+  private static func read(_ file: URL) throws -> DepthResults {
+    let text = String(decoding: try DataFile.read(file), as: UTF8.self)
+    do {
+      return try DepthResults(json: text)
+    } catch {
+      throw DataFileError.malformedJSON(
+        path: file.path, reason: JSONReason.describe(error),
+        writer: "'symmetry-probe depth --output DIR' (its depth.json)")
+    }
   }
 
   /// A comma-separated list of finite numbers each satisfying `accept`.

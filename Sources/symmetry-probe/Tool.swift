@@ -1,4 +1,5 @@
 import Foundation
+import Symmetries
 
 /// One sub-command as the dispatcher sees it.
 struct CommandEntry {
@@ -60,6 +61,19 @@ struct Tool {
   }
 
   private func report(_ error: any Error) {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(Self.sentence(for: error))\n".utf8))
+  }
+
+  /// What the user reads for `error`: the project's typed errors are sentences already; a
+  /// decoding error or a Foundation error that escaped them (an `NSError`, whose description
+  /// is an `NSCocoaErrorDomain` dump) becomes a clause that says what went wrong.
+  static func sentence(for error: any Error) -> String {
+    if error is DecodingError {
+      return "a JSON input cannot be read: \(JSONReason.describe(error))"
+    }
+    if type(of: error) is NSError.Type {
+      return "a file operation failed: \(FileSystemReason.of(error, writing: false))"
+    }
+    return "\(error)"
   }
 }

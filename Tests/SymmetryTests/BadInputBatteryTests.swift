@@ -31,6 +31,9 @@ private func battleground(_ tool: URL) throws -> URL {
   try FileManager.default.copyItem(
     at: fixtures.appendingPathComponent("float64-2x3.npy"), to: folder.appendingPathComponent("k.npy"))
   try Data("{}".utf8).write(to: folder.appendingPathComponent("depth.json"))
+  try FileManager.default.createDirectory(
+    at: folder.appendingPathComponent("badplan"), withIntermediateDirectories: false)
+  try Data("{\"format\": ".utf8).write(to: folder.appendingPathComponent("badplan/plan.json"))
   try FileManager.default.copyItem(
     at: fixtures.appendingPathComponent("float64-images-3x2x2.npy"),
     to: folder.appendingPathComponent("rank3.npy"))
@@ -93,6 +96,15 @@ struct BadInputBatteryTests {
     BadInput(name: "depth redrawn over the JSON it reads", arguments: [
       "depth", "--from-json", "F/depth.json", "--output", "F"],
       status: 1, says: "also an input", keeps: ["x.npy", "k.npy", "depth.json"]),
+    BadInput(name: "depth redrawn from JSON that is not a depth report", arguments: [
+      "depth", "--from-json", "F/depth.json"],
+      status: 1, says: "is missing"),
+    BadInput(name: "depth redrawn from a file that is not JSON", arguments: [
+      "depth", "--from-json", "F/k.npy"],
+      status: 1, says: "not valid JSON"),
+    BadInput(name: "assemble a plan whose manifest is cut short", arguments: [
+      "assemble", "--plan", "F/badplan", "--nngp", "F/a.npy", "--ntk", "F/b.npy"],
+      status: 1, says: "not valid JSON"),
     BadInput(name: "depth with W^2 = 0", arguments: ["depth", "--weight-variances", "0"],
       status: 2, says: "positive numbers"),
     BadInput(name: "kernel deeper than 1,000 layers", arguments: [
@@ -112,6 +124,12 @@ struct BadInputBatteryTests {
     BadInput(name: "a rotation that overflows to infinity", arguments: [
       "transform", "--action", "orthogonal", "--input", "F/huge.npy", "--output", "F/y.npy"],
       status: 1, says: "not finite"),
+    BadInput(name: "an unknown command 100,000 characters long", arguments: [
+      String(repeating: "x", count: 100_000)],
+      status: 2, says: "(100000 characters)"),
+    BadInput(name: "an unknown option 100,000 characters long", arguments: [
+      "table", "--" + String(repeating: "y", count: 100_000)],
+      status: 2, says: "(100002 characters)"),
     BadInput(name: "an unknown action", arguments: [
       "transform", "--action", "rotate", "--input", "F/x.npy", "--output", "F/y.npy"],
       status: 1, says: "orthogonal"),

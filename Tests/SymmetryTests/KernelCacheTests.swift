@@ -110,7 +110,10 @@ struct KernelCacheTests {
     let file = scratchFolder("blocker")
     try Data("x".utf8).write(to: file)
     let cache = KernelCache(directory: file.appendingPathComponent("inside"))
-    #expect(throws: ProbeError.self) { try cache.entry(key) { try compute() } }
+    let error = #expect(throws: ProbeError.self) { try cache.entry(key) { try compute() } }
+    let message = error.map { "\($0)" } ?? ""
+    #expect(message.contains(file.path) && message.contains("not a folder"), "\(message)")
+    #expect(!message.contains("NSCocoaErrorDomain") && !message.contains("Error Domain"), "\(message)")
   }
 }
 

@@ -27,8 +27,8 @@ struct ShardingProcessTests {
       try startTool(tool, ["kernel", "--plan", plan.path, "--shard", "\(shard)", "--of", "3"])
     }
     for shard in shards {
-      shard.waitUntilExit()
-      #expect(shard.terminationStatus == 0)
+      let (status, output) = shard.finish()
+      #expect(status == 0, "\(output)")
     }
     let result = try Self.assemble(plan, in: folder, tool: tool)
     let single = try shardedArchitecture().kernels(x, nil)
@@ -59,7 +59,7 @@ struct ShardingProcessTests {
       usleep(1_000)
     }
     kill(shard.processIdentifier, SIGKILL)
-    shard.waitUntilExit()
+    shard.finish()
     #expect(shard.terminationReason == .uncaughtSignal, "the shard finished before the kill")
 
     let plan = try ShardPlan(directory: planFolder)

@@ -60,23 +60,59 @@ let builtTool: URL? = {
 /// Runs the tool to completion; returns its exit status and what it printed on both streams.
 @discardableResult
 func runTool(_ tool: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-  let process = try startTool(tool, arguments)
-  process.waitUntilExit()
-  let data = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  try startTool(tool, arguments).finish()
 }
 
-/// Starts the tool with both output streams going to one pipe.
-///
-/// The pipe is read only after exit, so a chatty child could block on a full pipe; the tool
-/// prints one short line per block, far below a pipe's 64 KiB for these plans.
-func startTool(_ tool: URL, _ arguments: [String]) throws -> Process {
+/// Starts the tool with both output streams going to one pipe, which a reader drains while
+/// the tool runs: a child that prints more than a pipe holds (64 KiB on Linux) would otherwise
+/// block on its write while the test waits for it to exit.
+func startTool(_ tool: URL, _ arguments: [String]) throws -> RunningTool {
+  try RunningTool(tool, arguments)
+}
+
+/// A started tool and the output read from it so far.
+final class RunningTool: @unchecked Sendable {
   let process = Process()
-  process.executableURL = tool
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  try process.run()
-  return process
+  private let collected = Collected()
+  private let drained = DispatchSemaphore(value: 0)
+
+  init(_ tool: URL, _ arguments: [String]) throws {
+    process.executableURL = tool
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    // Reads until the last writer (the child and anything it started) closes the pipe.
+    let reader = pipe.fileHandleForReading
+    let collected = collected
+    let drained = drained
+    Thread.detachNewThread {
+      collected.set(reader.readDataToEndOfFile())
+      drained.signal()
+    }
+  }
+
+  var isRunning: Bool { process.isRunning }
+  var processIdentifier: Int32 { process.processIdentifier }
+
+  /// Waits for the tool to exit and its output to be read; returns its status and output.
+  @discardableResult
+  func finish() -> (status: Int32, output: String) {
+    process.waitUntilExit()
+    drained.wait()
+    drained.signal()
+    return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
+  }
+
+  /// How the tool ended (after `finish()`).
+  var terminationReason: Process.TerminationReason { process.terminationReason }
+}
+
+/// Bytes handed from the reading thread to the waiting one.
+private final class Collected: @unchecked Sendable {
+  private let lock = NSLock()
+  private var bytes = Data()
+  func set(_ data: Data) { lock.withLock { bytes = data } }
+  var data: Data { lock.withLock { bytes } }
 }

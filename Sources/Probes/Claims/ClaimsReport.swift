@@ -145,8 +145,8 @@ public struct ClaimsRunMetadata: Sendable, Codable {
   public var dataset: String
   public var imageShape: String
   public var trainSizes: [Int]
-  public var gapMaxTrainSize: Int?
-  public var poolSize: Int?
+  @NullIfAbsent public var gapMaxTrainSize: Int?
+  @NullIfAbsent public var poolSize: Int?
   public var testCount: Int
   public var repeats: Int
   public var kernels: [String]
@@ -160,7 +160,7 @@ public struct ClaimsRunMetadata: Sendable, Codable {
   public var confidence: Double
   public var started: String
   public var seconds: Double
-  public var cache: String?
+  @NullIfAbsent public var cache: String?
   public var threads: Int
 
   public init(
@@ -196,29 +196,5 @@ public struct ClaimsRunMetadata: Sendable, Codable {
     case testCount = "test_count"
     case symmetrisationDraws = "symmetrisation_draws"
     case modelActions = "model_actions"
-  }
-
-  /// Every key always present (`null` for an absent cap, pool or cache).
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(dataset, forKey: .dataset)
-    try container.encode(imageShape, forKey: .imageShape)
-    try container.encode(trainSizes, forKey: .trainSizes)
-    try container.encode(gapMaxTrainSize, forKey: .gapMaxTrainSize)
-    try container.encode(poolSize, forKey: .poolSize)
-    try container.encode(testCount, forKey: .testCount)
-    try container.encode(repeats, forKey: .repeats)
-    try container.encode(kernels, forKey: .kernels)
-    try container.encode(modelActions, forKey: .modelActions)
-    try container.encode(depth, forKey: .depth)
-    try container.encode(activation, forKey: .activation)
-    try container.encode(ridge, forKey: .ridge)
-    try container.encode(symmetrisationDraws, forKey: .symmetrisationDraws)
-    try container.encode(seed, forKey: .seed)
-    try container.encode(confidence, forKey: .confidence)
-    try container.encode(started, forKey: .started)
-    try container.encode(seconds, forKey: .seconds)
-    try container.encode(cache, forKey: .cache)
-    try container.encode(threads, forKey: .threads)
   }
 }

@@ -40,7 +40,7 @@ public struct ClaimResult: Sendable, Codable {
   public var margin: Double
   public var direction: ClaimHypothesis.Direction
   public var verdict: ClaimVerdict
-  public var minimumDetectableEffect: Double?
+  @NullIfAbsent public var minimumDetectableEffect: Double?
 
   public init(
     claim: String, id: String, scale: ClaimScale, effectDescription: String, effect: Double, interval: [Double],
@@ -64,22 +64,6 @@ public struct ClaimResult: Sendable, Codable {
     case claim, id, scale, effect, interval, repeats, margin, direction, verdict
     case effectDescription = "effect_description"
     case minimumDetectableEffect = "minimum_detectable_effect"
-  }
-
-  /// Every key always present: an exact claim's minimum detectable effect is `null`.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(claim, forKey: .claim)
-    try container.encode(id, forKey: .id)
-    try container.encode(scale, forKey: .scale)
-    try container.encode(effectDescription, forKey: .effectDescription)
-    try container.encode(effect, forKey: .effect)
-    try container.encode(interval, forKey: .interval)
-    try container.encode(repeats, forKey: .repeats)
-    try container.encode(margin, forKey: .margin)
-    try container.encode(direction, forKey: .direction)
-    try container.encode(verdict, forKey: .verdict)
-    try container.encode(minimumDetectableEffect, forKey: .minimumDetectableEffect)
   }
 
   /// "+0.012 [+0.004, +0.020]".

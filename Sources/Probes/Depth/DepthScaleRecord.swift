@@ -13,7 +13,7 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
   public let weightVariance: Double
   public let biasVariance: Double
   public let phase: DepthPhase
-  public let qStar: Double?
+  @NullIfAbsent public private(set) var qStar: Double?
   public let cStar: Double
   public let chi1: Double
   public let chiCStar: Double
@@ -48,22 +48,5 @@ public struct DepthScaleRecord: Sendable, Hashable, Codable {
     case xi1 = "xi_1"
     case xiStar = "xi_star"
     case xiCStar = "xi_c_star"
-  }
-
-  /// Encodes q* as null when absent rather than dropping the key.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(architecture, forKey: .architecture)
-    try container.encode(activation, forKey: .activation)
-    try container.encode(weightVariance, forKey: .weightVariance)
-    try container.encode(biasVariance, forKey: .biasVariance)
-    try container.encode(phase, forKey: .phase)
-    try container.encode(qStar, forKey: .qStar)
-    try container.encode(cStar, forKey: .cStar)
-    try container.encode(chi1, forKey: .chi1)
-    try container.encode(chiCStar, forKey: .chiCStar)
-    try container.encode(xi1, forKey: .xi1)
-    try container.encode(xiStar, forKey: .xiStar)
-    try container.encode(xiCStar, forKey: .xiCStar)
   }
 }

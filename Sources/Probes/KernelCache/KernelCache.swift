@@ -77,8 +77,8 @@ public struct KernelCache: Sendable {
       }
     }
     let gram = try compute()
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    do throws(DataFileError) {
+      try OutputPath.createFolder(directory)
       try AtomicFileWriter.write(Self.encode(gram, key: key), to: file)
     } catch {
       throw ProbeError.invalidOption(

@@ -123,8 +123,10 @@ public struct ShardPlan: Sendable {
     let manifest: PlanManifest
     do {
       manifest = try JSONDecoder().decode(PlanManifest.self, from: try DataFile.read(url))
-    } catch {
+    } catch let error as DataFileError {
       throw .manifestMalformed(path: url.path, reason: "\(error)")
+    } catch {
+      throw .manifestMalformed(path: url.path, reason: JSONReason.describe(error))
     }
     func malformed(_ reason: String) -> ShardingError {
       .manifestMalformed(path: url.path, reason: reason)
