@@ -6,6 +6,8 @@ import Symmetries
 struct ActionsCommand: Command {
   static let name = "actions"
   static let abstract = "List the group actions (the names --action and the reports use)."
+  static let options = [OptionDoc.format("text (default), json (an array of {name, formula}) or markdown")]
+
   static let help = """
     USAGE: symmetry-probe actions [--format text|json|markdown]
 
@@ -13,7 +15,7 @@ struct ActionsCommand: Command {
     (continuous groups) or uniform non-identity (finite groups) elements from a seed.
 
     OPTIONS:
-      --format F   text (default), json (an array of {name, formula}) or markdown
+    \(options.rendered)
     """
 
   let format: OutputFormat

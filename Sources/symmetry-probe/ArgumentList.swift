@@ -5,10 +5,18 @@
 struct ArgumentList {
   private var remaining: [String]
   let command: String
+  /// The options the command declares (`Command.options`), nil when it declares none.
+  private let declared: Set<String>?
 
-  init(_ arguments: [String], command: String) {
+  init(_ arguments: [String], command: String, declared: [OptionDoc] = []) {
     remaining = arguments
     self.command = command
+    self.declared = declared.isEmpty ? nil : Set(declared.map(\.name))
+  }
+
+  /// A command reads only the options it declares, so its help lists every one it takes.
+  private func requireDeclared(_ name: String) {
+    precondition(declared?.contains(name) ?? true, "internal: \(command) reads --\(name) without declaring it")
   }
 
   /// Whether `--help` or `-h` was given.
@@ -16,6 +24,7 @@ struct ArgumentList {
 
   /// Removes and returns the value of `--name`, or nil if absent.
   mutating func option(_ name: String) throws(CommandLineError) -> String? {
+    requireDeclared(name)
     let flag = "--\(name)"
     guard let index = remaining.firstIndex(where: { $0 == flag || $0.hasPrefix(flag + "=") }) else {
       return nil
@@ -64,14 +73,37 @@ struct ArgumentList {
 
   /// Removes `--name` and says whether it was there.
   mutating func flag(_ name: String) -> Bool {
+    requireDeclared(name)
     guard let index = remaining.firstIndex(of: "--\(name)") else { return false }
     remaining.remove(at: index)
     return true
   }
 
-  /// Throws if any argument was not consumed.
+  /// Refuses `names` with `reason` when any is given: options that the other options make
+  /// meaningless are refused, never silently ignored.
+  func refuse(_ names: [String], because reason: String) throws(CommandLineError) {
+    for name in names {
+      requireDeclared(name)
+      let flag = "--\(name)"
+      if remaining.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) {
+        throw .notApplicableHere(option: flag, reason: reason, command: command)
+      }
+    }
+  }
+
+  /// Throws if any argument was not consumed: an option the command does not have, one it
+  /// has but did not read for the options given, or a stray word.
   func finish() throws(CommandLineError) {
-    if let first = remaining.first { throw .unexpectedArgument(first, command: command) }
+    guard let first = remaining.first else { return }
+    if let declared, first.hasPrefix("--") {
+      let name = String(first.dropFirst(2).prefix { $0 != "=" })
+      if declared.contains(name) {
+        throw .notApplicableHere(
+          option: "--\(name)", reason: "the other options given do not use it", command: command)
+      }
+      throw .unknownOption(first, command: command, known: declared.sorted())
+    }
+    throw .unexpectedArgument(first, command: command)
   }
 }
 
@@ -89,6 +121,8 @@ enum CommandLineError: Error, CustomStringConvertible {
   case unexpectedArgument(String, command: String)
   case unknownCommand(String, known: [String])
   case notApplicable(option: String, actions: [String], appliesTo: [String])
+  case notApplicableHere(option: String, reason: String, command: String)
+  case unknownOption(String, command: String, known: [String])
 
   var description: String {
     switch self {
@@ -105,6 +139,11 @@ enum CommandLineError: Error, CustomStringConvertible {
     case .notApplicable(let option, let actions, let appliesTo):
       return "\(option) does not apply to \(actions.joined(separator: ", ")): it fixes the element "
         + "of \(appliesTo.joined(separator: " or ")) only; remove it or choose that action"
+    case .notApplicableHere(let option, let reason, let command):
+      return "\(option) does not apply here: \(reason); remove it (see 'symmetry-probe \(command) --help')"
+    case .unknownOption(let option, let command, let known):
+      return "\(command) has no option \(Self.quoted(option)); its options: "
+        + known.map { "--\($0)" }.joined(separator: ", ")
     }
   }
 

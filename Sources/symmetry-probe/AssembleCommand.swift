@@ -5,6 +5,12 @@ import Probes
 struct AssembleCommand: Command {
   static let name = "assemble"
   static let abstract = "Assemble a sharded kernel plan's blocks into full NNGP and NTK .npy files."
+  static let options = [
+    OptionDoc("plan", "DIR", "the plan folder"),
+    OptionDoc("nngp", "K.npy", "where to write the NNGP matrix"),
+    OptionDoc("ntk", "T.npy", "where to write the NTK matrix"),
+  ]
+
   static let help = """
     USAGE: symmetry-probe assemble --plan DIR --nngp K.npy --ntk T.npy
 
@@ -15,9 +21,7 @@ struct AssembleCommand: Command {
     band of block-size rows of each matrix.
 
     OPTIONS:
-      --plan DIR        the plan folder
-      --nngp K.npy      where to write the NNGP matrix
-      --ntk T.npy       where to write the NTK matrix
+    \(options.rendered)
 
     EXAMPLE:
       symmetry-probe assemble --plan run --nngp k.npy --ntk t.npy

@@ -7,6 +7,30 @@ import Symmetries
 struct KernelCommand: Command {
   static let name = "kernel"
   static let abstract = "Compute infinite-width NNGP and NTK Gram matrices of .npy images."
+  static let options: [OptionDoc] = [
+    OptionDoc("architecture", "A", NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")),
+    OptionDoc("activation", "F", "relu (default) or erf (with --architecture)"),
+    .depth("1 to \(maximumDepth), with --architecture", default: 2),
+    .layers("a custom architecture instead of --architecture"),
+    .filter, .padding,
+    OptionDoc("weight-std", "W", "W_std (default sqrt(2) = 1.4142135623730951)"),
+    OptionDoc("bias-std", "B", "b_std (default 0.1)"),
+    OptionDoc("input", "X.npy", "the first batch"),
+    OptionDoc("input2", "Z.npy", "the second batch (default: X)"),
+    OptionDoc("nngp", "K.npy", "where to write the NNGP matrix"),
+    OptionDoc("ntk", "T.npy", "where to write the NTK matrix"),
+    OptionDoc("plan", "DIR", "the plan folder (created by --block-size, read by --shard)"),
+    OptionDoc("block-size", "B", "images per block side when planning (e.g. 256)"),
+    OptionDoc("shard", "I", "compute shard I (0 <= I < N) of --of N, e.g. a job array's task index"),
+    OptionDoc("of", "N", "the number of shards"),
+    OptionDoc(
+      "explain", nil,
+      """
+      say which path computes the kernels (the fast engine, or the
+      reference definition and why) and stop
+      """),
+  ]
+
   static let help = """
     USAGE: symmetry-probe kernel --input X.npy [--input2 Z.npy] --nngp K.npy --ntk T.npy
              (--architecture A [--activation relu|erf] [--depth L] | --layers SPEC)
@@ -29,23 +53,7 @@ struct KernelCommand: Command {
     'symmetry-probe assemble --plan DIR --nngp K.npy --ntk T.npy' writes the full matrices.
 
     OPTIONS:
-      --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
-      --activation F    relu (default) or erf
-      --depth L         hidden layers, 1 to 1000 (default 2)
-      --layers SPEC     a custom architecture instead of --architecture; its syntax:
-    \(Architecture.layerListSyntax.split(separator: "\n").map { "                      " + $0 }.joined(separator: "\n"))
-      --filter K        filter side (default 3)
-      --padding P       circular (default), same or valid
-      --weight-std W    W_std (default sqrt(2) = 1.4142135623730951)
-      --bias-std B      b_std (default 0.1)
-      --input X.npy     first batch; --input2 Z.npy the second (default: X)
-      --nngp K.npy      where to write the NNGP matrix
-      --ntk T.npy       where to write the NTK matrix
-      --plan DIR        the plan folder (created by --block-size, read by --shard)
-      --block-size B    images per block side when planning (e.g. 256)
-      --shard I --of N  compute shard I (0 <= I < N) of N, e.g. a job array's task index
-      --explain         say which path computes the kernels (the fast engine, or the
-                        reference definition and why) and stop
+    \(options.rendered)
 
     EXAMPLE:
       symmetry-probe kernel --architecture CNN-GAP --activation relu --depth 3 \\
@@ -77,8 +85,8 @@ struct KernelCommand: Command {
 
   init(_ arguments: inout ArgumentList) throws {
     let plan = try arguments.option("plan").map { URL(fileURLWithPath: $0) }
-    let index = try arguments.option("shard", expected: "a shard index, 0 <= I < N") { Int($0) }
-    let count = try arguments.option("of", expected: "a positive number of shards") { Int($0) }
+    let index = try arguments.option("shard", .nonNegativeInteger)
+    let count = try arguments.option("of", .positiveInteger)
     if index != nil || count != nil {
       guard let plan else {
         throw CommandLineError.missingOption(option: "--plan DIR (with --shard)", command: Self.name)
@@ -101,7 +109,7 @@ struct KernelCommand: Command {
     let input2 = try arguments.option("input2").map { URL(fileURLWithPath: $0) }
     let mode: Mode
     if let plan {
-      let blockSize = try arguments.option("block-size", expected: "a positive integer") { Int($0) }
+      let blockSize = try arguments.option("block-size", .positiveInteger)
       guard let blockSize else {
         throw CommandLineError.missingOption(
           option: "--block-size (or --shard I --of N)", command: Self.name)
@@ -173,18 +181,18 @@ struct KernelCommand: Command {
 
   /// The architecture from --architecture (with its options) or --layers.
   private static func architecture(_ arguments: inout ArgumentList) throws -> Architecture {
-    let positive = "a positive integer"
-    let nonNegative = "a non-negative number"
-    let filter = try arguments.option("filter", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 3
+    let filter = try arguments.option("filter", .positiveInteger) ?? 3
     let padding = try arguments.choice("padding") as Padding? ?? .circular
-    let weightStd = try arguments.option("weight-std", expected: nonNegative) { Double($0) } ?? 2.0.squareRoot()
-    let biasStd = try arguments.option("bias-std", expected: nonNegative) { Double($0) } ?? 0.1
+    let weightStd = try arguments.option("weight-std", .nonNegativeNumber) ?? 2.0.squareRoot()
+    let biasStd = try arguments.option("bias-std", .nonNegativeNumber) ?? 0.1
     let named = try arguments.option("architecture")
     let layers = try arguments.option("layers")
+    if layers != nil {
+      try arguments.refuse(
+        ["activation", "depth"], because: "a --layers list spells out its own layers and activations")
+    }
     let activation = try arguments.option("activation").map { try Activation(named: $0) } ?? .relu
-    let depth = try arguments.option("depth", expected: "an integer from 1 to \(maximumDepth)") {
-      Int($0).flatMap { (1...maximumDepth).contains($0) ? $0 : nil }
-    } ?? 2
+    let depth = try arguments.option("depth", .integer(in: 1...maximumDepth)) ?? 2
     switch (named, layers) {
     case (let name?, nil):
       return try NamedArchitecture(named: name).architecture(

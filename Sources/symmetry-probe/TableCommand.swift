@@ -8,6 +8,30 @@ import Symmetries
 struct TableCommand: Command {
   static let name = "table"
   static let abstract = "Measure which learners are invariant to which actions (the main job)."
+  static let options: [OptionDoc] = [
+    OptionDoc(
+      "architectures", "LIST",
+      "comma-separated, from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)"),
+    OptionDoc("activations", "LIST", "relu, erf (default: both)"),
+    OptionDoc("actions", "LIST", "action names (default: all; see 'symmetry-probe actions')"),
+    .depth(default: 2), .filter, .padding,
+    .layers("add your own architecture as a row (repeatable)"),
+    OptionDoc("dataset", "NAME", "cifar10 (default) or digits"),
+    OptionDoc("size", "S", "downsample to S x S (default 8)"),
+    OptionDoc("train", "N", "probe images (default 8)"),
+    OptionDoc("test", "M", "probe test images (default 4)"),
+  ] + OptionDoc.element.filter { $0.name != "turns" } + [
+    .format("text (default), json or markdown"),
+    .output("invariance-table.md, .json and .svg"),
+    OptionDoc(
+      "explain", nil,
+      """
+      also print, for every row, which path computes its kernels (the
+      fast engine, or the reference definition and why) and the reason
+      behind every predicted verdict (to standard error)
+      """),
+  ]
+
   static let help = """
     USAGE: symmetry-probe table [--architectures LIST] [--activations LIST] [--actions LIST]
              [--depth L] [--filter K] [--padding P] [--layers SPEC ...]
@@ -28,25 +52,7 @@ struct TableCommand: Command {
     symmetry-probe-output'.
 
     OPTIONS:
-      --architectures LIST  comma-separated, from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)
-      --activations LIST    relu, erf (default: both)
-      --actions LIST        action names (default: all; see 'symmetry-probe actions')
-      --depth L             hidden layers (default 2)
-      --filter K            filter side (default 3)
-      --padding P           circular (default), same or valid
-      --layers SPEC         add your own architecture as a row (repeatable); its syntax:
-    \(Architecture.layerListSyntax.split(separator: "\n").map { "                        " + $0 }.joined(separator: "\n"))
-      --dataset NAME        cifar10 (default) or digits
-      --size S              downsample to S x S (default 8)
-      --train N, --test M   probe images (default 8 and 4)
-      --seed N              seed of the drawn group elements (default 0)
-      --shift DY,DX         use this translation instead of a random one
-      --patch K             patch side for patch-shuffle (default 2)
-      --format F            text (default), json or markdown, printed to standard output
-      --output DIR          also write invariance-table.md, .json and .svg into DIR
-      --explain             also print, for every row, which path computes its kernels (the
-                            fast engine, or the reference definition and why) and the reason
-                            behind every predicted verdict (to standard error)
+    \(options.rendered)
 
     EXAMPLE: does my architecture break pixel permutations?
       symmetry-probe table --architectures CNN-GAP --activations relu \\
@@ -68,25 +74,20 @@ struct TableCommand: Command {
     if let names = try arguments.list("actions") {
       job.actions = try names.map { try ActionCatalogue.family(named: $0) }
     }
-    job.depth = try arguments.option("depth", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
-    job.filterSize = try arguments.option("filter", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.filterSize
+    job.depth = try arguments.option("depth", .positiveInteger) ?? job.depth
+    job.filterSize = try arguments.option("filter", .positiveInteger) ?? job.filterSize
     job.padding = try arguments.choice("padding") as Padding? ?? job.padding
     while let spec = try arguments.option("layers") {
       job.customArchitectures.append(
         (spec, try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding)))
     }
     job.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? job.dataSet
-    job.size = try arguments.option("size", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.size
-    job.trainCount = try arguments.option("train", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
-    job.testCount = try arguments.option("test", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
-    job.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? job.seed
-    job.parameters.shift = try arguments.option("shift", expected: "two integers DY,DX, e.g. 1,-2") { text in
-      let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
-      return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
-    }
-    job.parameters.patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    job.size = try arguments.option("size", .positiveInteger) ?? job.size
+    job.trainCount = try arguments.option("train", .positiveInteger) ?? job.trainCount
+    job.testCount = try arguments.option("test", .positiveInteger) ?? job.testCount
+    job.seed = try arguments.option("seed", .seed) ?? job.seed
+    job.parameters = try ActionParameters.parse(&arguments, for: job.actions, turns: false)
     explain = arguments.flag("explain")
-    try job.parameters.requireApplicable(to: job.actions)
     format = try OutputFormat.parse(&arguments)
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     try arguments.finish()

@@ -6,12 +6,14 @@ struct CommandEntry {
   let name: String
   let abstract: String
   let help: String
+  let options: [OptionDoc]
   let execute: (inout ArgumentList) throws -> Void
 
   init<C: Command>(_ type: C.Type) {
     name = C.name
     abstract = C.abstract
     help = C.help
+    options = C.options
     execute = { arguments in try C(&arguments).run() }
   }
 }
@@ -43,7 +45,7 @@ struct Tool {
       report(CommandLineError.unknownCommand(name, known: commands.map(\.name)))
       return 2
     }
-    var list = ArgumentList(Array(arguments.dropFirst()), command: command.name)
+    var list = ArgumentList(Array(arguments.dropFirst()), command: command.name, declared: command.options)
     if list.wantsHelp {
       print(command.help)
       return 0

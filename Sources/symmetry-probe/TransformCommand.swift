@@ -6,6 +6,12 @@ import Symmetries
 struct TransformCommand: Command {
   static let name = "transform"
   static let abstract = "Apply one group action to an (n, H, W, C) float64 .npy batch."
+  static let options: [OptionDoc] = [
+    OptionDoc("action", "NAME", "one of: \(ActionCatalogue.names.joined(separator: ", "))"),
+    OptionDoc("input", "PATH", "the batch to transform"),
+    OptionDoc("output", "PATH", "where to write the result (written atomically)"),
+  ] + OptionDoc.element + [OptionDoc("inverse", nil, "apply the inverse of the element instead")]
+
   static let help = """
     USAGE: symmetry-probe transform --action NAME --input X.npy --output Y.npy
              [--seed N] [--shift DY,DX] [--patch K] [--turns K] [--inverse]
@@ -16,14 +22,7 @@ struct TransformCommand: Command {
     same transformation can be applied to train and test files in two calls.
 
     OPTIONS:
-      --action NAME   one of: \(ActionCatalogue.names.joined(separator: ", "))
-      --input PATH    the batch to transform
-      --output PATH   where to write the result (written atomically)
-      --seed N        seed of the random element (default 0)
-      --shift DY,DX   translation: the circular shift instead of a random one
-      --patch K       patch-shuffle: the patch side (default 2; must divide H and W)
-      --turns K       quarter-turn: the number of counter-clockwise turns instead of a random one
-      --inverse       apply the inverse of the element instead
+    \(options.rendered)
 
     EXAMPLE:
       symmetry-probe transform --action orthogonal --seed 7 --input x.npy --output gx.npy
@@ -39,15 +38,8 @@ struct TransformCommand: Command {
 
   init(_ arguments: inout ArgumentList) throws {
     family = try ActionCatalogue.family(named: arguments.required("action"))
-    seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
-    let shift = try arguments.option("shift", expected: "two integers DY,DX, e.g. 1,-2") { text in
-      let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
-      return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
-    }
-    let patch = try arguments.option("patch", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
-    let turns = try arguments.option("turns", expected: "an integer") { Int($0) }
-    parameters = ActionParameters(shift: shift, patch: patch, turns: turns)
-    try parameters.requireApplicable(to: [family])
+    seed = try arguments.option("seed", .seed) ?? 0
+    parameters = try ActionParameters.parse(&arguments, for: [family])
     inverse = arguments.flag("inverse")
     input = URL(fileURLWithPath: try arguments.required("input"))
     output = URL(fileURLWithPath: try arguments.required("output"))

@@ -130,6 +130,23 @@ struct BadInputBatteryTests {
     BadInput(name: "an unknown option 100,000 characters long", arguments: [
       "table", "--" + String(repeating: "y", count: 100_000)],
       status: 2, says: "(100002 characters)"),
+    BadInput(name: "kernel --layers with --depth, which only a named architecture uses", arguments: [
+      "kernel", "--layers", "conv(3) relu gap readout", "--depth", "5", "--input", "F/x.npy",
+      "--nngp", "F/a.npy", "--ntk", "F/b.npy"],
+      status: 2, says: "--depth does not apply here"),
+    BadInput(name: "kernel --shard with a kernel option it would ignore", arguments: [
+      "kernel", "--plan", "F/plan", "--shard", "0", "--of", "1", "--depth", "3"],
+      status: 2, says: "--depth does not apply here", keeps: ["x.npy", "k.npy", "plan/plan.json"]),
+    BadInput(name: "a negative weight standard deviation", arguments: [
+      "kernel", "--architecture", "FCN", "--weight-std", "-1", "--input", "F/x.npy", "--nngp",
+      "F/a.npy", "--ntk", "F/b.npy"],
+      status: 2, says: "finite non-negative number"),
+    BadInput(name: "an option transform does not have", arguments: [
+      "transform", "--action", "orthogonal", "--depth", "2", "--input", "F/x.npy", "--output", "F/y.npy"],
+      status: 2, says: "transform has no option '--depth'"),
+    BadInput(name: "a shift of three numbers", arguments: [
+      "transform", "--action", "translation", "--shift", "1,x,2", "--input", "F/x.npy", "--output", "F/y.npy"],
+      status: 2, says: "two integers DY,DX"),
     BadInput(name: "an unknown action", arguments: [
       "transform", "--action", "rotate", "--input", "F/x.npy", "--output", "F/y.npy"],
       status: 1, says: "orthogonal"),
