@@ -41,8 +41,8 @@ struct CurvesCommand: Command {
                              (CNN-GAP: Monte Carlo mean of K(g x, g x') over 4 Haar draws)
                              (default: both; 'none' for neither)
       --repeats R            repeats (default 2)
-      --test N               the first N test images (default 500, of 1,000: half the cost of
-                             the test-train block, the size of the committed figures)
+      --test N               the first N test images (default: all 1,000 of cifar10; digits:
+                             500)
       --ridge R              ridge relative to the mean diagonal (neural-tangents' diag_reg;
                              default 1e-6: keeps the Cholesky factorisation of FCN's nearly
                              singular kernels stable while moving accuracies far less than
@@ -90,10 +90,10 @@ struct CurvesCommand: Command {
     experiment.dataActions = try ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2",
       "patch-shuffle:4", "pixelwise-channel-rotation", "translation"].map { try CurveAction(parsing: $0) }
     experiment.modelActions = ModelAction.allCases
-    experiment.testCount = 500
     experiment.gapMaxTrainSize = 512
     var maxTrain = 1024
     experiment.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? .cifar10
+    experiment.testCount = experiment.dataSet == .cifar10 ? 1000 : 500
     experiment.size = try arguments.option("size", expected: positive, positiveInt) ?? 8
     maxTrain = try arguments.option("max-train", expected: "an integer >= 16", { Int($0).flatMap { $0 >= 16 ? $0 : nil } }) ?? maxTrain
     experiment.gapMaxTrainSize = try arguments.option("gap-max-train", expected: positive, positiveInt) ?? experiment.gapMaxTrainSize

@@ -9,10 +9,9 @@ import Testing
 /// m = 16..64 from a pool of 128, 100 test images, 10 paired repeats, NNGP), each decided by
 /// its fixed hypothesis (`ClaimCatalogue`): held, failed or inconclusive. The medium and large
 /// scales are `symmetry-probe claims --scale medium|large` (reports in docs/claims/).
-private let results: [ClaimResult] = {
-  let curves = try! ClaimScale.small.experiment.run()
-  return try! ClaimCatalogue.evaluate(curves, scale: .small, kinds: [.nngp])
-}()
+private let curves: LearningCurves = try! ClaimScale.small.experiment.run()
+
+private let results: [ClaimResult] = try! ClaimCatalogue.evaluate(curves, scale: .small, kinds: [.nngp])
 
 /// The verdicts measured at the small scale that are not "held", with their numbers
 /// (`swift test --filter EmpiricalClaimTests` prints them); a change of verdict fails.
@@ -45,6 +44,22 @@ struct EmpiricalClaimTests {
   func claimHolds(_ claim: ClaimArgument) throws {
     let result = try #require(results.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
     expectHeld(result, known: knownAtSmallScale[claim.id])
+  }
+
+  @Test("The natural-image claims are decided at every sensitivity ridge, at the default ridge exactly as in the main run")
+  func ridgeVerdicts() throws {
+    let verdicts = try RidgeVerdict.evaluate(curves, scale: .small, kinds: [.nngp])
+    let experiment = ClaimScale.small.experiment
+    #expect(Set(verdicts.map(\.ridge)) == Set(experiment.sensitivityRidges))
+    #expect(experiment.sensitivityRidges.count == 3, "the default and two others")
+    let natural = ["1a-nngp", "1b-nngp", "6a-nngp", "6b-nngp"]
+    for ridge in experiment.sensitivityRidges {
+      #expect(verdicts.filter { $0.ridge == ridge }.map(\.result.id).sorted() == natural, "ridge \(ridge)")
+    }
+    for v in verdicts where v.ridge == experiment.diagReg {
+      let main = try #require(results.first { $0.id == v.result.id })
+      #expect(v.result.effect == main.effect && v.result.interval == main.interval && v.result.verdict == main.verdict)
+    }
   }
 
   @Test("Every kernel claim of the catalogue is measured at the small scale")

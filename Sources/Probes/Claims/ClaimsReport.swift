@@ -4,17 +4,23 @@ import Learners
 /// The claims measured at one scale, with the run's protocol: what `symmetry-probe claims`
 /// writes as claims.md, claims.json and one SVG per claim.
 public struct ClaimsReport: Sendable {
-  public init(scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata, ridgeSensitivity: [RidgeSensitivity]) {
+  public init(
+    scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata, ridgeSensitivity: [RidgeSensitivity],
+    ridgeVerdicts: [RidgeVerdict] = []
+  ) {
     self.scale = scale
     self.results = results
     self.metadata = metadata
     self.ridgeSensitivity = ridgeSensitivity
+    self.ridgeVerdicts = ridgeVerdicts
   }
 
   public var scale: ClaimScale
   public var results: [ClaimResult]
   public var metadata: ClaimsRunMetadata
   public var ridgeSensitivity: [RidgeSensitivity]
+  /// The natural-image claims decided again at every sensitivity ridge.
+  public var ridgeVerdicts: [RidgeVerdict]
 
   /// Runs the claims at `scale`: the scale's learning-curve experiment (with `cache`, if any),
   /// then every claim of the catalogue it has learners for.
@@ -23,7 +29,7 @@ public struct ClaimsReport: Sendable {
   /// `symmetrisationDraws` Grams: about half of the medium scale's kernel work) and claim 4a,
   /// which needs it, is left out of the report.
   public static func run(
-    scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, modelArm: Bool = true,
+    scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, modelArm: Bool = true, finite: Bool = false,
     progress: (String) -> Void = { _ in }
   ) throws -> ClaimsReport {
     let start = Date()
@@ -31,9 +37,19 @@ public struct ClaimsReport: Sendable {
     if !modelArm { experiment.modelActions = [] }
     experiment.seed = seed
     experiment.cache = cache
-    experiment.sensitivityRidges = Set([experiment.diagReg] + sensitivityRidges).sorted()
     let curves = try experiment.run(progress: progress)
-    let results = try ClaimCatalogue.evaluate(curves, scale: scale, kinds: experiment.kinds)
+    var results = try ClaimCatalogue.evaluate(curves, scale: scale, kinds: experiment.kinds)
+    var finiteRecipe: String? = nil
+    if finite {
+      var finiteExperiment = scale.finiteExperiment
+      finiteExperiment.seed = seed
+      finiteExperiment.cache = cache
+      finiteRecipe = finiteExperiment.finite?.recipe
+      progress("finite-network claims: CNN-VEC by SGD, \(finiteRecipe ?? "")")
+      let finiteCurves = try finiteExperiment.run(progress: progress)
+      results += try ClaimCatalogue.finiteClaims.compactMap { try $0.evaluate(finiteCurves, scale: scale) }
+    }
+    let ridgeVerdicts = try RidgeVerdict.evaluate(curves, scale: scale, kinds: experiment.kinds)
     let metadata = ClaimsRunMetadata(
       dataset: experiment.dataSet.rawValue, imageShape: curves.shape.description,
       trainSizes: experiment.trainSizes, gapMaxTrainSize: experiment.gapMaxTrainSize,
@@ -42,33 +58,35 @@ public struct ClaimsReport: Sendable {
       ridge: experiment.diagReg, symmetrisationDraws: experiment.symmetrisationDraws, seed: seed,
       confidence: 0.95, started: ISO8601DateFormatter().string(from: start),
       seconds: Date().timeIntervalSince(start), cache: cache?.directory.path,
-      threads: ProcessInfo.processInfo.activeProcessorCount)
+      threads: ProcessInfo.processInfo.activeProcessorCount, finiteRecipe: finiteRecipe)
     return ClaimsReport(
-      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves.ridgeSensitivity)
+      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves.ridgeSensitivity,
+      ridgeVerdicts: ridgeVerdicts)
   }
-
-  /// The ridges (relative to the mean diagonal) of the sensitivity table, beside the default.
-  public static let sensitivityRidges = [1e-4, 1e-2]
 
   // MARK: - JSON
 
   /// JSON: `scale`, `metadata`, `claims` (keys claim, id, scale, effect, effect_description,
-  /// interval, repeats, margin, direction, verdict, minimum_detectable_effect) and
-  /// `ridge_sensitivity`.
+  /// interval, repeats, margin, direction, verdict, minimum_detectable_effect),
+  /// `ridge_sensitivity` and `ridge_verdicts` (each a `ridge` and a claim's `result`).
   public func json() throws -> String {
     struct Document: Encodable {
       var scale: ClaimScale
       var metadata: ClaimsRunMetadata
       var claims: [ClaimResult]
       var ridgeSensitivity: [RidgeSensitivity]
+      var ridgeVerdicts: [RidgeVerdict]
       enum CodingKeys: String, CodingKey {
         case scale, metadata, claims
         case ridgeSensitivity = "ridge_sensitivity"
+        case ridgeVerdicts = "ridge_verdicts"
       }
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let document = Document(scale: scale, metadata: metadata, claims: results, ridgeSensitivity: ridgeSensitivity)
+    let document = Document(
+      scale: scale, metadata: metadata, claims: results, ridgeSensitivity: ridgeSensitivity,
+      ridgeVerdicts: ridgeVerdicts)
     return String(decoding: try encoder.encode(document), as: UTF8.self)
   }
 
@@ -91,6 +109,8 @@ public struct ClaimsReport: Sendable {
       + "\(m.repeats) paired repeats, depth \(m.depth) \(m.activation), ridge \(m.ridge) of the mean diagonal, "
       + "seed \(m.seed); paired Student-t 95% intervals; MDE at 80% power. Ran in \(duration(m.seconds))."
       + (m.modelActions.isEmpty ? " Model arm skipped (--skip-model-arm): claim 4a not decided." : "")
+      + (m.finiteRecipe.map { " Finite networks (claims 5a-5c, 4b): CNN-VEC, \($0), on the same pool and repeats." }
+        ?? " Finite-network claims (5a-5c, 4b) not run (--finite).")
     let held = results.filter { $0.verdict == .held }.count
     let failed = results.filter { $0.verdict == .failed }.count
     let tally = "\(held) held, \(failed) failed, \(results.count - held - failed) inconclusive."
@@ -98,7 +118,33 @@ public struct ClaimsReport: Sendable {
     if !ridgeSensitivity.isEmpty {
       sections.append(ridgeTable(markdown: markdown))
     }
+    if !ridgeVerdicts.isEmpty {
+      sections.append(ridgeVerdictTable(markdown: markdown))
+    }
     return sections.joined(separator: "\n\n")
+  }
+
+  /// One row per natural-image claim: its effect, interval and verdict at each ridge.
+  func ridgeVerdictTable(markdown: Bool) -> String {
+    let ridges = Set(ridgeVerdicts.map(\.ridge)).sorted()
+    var ids: [String] = []
+    for v in ridgeVerdicts where !ids.contains(v.result.id) { ids.append(v.result.id) }
+    var rows = [["id"] + ridges.map { "ridge \($0)" }]
+    for id in ids {
+      rows.append(
+        [id]
+          + ridges.map { ridge in
+            ridgeVerdicts.first { $0.ridge == ridge && $0.result.id == id }
+              .map { "\($0.result.summary) \($0.result.verdict.rawValue)" } ?? "-"
+          })
+    }
+    let changed = ids.filter { id in Set(ridgeVerdicts.filter { $0.result.id == id }.map(\.result.verdict)).count > 1 }
+    return "Ridge sensitivity of the verdicts: the natural-image claims decided at each ridge (the same repeats "
+      + "and hypotheses). "
+      + (changed.isEmpty
+        ? "No verdict depends on the ridge."
+        : "The verdict depends on the ridge for \(changed.joined(separator: ", ")).")
+      + "\n\n" + render(rows, markdown: markdown)
   }
 
   /// Mean natural-image accuracy at the largest size at each ridge, per learner.
@@ -128,8 +174,10 @@ func ridgeSensitivityTable(_ sensitivity: [RidgeSensitivity], markdown: Bool) ->
   let ridges = Set(sensitivity.map(\.ridge)).sorted()
   var rows = [["learner", "m"] + ridges.map { "ridge \($0)" }]
   for learner in learners {
-    let mine = sensitivity.filter { "\($0.architecture) \($0.kernel.label)" == learner }
-    var row = [learner, "\(mine.first?.trainSize ?? 0)"]
+    let all = sensitivity.filter { "\($0.architecture) \($0.kernel.label)" == learner }
+    let largest = all.map(\.trainSize).max() ?? 0
+    let mine = all.filter { $0.trainSize == largest }
+    var row = [learner, "\(largest)"]
     for ridge in ridges {
       let values = mine.filter { $0.ridge == ridge }.map(\.accuracy)
       row.append(String(format: "%.4f", values.reduce(0, +) / Double(max(values.count, 1))))
@@ -162,9 +210,12 @@ public struct ClaimsRunMetadata: Sendable, Codable {
   public var seconds: Double
   @NullIfAbsent public var cache: String?
   public var threads: Int
+  /// The finite networks' training recipe, or nil when the finite-network claims were not run.
+  @NullIfAbsent public var finiteRecipe: String?
 
   public init(
-    dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?, testCount: Int, repeats: Int, kernels: [String], modelActions: [String], depth: Int, activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double, started: String, seconds: Double, cache: String?, threads: Int
+    dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?, testCount: Int, repeats: Int, kernels: [String], modelActions: [String], depth: Int, activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double, started: String, seconds: Double, cache: String?, threads: Int,
+    finiteRecipe: String? = nil
   ) {
     self.dataset = dataset
     self.imageShape = imageShape
@@ -185,6 +236,7 @@ public struct ClaimsRunMetadata: Sendable, Codable {
     self.seconds = seconds
     self.cache = cache
     self.threads = threads
+    self.finiteRecipe = finiteRecipe
   }
 
   enum CodingKeys: String, CodingKey {
@@ -196,5 +248,6 @@ public struct ClaimsRunMetadata: Sendable, Codable {
     case testCount = "test_count"
     case symmetrisationDraws = "symmetrisation_draws"
     case modelActions = "model_actions"
+    case finiteRecipe = "finite_recipe"
   }
 }

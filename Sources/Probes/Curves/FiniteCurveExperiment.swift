@@ -35,6 +35,9 @@ public struct FiniteCurveExperiment: Sendable {
   public var minimumSteps = 200
   /// A cap on the training-set size (nil: the experiment's largest).
   public var maxTrainSize: Int? = nil
+  /// The sizes to train at, each one of the experiment's (nil: every size up to the cap). The
+  /// claims train at the one size they decide at: a network per size costs its own steps.
+  public var trainSizes: [Int]? = nil
   /// Whether the learner is the centred network f_theta - f_theta0, trained on y and predicting
   /// f_theta(x) - f_theta0(x). At initialisation a network in NTK parameterisation outputs a
   /// random function of variance about the NNGP diagonal (~1, against 0.09 for the centred
@@ -62,7 +65,7 @@ public struct FiniteCurveExperiment: Sendable {
   }
 
   /// Throws unless the settings can run with `dataActions`.
-  func validate(dataActions: [CurveAction]) throws {
+  func validate(dataActions: [CurveAction], experimentSizes: Set<Int>) throws {
     let labels = dataActions.map(\.description)
     for action in actions where !labels.contains(action) {
       throw ProbeError.invalidOption(
@@ -80,6 +83,10 @@ public struct FiniteCurveExperiment: Sendable {
     if let maxTrainSize, maxTrainSize < 1 {
       throw ProbeError.invalidOption("the finite networks' largest training set must be positive, got \(maxTrainSize)")
     }
+    if let trainSizes, trainSizes.isEmpty || !Set(trainSizes).isSubset(of: experimentSizes) {
+      throw ProbeError.invalidOption(
+        "the finite networks train at sizes of the experiment (\(experimentSizes.sorted())); got \(trainSizes)")
+    }
   }
 
   /// Trains one network per (architecture, action, repeat, size) and measures it.
@@ -94,8 +101,9 @@ public struct FiniteCurveExperiment: Sendable {
   ) throws -> [Measurement] {
     let shape = test.images.shape
     let testTargets = test.centredOneHotTargets
-    let cap = Swift.min(maxTrainSize ?? .max, experiment.trainSizes.last ?? 0)
-    let sizes = experiment.trainSizes.filter { $0 <= cap }
+    let sizes = trainSizes?.sorted()
+      ?? experiment.trainSizes.filter { $0 <= Swift.min(maxTrainSize ?? .max, experiment.trainSizes.last ?? 0) }
+    let cap = sizes.last ?? 0
     let labels = experiment.dataActions.map(\.description)
     var records: [Measurement] = []
     for architecture in architectures {

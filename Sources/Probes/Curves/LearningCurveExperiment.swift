@@ -76,7 +76,7 @@ public struct LearningCurveExperiment: Sendable {
   /// predictor by far less than the spread between training subsets; the report's ridge
   /// sensitivity line shows how much it matters.
   public var diagReg = 1e-6
-  /// Ridges at which the natural-image accuracies at the largest size are also reported
+  /// Ridges at which the natural-image curves are also measured, at every size
   /// (`LearningCurves.ridgeSensitivity`), from the same pool Grams.
   public var sensitivityRidges: [Double] = []
   public var seed: UInt64 = 0
@@ -158,7 +158,7 @@ public struct LearningCurveExperiment: Sendable {
     guard testCount > 0, testCount <= (dataSet == .cifar10 ? 1000 : 1797) else {
       throw ProbeError.invalidOption("the test set must have between 1 and the split's images, got \(testCount)")
     }
-    try finite?.validate(dataActions: dataActions)
+    try finite?.validate(dataActions: dataActions, experimentSizes: Set(trainSizes))
     let splitCount = dataSet == .cifar10 ? 5000 : 1797 - testCount
     let (pool, orders) = try trainingOrders(splitCount: splitCount, largest: largest)
     let used = Set(orders.joined()).sorted()
@@ -290,15 +290,16 @@ public struct LearningCurveExperiment: Sendable {
                       actedOn: condition.actedOn),
                     trainSize: m, repeat: r, accuracy: result.accuracy, mse: result.mse))
               }
-            }
-            if condition.action == "none", let m = sizes.last {
+              // Natural images at every sensitivity ridge and size, so that the natural-image
+              // claims (accuracy differences and exponents) can be decided at each ridge.
+              guard condition.action == "none", condition.actedOn == .data else { continue }
               for ridge in sensitivityRidges {
-                let result = try measure(m, ridge: ridge)
+                let other = ridge == diagReg ? result : try measure(m, ridge: ridge)
                 for member in condition.members {
                   sensitivity.append(
                     RidgeSensitivity(
                       architecture: member.rawValue, kernel: CurveKernel(kind), trainSize: m, ridge: ridge,
-                      repeat: r, accuracy: result.accuracy))
+                      repeat: r, accuracy: other.accuracy, mse: other.mse))
                 }
               }
             }
@@ -342,7 +343,7 @@ func duration(_ seconds: Double) -> String {
   return "\(s / 3600) h \(s % 3600 / 60) min"
 }
 
-/// One repeat's natural-image test accuracy at the largest size, at one ridge.
+/// One repeat's natural-image test accuracy and MSE at one size and one ridge.
 public struct RidgeSensitivity: Sendable, Hashable, Codable {
   public var architecture: String
   public var kernel: CurveKernel
@@ -350,9 +351,10 @@ public struct RidgeSensitivity: Sendable, Hashable, Codable {
   public var ridge: Double
   public var `repeat`: Int
   public var accuracy: Double
+  public var mse: Double
 
   enum CodingKeys: String, CodingKey {
-    case architecture, kernel, ridge, accuracy
+    case architecture, kernel, ridge, accuracy, mse
     case trainSize = "train_size"
     case `repeat` = "repeat"
   }

@@ -7,8 +7,20 @@ public struct LearningCurves: Sendable {
   public let dataset: String
   public let shape: ImageShape
   let measurements: [Measurement]
-  /// Natural-image accuracies at the largest size at the experiment's `sensitivityRidges`.
+  /// Natural-image accuracies and MSEs at every size at the experiment's `sensitivityRidges`.
   public internal(set) var ridgeSensitivity: [RidgeSensitivity] = []
+
+  /// The natural-image curves as solved at `ridge` (from `ridgeSensitivity`; empty when the run
+  /// did not measure that ridge).
+  func natural(atRidge ridge: Double) -> LearningCurves {
+    LearningCurves(
+      dataset: dataset, shape: shape,
+      measurements: ridgeSensitivity.filter { $0.ridge == ridge }.map {
+        Measurement(
+          key: CurveKey(architecture: $0.architecture, kernel: $0.kernel, action: "none", actedOn: .data),
+          trainSize: $0.trainSize, repeat: $0.repeat, accuracy: $0.accuracy, mse: $0.mse)
+      })
+  }
 
   /// The curves in the order they were measured.
   public var curves: [CurveKey] {
