@@ -12,7 +12,7 @@ struct DepthCommand: Command {
     USAGE: symmetry-probe depth [--architectures LIST] [--activation erf|relu]
              [--weight-variances LIST] [--bias-variance V] [--depths LIST] [--times LIST]
              [--train N] [--test M] [--gap-train N] [--gap-test M] [--gap-depths LIST]
-             [--size S] [--from-json FILE]
+             [--size S] [--from-json FILE] [--cache DIR]
              [--format text|json] [--output DIR]
 
     For every architecture, W^2 and depth L (NTK parameterisation, the same W^2, b^2 in every
@@ -41,6 +41,9 @@ struct DepthCommand: Command {
                               computing (the other options are then ignored)
       --output DIR            also write depth.json, depth-spectra.svg and one
                               depth-phase-ARCH-nN-tT.svg heat map per run and time
+      --cache DIR             keep every point's NTK matrices in the kernel cache that curves
+                              and claims use, so a rerun recomputes nothing (default
+                              <output>/kernel-cache with --output, else none; 'none' for none)
 
     EXAMPLE:
       symmetry-probe depth --architectures FCN --weight-variances 0.5,3 --depths 1,8,32
@@ -79,7 +82,13 @@ struct DepthCommand: Command {
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     input = try arguments.option("from-json").map { URL(fileURLWithPath: $0) }
+    let cachePath = try arguments.option("cache")
     try arguments.finish()
+    if let folder = cachePath.map({ URL(fileURLWithPath: $0, isDirectory: true) })
+      ?? output?.appendingPathComponent("kernel-cache", isDirectory: true), cachePath != "none"
+    {
+      experiment.cache = KernelCache(directory: folder)
+    }
   }
 
   /// The run's settings for the JSON reports.

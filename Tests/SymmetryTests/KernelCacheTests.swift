@@ -201,3 +201,27 @@ struct PooledDesignTests {
     #expect(throws: ProbeError.self) { try experiment.run() }
   }
 }
+
+@Suite("The depth experiment and the kernel cache")
+struct DepthCacheTests {
+  @Test("A depth rerun with a warm cache reads every kernel from it and gives the same records; another W^2 is a new entry")
+  func depthSharesTheCache() throws {
+    var experiment = DepthExperiment()
+    experiment.runs = [DepthExperiment.Run(.fcn, counts: .init(train: 16, test: 16), depths: [1, 3])]
+    experiment.weightVariances = [1.0, 2.0]
+    experiment.times = [100]
+    experiment.size = 4
+    experiment.cache = KernelCache(directory: scratchFolder("depth"))
+    var cold: [String] = []
+    let first = try experiment.run { cold.append($0) }
+    #expect(cold.filter { $0.contains("0 of 2 kernels read from the cache") }.count == 2, "\(cold)")
+    var warm: [String] = []
+    let second = try experiment.run { warm.append($0) }
+    #expect(warm.filter { $0.contains("2 of 2 kernels read from the cache") }.count == 2, "\(warm)")
+    #expect(first.records == second.records)
+    experiment.weightVariances = [1.5]
+    var other: [String] = []
+    _ = try experiment.run { other.append($0) }
+    #expect(other.contains { $0.contains("0 of 2 kernels read from the cache") }, "\(other)")
+  }
+}

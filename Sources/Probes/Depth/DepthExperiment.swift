@@ -60,6 +60,10 @@ public struct DepthExperiment: Sendable {
   public var dataSet: DataSet = .cifar10
   /// The image side after average pooling.
   public var size: Int = 8
+  /// Where each point's train-train and test-train kernels are kept between runs (the learning
+  /// curves' cache: an entry per kernel, W^2, b^2 and depth included, and exact input images);
+  /// nil: computed every run. A rerun with more times or another summary recomputes nothing.
+  public var cache: KernelCache? = nil
 
   public init() {}
 
@@ -114,12 +118,26 @@ public struct DepthExperiment: Sendable {
       let testSet = try test.prefix(counts.test)
       for weightVariance in weightVariances {
         let start = Date()
+        var hits = 0
         let analysis = try DepthAnalysis(
           activation: activation, weightVariance: weightVariance, biasVariance: biasVariance)
         scales.append(DepthScaleRecord(architecture: architecture, analysis: analysis))
         for depth in run.depths {
           let kernel: any KernelFunction = try analysis.architecture(architecture, depth: depth)
-          let point = try Self.evaluate(kernel, train: trainSet, test: testSet, times: times)
+          let gram: PoolGram
+          if let cache {
+            let key = KernelCacheKey(description: "\(kernel); no action", pool: trainSet.images, test: testSet.images)
+            let (entry, outcome) = try cache.entry(key, report: progress) {
+              try PoolGram(kernel: kernel, pool: trainSet.images, test: testSet.images)
+            }
+            gram = entry
+            if outcome == .hit { hits += 1 }
+          } else {
+            gram = try PoolGram(kernel: kernel, pool: trainSet.images, test: testSet.images)
+          }
+          let point = try Self.evaluate(
+            trainTrain: gram.trainTrain.ntk, testTrain: gram.testTrain.ntk, train: trainSet, test: testSet,
+            times: times)
           for (time, accuracy) in zip(times, point.accuracies) {
             records.append(
               DepthRecord(
@@ -133,9 +151,10 @@ public struct DepthExperiment: Sendable {
         }
         progress(
           String(
-            format: "%@ %@ W^2 = %g (%@): %d depths on %d + %d images in %.1f s",
+            format: "%@ %@ W^2 = %g (%@): %d depths on %d + %d images in %.1f s%@",
             architecture.rawValue, activation.rawValue, weightVariance, analysis.phase.rawValue,
-            run.depths.count, counts.train, counts.test, Date().timeIntervalSince(start)))
+            run.depths.count, counts.train, counts.test, Date().timeIntervalSince(start),
+            cache == nil ? "" : ", \(hits) of \(run.depths.count) kernels read from the cache"))
       }
     }
     return DepthResults(
@@ -146,16 +165,15 @@ public struct DepthExperiment: Sendable {
   // MARK: - One point
 
   /// The train-train NTK's extreme eigenvalues and, for every time, the train and test
-  /// accuracies of the gradient-flow predictor with eta = n k / lambda_max.
+  /// accuracies of the gradient-flow predictor with eta = n k / lambda_max, from the train-train
+  /// and test-train NTK matrices.
   ///
   /// - Throws: kernel and linear-algebra errors, `ProbeError.invalidOption` for a kernel whose
   ///   largest eigenvalue is not positive.
-  /// - Complexity: two kernel evaluations and (1 + times.count) eigendecompositions of n x n.
-  public static func evaluate(
-    _ kernel: any KernelFunction, train: LabelledImages, test: LabelledImages, times: [Double]
+  /// - Complexity: (1 + times.count) eigendecompositions of n x n.
+  static func evaluate(
+    trainTrain: Matrix, testTrain: Matrix, train: LabelledImages, test: LabelledImages, times: [Double]
   ) throws -> (lambdaMax: Double, lambdaMin: Double, accuracies: [(train: Double, test: Double)]) {
-    let trainTrain = try kernel.kernels(train.images, nil).ntk
-    let testTrain = try kernel.kernels(test.images, train.images).ntk
     let values = try trainTrain.symmetricEigen().values
     let lambdaMax = values.last ?? 0
     guard lambdaMax > 0 else {
