@@ -71,11 +71,19 @@ public struct FiniteInvarianceJob: Sendable {
   /// The distinct group elements of the cell: `elements` draws from the `.element` stream,
   /// duplicates (same action on the training images) dropped.
   public func groupElements(for images: ImageBatch) throws -> [any GroupAction] {
-    guard elements >= 1 else { throw ProbeError.invalidOption("a cell needs at least one group element, got \(elements)") }
-    var generator = SeededGenerator(seed: derivedSeed(rootSeed, stream: .element, index: 0))
+    try Self.distinctElements(of: action, count: elements, parameters: parameters, seed: rootSeed, images: images)
+  }
+
+  /// `count` elements of `family` drawn from the `.element` stream of `seed`, those that act like
+  /// an earlier one on `images` dropped (a fixed `--shift` gives one).
+  public static func distinctElements(
+    of family: any ActionFamily, count: Int, parameters: ActionParameters, seed: UInt64, images: ImageBatch
+  ) throws -> [any GroupAction] {
+    guard count >= 1 else { throw ProbeError.invalidOption("a cell needs at least one group element, got \(count)") }
+    var generator = SeededGenerator(seed: derivedSeed(seed, stream: .element, index: 0))
     var chosen: [(any GroupAction, [Double])] = []
-    for _ in 0..<elements {
-      let element = try action.element(for: images.shape, parameters: parameters, using: &generator)
+    for _ in 0..<count {
+      let element = try family.element(for: images.shape, parameters: parameters, using: &generator)
       let moved = try element.apply(to: images).values
       if !chosen.contains(where: { $0.1 == moved }) { chosen.append((element, moved)) }
     }

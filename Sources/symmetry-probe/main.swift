@@ -9,6 +9,8 @@ let tool = Tool(commands: [
   CommandEntry(CurvesCommand.self),
   CommandEntry(ClaimsCommand.self),
   CommandEntry(TrainCommand.self),
+  CommandEntry(ProbeCommand.self),
+  CommandEntry(VerdictCommand.self),
   CommandEntry(DepthCommand.self),
   CommandEntry(BenchCommand.self),
 ])
