@@ -42,6 +42,20 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
     moved: [[[Double]]], original: [[Double]], targets: [Double], margin: Double, alpha: Double,
     looks: Int = 1, familySize: Int = 1
   ) throws(ProbeError) {
+    try self.init(
+      moved: moved, originals: Array(repeating: original, count: moved.count), targets: targets, margin: margin,
+      alpha: alpha, looks: looks, familySize: familySize)
+  }
+
+  /// The same with an S arm per element: `moved[e]` against `originals[e]` (transport-paired
+  /// ensembles, `EnsembleSample.transported`).
+  public init(
+    moved: [[[Double]]], originals: [[[Double]]], targets: [Double], margin: Double, alpha: Double,
+    looks: Int = 1, familySize: Int = 1
+  ) throws(ProbeError) {
+    guard originals.count == moved.count else {
+      throw .mismatch("\(moved.count) g.S arms but \(originals.count) S arms: one S arm per element")
+    }
     guard !moved.isEmpty else { throw .invalidOption("a cell needs at least one group element") }
     guard looks >= 1, familySize >= 1 else {
       throw .invalidOption("looks (\(looks)) and cells (\(familySize)) must be at least 1")
@@ -51,7 +65,7 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
     }
     let count = Double(moved.count)
     let simultaneous = 1 - alpha / (Double(familySize * looks) * count)
-    elements = try moved.map { arm throws(ProbeError) in
+    elements = try zip(moved, originals).map { arm, original throws(ProbeError) in
       try EnsembleMeasurement(
         moved: arm, original: original, targets: targets, margin: margin, confidence: simultaneous)
     }

@@ -53,6 +53,11 @@ public struct EnsembleInvarianceProbe: Sendable {
   /// Whether each look also trains a null arm: networks on S from the `.null` seed stream, a
   /// comparison of S with itself that shows the probe's own noise. It does not enter the verdict.
   public var nullArm = false
+  /// Whether each element gets its own S arm from the transported parameters T_g(theta_s)
+  /// (`EnsembleSample.train`'s `transportPaired`): the same law of f_S(x*), paired far more
+  /// tightly with the g.S arm where the optimiser nearly commutes with the transport, for a
+  /// narrower interval of the same rho. Every element must lift.
+  public var transportPaired = false
 
   public init(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
@@ -113,20 +118,24 @@ public struct EnsembleInvarianceProbe: Sendable {
     let alpha = 1 - confidence
     var moved = [[[Double]]](repeating: [], count: elements.count)
     var original: [[Double]] = []
+    var transported = [[[Double]]](repeating: [], count: elements.count)
+    var pairsDone = 0
     var cell: EnsembleCellMeasurement!
     for size in sizes {
-      let runs = original.count..<size
+      let runs = pairsDone..<size
       let sample = try EnsembleSample.train(
         architecture: architecture, width: width, optimizer: optimizer, steps: steps, runs: runs,
         seed: seed, under: elements, train: train, targets: targets, test: test,
-        testTargets: testTargets, centred: centred, nullArm: nullArm, workers: workers,
-        progress: progress)
+        testTargets: testTargets, centred: centred, nullArm: nullArm, transportPaired: transportPaired,
+        workers: workers, progress: progress)
       try samples?(sample, runs)
       for element in elements.indices { moved[element] += sample.moved[element] }
       original += sample.original
+      for element in sample.transported.indices { transported[element] += sample.transported[element] }
+      pairsDone = size
       cell = try EnsembleCellMeasurement(
-        moved: moved, original: original, targets: testTargets.storage, margin: margin,
-        alpha: alpha, looks: sizes.count, familySize: familySize)
+        moved: moved, originals: transportPaired ? transported : Array(repeating: original, count: elements.count),
+        targets: testTargets.storage, margin: margin, alpha: alpha, looks: sizes.count, familySize: familySize)
       let worst = cell.worst
       progress(
         "ensembles of \(size): worst of \(elements.count) elements rho \(worst.effect), interval \(worst.interval); "

@@ -50,6 +50,9 @@ public struct FiniteInvarianceJob: Sendable {
   public var centred = true
   /// Whether the ensembles also train a null arm (S from fresh seeds; `EnsembleInvarianceProbe`).
   public var nullArm = false
+  /// Whether the ensembles pair each g.S arm with an S arm from transported parameters
+  /// (`EnsembleInvarianceProbe.transportPaired`); every element must lift.
+  public var transportPaired = false
 
   public init() {}
 
@@ -129,12 +132,17 @@ public struct FiniteInvarianceJob: Sendable {
     probe.centred = centred
     probe.nullArm = nullArm
     probe.familySize = familySize
+    if transportPaired, let reason = transports.first(where: { !$0.lifts })?.reason {
+      throw ProbeError.invalidOption(
+        "transport-paired ensembles need every element to lift into \(architecture)'s parameters, but: \(reason)")
+    }
+    probe.transportPaired = transportPaired
     let testTargets = data.test.centredOneHotTargets
     let cell = try probe.measure(
       under: group, train: data.train.images, targets: targets, test: data.test.images,
       testTargets: testTargets, progress: progress, samples: samples)
     let worst = cell.worst
-    return FiniteInvarianceReport(
+    var report = FiniteInvarianceReport(
       architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
       width: width, steps: steps, seeds: seeds, seed: seed, heldOut: heldOut, elements: group.count,
       lifts: !lifted.isEmpty, transportDeviation: lifted.max(),
@@ -149,6 +157,8 @@ public struct FiniteInvarianceJob: Sendable {
       ensembleDifferenceDetected: cell.differenceDetected, centred: centred,
       ensembleLossChange: worst.lossChange, ensembleTestLoss: worst.originalTestLoss,
       zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
+    report.transportPaired = transportPaired
+    return report
   }
 }
 
@@ -212,6 +222,8 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
   public var ensembleTestLoss: Double
   /// The test loss of the zero predictor, half the mean square of the centred one-hot targets.
   public var zeroPredictorLoss: Double
+  /// Whether each g.S arm was paired with an S arm from transported parameters.
+  public var transportPaired = false
 
   /// The summary of the two kinds of evidence.
   public var verdict: FiniteVerdict { FiniteVerdict(exact: exact, distributional: distributional) }
@@ -243,6 +255,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
     case ensembleLossChange = "ensemble_loss_change"
     case ensembleTestLoss = "ensemble_test_loss"
     case zeroPredictorLoss = "zero_predictor_loss"
+    case transportPaired = "transport_paired"
   }
 
   /// Encodes every key, writing null for a missing deviation or reason.
@@ -280,6 +293,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
     try container.encode(ensembleLossChange, forKey: .ensembleLossChange)
     try container.encode(ensembleTestLoss, forKey: .ensembleTestLoss)
     try container.encode(zeroPredictorLoss, forKey: .zeroPredictorLoss)
+    try container.encode(transportPaired, forKey: .transportPaired)
   }
 
   /// The report as JSON with sorted keys.

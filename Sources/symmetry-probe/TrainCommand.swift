@@ -11,7 +11,7 @@ struct TrainCommand: Command {
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
-             [--shift DY,DX] [--elements E] [--held-out] [--uncentred]
+             [--shift DY,DX] [--elements E] [--held-out] [--uncentred] [--transport-paired]
              [--format text|json|markdown] [--output DIR]
              [--samples DIR [--null-arm]]
 
@@ -54,7 +54,7 @@ struct TrainCommand: Command {
     multiplicity (the rule in words), and width, steps, seeds, seed, held_out, elements,
     transport_reason, ensemble_margin, ensemble_seeds, ensemble_difference_detected (some
     interval lies above 0), centred, ensemble_loss_change, ensemble_test_loss,
-    zero_predictor_loss. Progress goes to standard error.
+    zero_predictor_loss, transport_paired. Progress goes to standard error.
 
     OPTIONS:
       --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
@@ -81,6 +81,11 @@ struct TrainCommand: Command {
       --uncentred       the ensembles train f_theta itself instead of the centred learner
                         f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
                         so the random initial function stays in the test predictions
+      --transport-paired  pair each g.S arm with its own S arm trained from the transported
+                        parameters T_g(theta_s) instead of theta_s (same law of f_S(x), since
+                        T_g keeps the initialisation's; the pairs then differ only by the
+                        optimiser's break, which narrows the interval of rho). Every element
+                        must lift ('lifts' true); costs E instead of 1 S arm per look
       --format F        text (default), json or markdown
       --samples DIR     keep the raw material: every look's test predictions of every network
                         (moved: one array per element; original, fresh; targets; outputs) as
@@ -145,6 +150,7 @@ struct TrainCommand: Command {
     job.elements = try arguments.option("elements", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.elements
     job.heldOut = arguments.flag("held-out")
     job.centred = !arguments.flag("uncentred")
+    job.transportPaired = arguments.flag("transport-paired")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
     output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
     samples = try arguments.option("samples").map { URL(fileURLWithPath: $0, isDirectory: true) }
