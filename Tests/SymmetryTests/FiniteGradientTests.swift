@@ -40,6 +40,14 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
       GradientCase(layer: "flatten", layers: "conv(3) relu flatten readout"),
       GradientCase(layer: "global average pooling", layers: "conv(3) relu gap dense erf readout"),
       GradientCase(layer: "even filter", layers: "conv(2) relu local(2,same) relu gap readout"),
+      GradientCase(layer: "abrelu", layers: "conv(3) abrelu(-0.3,1) conv(3) abrelu(0.5,2) flatten readout"),
+      GradientCase(layer: "leakyrelu", layers: "flatten dense leakyrelu(0.1) dense leakyrelu(0.2) readout"),
+      GradientCase(layer: "abs", layers: "conv(3) abs gap dense abs readout"),
+      GradientCase(layer: "gelu", layers: "conv(3) gelu conv(3) gelu flatten readout"),
+      GradientCase(layer: "sign", layers: "flatten dense erf dense sign readout"),
+      GradientCase(layer: "sin", layers: "conv(3) sin flatten dense sin(a=0.5,b=2,c=0.3) readout"),
+      GradientCase(layer: "rbf", layers: "flatten dense rbf(0.5) dense rbf(2) readout"),
+      GradientCase(layer: "identity", layers: "conv(3) identity conv(3) relu identity gap readout"),
     ]
 }
 

@@ -13,6 +13,8 @@ struct ParserFuzzTests {
     "(", ")", "((", ",", " ", "=", "k=", "w=", "b=", "padding=", "circular", "same", "valid",
     "0", "1", "3", "-1", "-3", "1e308", "-1e308", "nan", "inf", "9223372036854775807",
     "99999999999999999999", "0.5", "1.4", "", "x", "\u{0}", "é", "#", "k=k", "w=w=1",
+    "abrelu", "leakyrelu", "abs", "gelu", "sign", "sin", "rbf", "identity", "a=", "c=", "gamma=",
+    "alpha=", "-0.3", "1e-300",
   ]
 
   @Test("Random layer lists parse or throw ArchitectureError; a parsed one prints and reparses")

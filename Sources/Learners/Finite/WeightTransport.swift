@@ -60,7 +60,7 @@ extension FiniteNetwork {
     for (index, step) in steps.enumerated() {
       let position = index + 1
       switch (pending, TransportRole(step.operation)) {
-      case (.identity, _):
+      case (.identity, _), (_, .identity):
         break
       case (.general, .flatten):
         break
@@ -70,7 +70,9 @@ extension FiniteNetwork {
           by: g)
         pending = .identity
       case (.general, _):
-        preconditionFailure("internal: a general action is pending only before the first dense layer")
+        return .doesNotLift(
+          reason: "layer \(position): an orthogonal map of the flattened image reaches a layer "
+            + "other than a dense one, which cannot absorb it")
       case (.pixelMap(let map), .pointwise):
         guard map.rotations == nil else {
           return .doesNotLift(
@@ -109,6 +111,8 @@ extension FiniteNetwork {
 /// through; any other kind refuses.
 private enum TransportRole {
   case affine(AffineOperation)
+  /// phi(x) = x: commutes with every map.
+  case identity
   case pointwise
   case flatten
   case pool
@@ -117,6 +121,8 @@ private enum TransportRole {
   init(_ operation: any FiniteOperation) {
     if let affine = operation as? AffineOperation {
       self = .affine(affine)
+    } else if operation is PointwiseOperation<IdentityActivation> {
+      self = .identity
     } else if operation is any PointwiseFiniteOperation {
       self = .pointwise
     } else if operation is FlattenOperation {

@@ -21,6 +21,12 @@ public struct Layer: Sendable, Hashable, CustomStringConvertible {
     Activation.self,
     Flatten.self,
     GlobalAveragePooling.self,
+    PiecewiseLinearActivation.self,
+    GeluActivation.self,
+    SignActivation.self,
+    SineActivation.self,
+    RbfActivation.self,
+    IdentityActivation.self,
   ]
 
   public static func == (lhs: Layer, rhs: Layer) -> Bool { lhs.kind.isEqual(to: rhs.kind) }

@@ -139,6 +139,27 @@ struct LayerArguments {
     return value
   }
 
+  /// A finite real number from the next plain value or `key=`; throws when it is missing
+  /// (naming `example`) or not finite.
+  mutating func requiredNumber(_ key: String, example: String) throws(ArchitectureError) -> Double {
+    guard let value = try positionalNumber(key) else {
+      throw .malformedArguments(layer: token, reason: "missing \(key); write e.g. \(example)")
+    }
+    guard value.isFinite else {
+      throw .malformedArguments(layer: token, reason: "\(key) = \(value) is not finite")
+    }
+    return value
+  }
+
+  /// A finite real number from `key=`, nil when not given.
+  mutating func finiteNumber(_ key: String) throws(ArchitectureError) -> Double? {
+    guard let value = try number(key) else { return nil }
+    guard value.isFinite else {
+      throw .malformedArguments(layer: token, reason: "\(key)=\(value) is not finite")
+    }
+    return value
+  }
+
   /// Whether the plain value `word` is given (and takes it).
   mutating func flag(_ word: String) -> Bool {
     guard let index = positional.firstIndex(of: word) else { return false }
