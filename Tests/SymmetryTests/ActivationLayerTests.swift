@@ -103,6 +103,27 @@ struct ActivationLayerTests {
     }
   }
 
+  @Test(
+    "An orthogonal map of the flattened image lifts through identity before the first dense layer, and through no other activation, as the rules predict",
+    arguments: ["flatten identity dense relu readout", "flatten relu dense readout", "flatten gelu dense readout", "flatten sign dense readout"])
+  func orthogonalMapMeetsAnActivation(_ layers: String) throws {
+    let imageShape = try ImageShape(height: 2, width: 2, channels: 2)
+    let architecture = try Architecture(parsing: layers)
+    let network = try FiniteNetwork(architecture: architecture, inputShape: imageShape, width: 4, outputs: 2, seed: 3)
+    let action = try OrthogonalFamily().element(for: imageShape, seed: 5)
+    let transport = try network.transported(by: action)
+    let prediction = try architecture.predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
+    #expect(transport.lifts == layers.hasPrefix("flatten identity"))
+    #expect(transport.lifts == prediction.algorithmic.invariant, "\(prediction.algorithmic)")
+    if let transported = transport.network {
+      let images = try ImageBatch(
+        count: 2, height: 2, width: 2, channels: 2, values: (0..<16).map { sin(Double($0)) })
+      let moved = try transported.predictions(images).storage
+      let original = try network.predictions(action.apply(to: images)).storage
+      #expect(relativeDeviation(moved, original) <= 1e-12)
+    }
+  }
+
   /// A layer list and the error it must raise.
   struct BadArguments: Sendable, CustomTestStringConvertible {
     let layer: String
