@@ -8,7 +8,21 @@ public struct Matrix: Sendable, Equatable {
   /// The number of columns.
   public let columns: Int
   /// The entries, row by row.
-  public var storage: [Double]
+  ///
+  /// Read-only outside the package: a caller who replaced the array with one of another
+  /// length would make every later subscript trap. Build a new matrix with
+  /// `init(rows:columns:storage:)` (which checks the count), or write entries through the
+  /// subscript; the package's own routines borrow the buffer in their hot loops (`_modify`
+  /// yields the stored array itself, so a mutation never copies it).
+  public package(set) var storage: [Double] {
+    get { entries }
+    _modify { yield &entries }
+    set { entries = newValue }
+  }
+
+  /// The stored entries behind `storage`: `@usableFromInline` so that the subscript's setter,
+  /// inlined into other modules' loops, can write them (a package setter cannot be).
+  @usableFromInline package var entries: [Double]
 
   /// A matrix with every entry equal to `value`; throws when a dimension is negative or the
   /// entry count rows * columns overflows `Int`.
@@ -30,7 +44,7 @@ public struct Matrix: Sendable, Equatable {
     precondition(rows >= 0 && columns >= 0, "internal: a matrix has non-negative dimensions")
     self.rows = rows
     self.columns = columns
-    storage = Array(repeating: value, count: rows * columns)
+    entries = Array(repeating: value, count: rows * columns)
   }
 
   /// A matrix from row-major entries; throws when the count does not match the dimensions.
@@ -42,7 +56,7 @@ public struct Matrix: Sendable, Equatable {
     }
     self.rows = rows
     self.columns = columns
-    self.storage = storage
+    entries = storage
   }
 
   /// A matrix from an array of equally long rows.
@@ -72,8 +86,8 @@ public struct Matrix: Sendable, Equatable {
   /// Entry (i, j).
   @inlinable
   public subscript(row: Int, column: Int) -> Double {
-    get { storage[row * columns + column] }
-    set { storage[row * columns + column] = newValue }
+    get { entries[row * columns + column] }
+    set { entries[row * columns + column] = newValue }
   }
 
   /// The transpose.

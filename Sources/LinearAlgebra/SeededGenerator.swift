@@ -51,8 +51,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   /// `count` independent standard normal draws.
-  public mutating func gaussians(_ count: Int) -> [Double] {
-    (0..<count).map { _ in gaussian() }
+  ///
+  /// Throws when `count` is negative, without advancing the stream.
+  public mutating func gaussians(_ count: Int) throws(LinearAlgebraError) -> [Double] {
+    guard count >= 0 else {
+      throw .invalidArgument("\(count) Gaussian draws cannot be made; pass a count of at least 0")
+    }
+    return gaussians(uncheckedCount: count)
+  }
+
+  /// `gaussians(_:)` for the package's own callers, whose count is a validated size.
+  package mutating func gaussians(uncheckedCount count: Int) -> [Double] {
+    precondition(count >= 0, "internal: gaussians(uncheckedCount:) needs a count of at least 0")
+    return (0..<count).map { _ in gaussian() }
   }
 
   /// An independent generator for a sub-task, derived from this one's stream.
@@ -64,7 +75,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   /// A uniformly random permutation of 0..<count (Fisher–Yates with unbiased bounded draws).
-  public mutating func permutation(_ count: Int) -> [Int] {
+  ///
+  /// Throws when `count` is negative (there is no permutation of a negative number of
+  /// items), without advancing the stream.
+  public mutating func permutation(_ count: Int) throws(LinearAlgebraError) -> [Int] {
+    guard count >= 0 else {
+      throw .invalidArgument("0..<\(count) is not a range to permute; pass a count of at least 0")
+    }
+    return permutation(uncheckedCount: count)
+  }
+
+  /// `permutation(_:)` for the package's own callers, whose count is a validated size.
+  package mutating func permutation(uncheckedCount count: Int) -> [Int] {
+    precondition(count >= 0, "internal: permutation(uncheckedCount:) needs a count of at least 0")
     var result = Array(0..<count)
     if count < 2 { return result }
     for i in stride(from: count - 1, to: 0, by: -1) {

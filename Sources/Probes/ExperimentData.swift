@@ -55,7 +55,7 @@ public struct ExperimentData: Sendable {
       train = try all.prefix(trainCount)
       let rest = Array(trainCount..<(trainCount + testCount))
       test = try LabelledImages(
-        images: all.images.selecting(rest), labels: rest.map { all.labels[$0] },
+        images: all.images.selecting(uncheckedIndices: rest), labels: rest.map { all.labels[$0] },
         classNames: all.classNames)
     }
     let native = dataSet.imageShape.height
@@ -78,7 +78,7 @@ public struct ExperimentData: Sendable {
       throw ProbeError.invalidOption(
         "the standardisation images must be a non-empty set of training indices below \(trainCount)")
     }
-    let statistics = try ChannelStatistics(of: indices.map { trainImages.selecting($0) } ?? trainImages)
+    let statistics = try ChannelStatistics(of: indices.map { trainImages.selecting(uncheckedIndices: $0) } ?? trainImages)
     return ExperimentData(
       dataSet: dataSet,
       train: try train.replacingImages(trainImages.standardised(by: statistics)),

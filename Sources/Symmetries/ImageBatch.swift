@@ -49,16 +49,38 @@ public struct ImageBatch: Sendable, Equatable {
     values[((image * shape.height + y) * shape.width + x) * shape.channels + channel]
   }
 
-  /// The flattened image i (length d = H * W * C).
-  public func image(_ i: Int) -> ArraySlice<Double> {
+  /// The flattened image i (length d = H * W * C); throws when i is not in 0..<count.
+  public func image(at i: Int) throws(SymmetryError) -> ArraySlice<Double> {
+    try requireIndex(i)
+    return image(i)
+  }
+
+  /// `image(at:)` for the package's own hot loops, whose index is in range by construction.
+  package func image(_ i: Int) -> ArraySlice<Double> {
     values[(i * shape.dimension)..<((i + 1) * shape.dimension)]
   }
 
-  /// The images at the given indices, in that order.
-  public func selecting(_ indices: some Sequence<Int>) -> ImageBatch {
+  /// The images at the given indices, in that order (repeats allowed); throws, naming the
+  /// first bad index, when one is not in 0..<count.
+  public func selecting(_ indices: some Sequence<Int>) throws(SymmetryError) -> ImageBatch {
+    let indices = Array(indices)
+    for i in indices { try requireIndex(i) }
+    return selecting(uncheckedIndices: indices)
+  }
+
+  /// `selecting(_:)` for the package's own callers, whose indices come from validated counts.
+  package func selecting(uncheckedIndices indices: some Sequence<Int>) -> ImageBatch {
     var result: [Double] = []
     for i in indices { result.append(contentsOf: image(i)) }
     return ImageBatch(uncheckedShape: shape, values: result)
+  }
+
+  /// Throws unless `i` indexes an image of this batch.
+  private func requireIndex(_ i: Int) throws(SymmetryError) {
+    guard i >= 0, i < count else {
+      throw .invalidParameter(
+        "image index \(i) is outside 0..<\(count) of this batch of \(count) images; pass an index below \(count)")
+    }
   }
 
   /// The batch as an n x d matrix, one flattened image per row.

@@ -27,7 +27,7 @@ func invertPermutation(_ permutation: [Int]) -> [Int] {
 /// A uniformly random permutation of 0..<count other than the identity (when count > 1).
 func randomNonIdentityPermutation(_ count: Int, using generator: inout SeededGenerator) -> [Int] {
   while true {
-    let permutation = generator.permutation(count)
+    let permutation = generator.permutation(uncheckedCount: count)
     if count < 2 || permutation != Array(0..<count) { return permutation }
   }
 }

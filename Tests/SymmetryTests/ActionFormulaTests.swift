@@ -79,7 +79,7 @@ struct ActionFormulaTests {
   func unitPatchIsPixelPermutation() throws {
     let x = randomBatch(shape(3, 4, 2), count: 2, seed: 3)
     var generator = SeededGenerator(seed: 4)
-    let map = generator.permutation(12)
+    let map = try generator.permutation(12)
     #expect(
       try PatchShuffle(shape: x.shape, patch: 1, sourcePatch: map).apply(to: x)
         == PixelPermutation(shape: x.shape, source: map).apply(to: x))

@@ -9,7 +9,7 @@ struct ClaimStatisticsTests {
   /// Seeded Gaussian values with a given mean and standard deviation.
   private func sample(_ n: Int, mean: Double, sd: Double, seed: UInt64) -> [Double] {
     var generator = SeededGenerator(seed: seed)
-    return generator.gaussians(n).map { mean + sd * $0 }
+    return try! generator.gaussians(n).map { mean + sd * $0 }
   }
 
   @Test("The interval uses Student's t with n - 1 degrees of freedom (12.71 for 2 repeats, 4.30 for 3, 2.26 for 10)")
@@ -44,7 +44,7 @@ struct ClaimStatisticsTests {
 
   @Test("An equivalence claim holds inside the margin, fails outside it, and is inconclusive when the interval crosses it")
   func equivalenceClaim() throws {
-    let claim = ClaimHypothesis.equivalent(within: 0.01)
+    let claim = try ClaimHypothesis.equivalent(within: 0.01)
     #expect(claim.verdict(try PairedEstimate(sample(20, mean: 0, sd: 0.005, seed: 6))) == .held)
     #expect(claim.verdict(try PairedEstimate(sample(20, mean: 0.05, sd: 0.005, seed: 7))) == .failed)
     #expect(claim.verdict(try PairedEstimate(sample(20, mean: -0.05, sd: 0.005, seed: 8))) == .failed)
@@ -55,7 +55,7 @@ struct ClaimStatisticsTests {
 
   @Test("Noisier data never make an equivalence claim easier to hold (unlike |mean| <= 3 SE + c)")
   func noiseCannotHelp() throws {
-    let claim = ClaimHypothesis.equivalent(within: 0.01)
+    let claim = try ClaimHypothesis.equivalent(within: 0.01)
     let base = sample(10, mean: 0, sd: 1, seed: 10)
     var verdicts: [ClaimVerdict] = []
     for sd in [0.001, 0.01, 0.1] {
@@ -71,7 +71,7 @@ struct ClaimStatisticsTests {
     var coveredByNormal = 0
     var generator = SeededGenerator(seed: 11)
     for _ in 0..<replications {
-      let values = generator.gaussians(5).map { 0.3 + $0 }
+      let values = try generator.gaussians(5).map { 0.3 + $0 }
       let estimate = try PairedEstimate(values)
       if estimate.lower <= 0.3 && 0.3 <= estimate.upper { covered += 1 }
       if abs(estimate.mean - 0.3) <= 1.96 * estimate.standardError { coveredByNormal += 1 }

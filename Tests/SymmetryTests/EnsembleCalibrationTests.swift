@@ -65,7 +65,7 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
     var rates = Rates()
     for replication in 0..<replications {
       var generator = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(replication))
-      let means = generator.gaussians(outputs).map { $0 * meanScale }
+      let means = try generator.gaussians(outputs).map { $0 * meanScale }
       let meanSquares = means.reduce(0) { $0 + $1 * $1 }
       let scale = meanSquares + Double(outputs) * sigma * sigma
       // The share of rho^2 each part carries; a spread *drop*, as finite CNN-VEC's break.
@@ -78,11 +78,11 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
       var cell: EnsembleCellMeasurement!
       for look in [16, 32, 64] {
         while original.count < look {
-          let shared = generator.gaussians(outputs)
+          let shared = try generator.gaussians(outputs)
           original.append(zip(means, shared).map { $0 + sigma * $1 })
           for element in 0..<3 {
             let (elementShift, elementSigma) = element == 0 ? (shift, sigmaA) : (0, sigma)
-            let own = generator.gaussians(outputs)
+            let own = try generator.gaussians(outputs)
             moved[element].append((0..<outputs).map { j in
               means[j] * (1 + elementShift)
                 + elementSigma * (correlation * shared[j] + (1 - correlation * correlation).squareRoot() * own[j])

@@ -10,13 +10,13 @@ private struct Ensembles {
 
   init(outputs: Int, meanScale: Double, seed: UInt64) {
     generator = SeededGenerator(seed: seed)
-    means = generator.gaussians(outputs).map { $0 * meanScale }
+    means = try! generator.gaussians(outputs).map { $0 * meanScale }
   }
 
   /// K runs of mean_j (1 + shift) + sigma z_sj.
   mutating func draw(_ runs: Int, sigma: Double, shift: Double = 0) -> [[Double]] {
     (0..<runs).map { _ in
-      zip(means, generator.gaussians(means.count)).map { $0 * (1 + shift) + sigma * $1 }
+      zip(means, try! generator.gaussians(means.count)).map { $0 * (1 + shift) + sigma * $1 }
     }
   }
 

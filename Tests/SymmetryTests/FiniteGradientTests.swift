@@ -65,7 +65,7 @@ struct FiniteGradientTests {
     let architecture = try Architecture(parsing: gradientCase.layers)
     let network = try FiniteNetwork(
       architecture: architecture, inputShape: imageShape, width: 3, outputs: 2, seed: 17)
-    let direction = generator.gaussians(network.parameterCount)
+    let direction = try generator.gaussians(network.parameterCount)
     let (_, gradient) = try network.lossAndGradient(on: images, targets: targets, threads: 1)
     let analytic = zip(gradient, direction).reduce(0) { $0 + $1.0 * $1.1 }
     func loss(_ sign: Double) throws -> Double {

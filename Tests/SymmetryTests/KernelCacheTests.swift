@@ -71,7 +71,7 @@ struct KernelCacheTests {
       bytes[bytes.count - 200] ^= 0x01
     case "foreign":
       // A whole, valid entry computed from other inputs, under this key's name.
-      let other = KernelCacheKey(description: "FCN depth 2 (test)", pool: pool.selecting(0..<11), test: test)
+      let other = KernelCacheKey(description: "FCN depth 2 (test)", pool: try pool.selecting(0..<11), test: test)
       let otherCache = KernelCache(directory: scratchFolder("other"))
       _ = try otherCache.entry(other) { try PoolGram(kernel: fcn, pool: pool.selecting(0..<11), test: test) }
       bytes = try Data(contentsOf: otherCache.url(for: other))

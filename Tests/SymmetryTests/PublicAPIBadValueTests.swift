@@ -107,4 +107,43 @@ struct PublicAPIBadValueTests {
     let encoded = try JSONEncoder().encode(VerdictThresholds.kernel)
     #expect(try JSONDecoder().decode(VerdictThresholds.self, from: encoded) == .kernel)
   }
+
+  @Test("A negative count of Gaussians or of items to permute is refused without advancing the stream")
+  func negativeCounts() throws {
+    var generator = SeededGenerator(seed: 11)
+    var untouched = generator
+    let gaussians = #expect(throws: LinearAlgebraError.self) { try generator.gaussians(-1) }
+    #expect(message(gaussians)?.contains("-1 Gaussian draws") == true)
+    let permutation = #expect(throws: LinearAlgebraError.self) { try generator.permutation(-4) }
+    #expect(message(permutation)?.contains("0..<-4") == true)
+    #expect(generator.next() == untouched.next())
+    #expect(try generator.gaussians(0).isEmpty)
+    #expect(try generator.permutation(0).isEmpty)
+    #expect(try generator.permutation(5).sorted() == [0, 1, 2, 3, 4])
+  }
+
+  @Test("An image index outside the batch is refused by image(at:) and selecting, naming the index")
+  func imageIndices() throws {
+    let batch = try ImageBatch(count: 3, height: 2, width: 2, channels: 1, values: (0..<12).map(Double.init))
+    for index in [-1, 3, Int.max] {
+      let error = #expect(throws: SymmetryError.self) { try batch.image(at: index) }
+      #expect(error.map { "\($0)" }?.contains("index \(index) is outside 0..<3") == true)
+    }
+    #expect(throws: SymmetryError.self) { try batch.selecting([0, 3]) }
+    #expect(throws: SymmetryError.self) { try batch.selecting(-2..<1) }
+    #expect(try Array(batch.image(at: 2)) == [8, 9, 10, 11])
+    let picked = try batch.selecting([2, 0, 2])
+    #expect(picked.count == 3)
+    #expect(try Array(picked.image(at: 1)) == [0, 1, 2, 3])
+  }
+
+  @Test(
+    "An equivalence margin that is negative or not finite is refused",
+    arguments: [-0.01, -.infinity, .infinity, .nan])
+  func equivalenceMargin(margin: Double) throws {
+    let error = #expect(throws: ProbeError.self) { try ClaimHypothesis.equivalent(within: margin) }
+    #expect(error.map { "\($0)" }?.contains("equivalence margin") == true)
+    #expect(try ClaimHypothesis.equivalent(within: 0).margin == 0)
+  }
+
 }

@@ -121,7 +121,7 @@ struct BatchOrder {
   mutating func next() -> [Int] {
     guard let batchSize else { return Array(0..<count) }
     if position + batchSize > permutation.count {
-      permutation = generator.permutation(count)
+      permutation = generator.permutation(uncheckedCount: count)
       position = 0
     }
     defer { position += batchSize }

@@ -40,7 +40,7 @@ public struct FiniteNetwork: Sendable {
     var generator = SeededGenerator(seed: seed)
     self.init(
       architecture: architecture, inputShape: inputShape, width: width, outputCount: outputs,
-      steps: steps, parameters: generator.gaussians(count))
+      steps: steps, parameters: generator.gaussians(uncheckedCount: count))
   }
 
   init(

@@ -67,12 +67,12 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
     var generator = SeededGenerator(seed: 2024)
     let shape = try ImageShape(height: h, width: w, channels: c)
-    let x = try ImageBatch(shape: shape, values: generator.gaussians(n * shape.dimension))
+    let x = try ImageBatch(shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
     resetPeakMemory()
     let seconds = try median(repeats) { _ = try engine.kernels(x) }
     let memory = peakMemory()
     let pairs = Double(n * (n + 1) / 2)
-    let subset = x.selecting(0..<referenceN)
+    let subset = x.selecting(uncheckedIndices: 0..<referenceN)
     let referenceTime = try median(1) { _ = try network.referenceKernels(subset, nil) }
     let referenceRate = Double(referenceN * (referenceN + 1) / 2) / referenceTime
     progress("\(rawValue): \(String(format: "%.3f", seconds)) s")
@@ -196,7 +196,7 @@ func naiveCholesky(_ a: Matrix) -> Matrix {
 
 private func randomMatrix(_ n: Int, seed: UInt64) -> Matrix {
   var generator = SeededGenerator(seed: seed)
-  return try! Matrix(rows: n, columns: n, storage: generator.gaussians(n * n))
+  return try! Matrix(rows: n, columns: n, storage: generator.gaussians(uncheckedCount: n * n))
 }
 
 /// G G^T / n + I: symmetric positive definite and well conditioned.

@@ -39,7 +39,7 @@ public enum ClaimCatalogue {
         hypothesis: hypothesis,
         effect: { curves in curves.pairedAccuracyDifference(a, b) }, isExact: false)
     }
-    let equal = ClaimHypothesis.equivalent(within: EmpiricalClaim.accuracyMargin)
+    let equal = ClaimHypothesis.equivalent(fixedMargin: EmpiricalClaim.accuracyMargin)
     return [
       difference(
         "1a", "On natural images kernel regression ranks CNN-GAP above CNN-VEC", key(.cnnGap), key(.cnnVec),
@@ -51,7 +51,7 @@ public enum ClaimCatalogue {
         id: "2a-\(tag)",
         statement: "FCN learns exactly the same from data under a random orthogonal map or pixel permutation (\(label))",
         effectDescription: "largest relative change of FCN's test MSE over actions, repeats and sizes",
-        hypothesis: .equivalent(within: EmpiricalClaim.exactMargin),
+        hypothesis: .equivalent(fixedMargin: EmpiricalClaim.exactMargin),
         effect: { [fcn = key(.fcn), moved = [key(.fcn, "orthogonal"), key(.fcn, "pixel-permutation")]] curves in
           curves.largestRelativeMSEChange(fcn, moved)
         }, isExact: true),
@@ -128,12 +128,12 @@ public enum ClaimCatalogue {
       EmpiricalClaim(
         id: "5c", statement: "On O(C)^P-rotated data finite SGD CNN-VEC performs as its NTK (within 0.01)",
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(ntkRotated))",
-        hypothesis: .equivalent(within: EmpiricalClaim.accuracyMargin),
+        hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, ntkRotated) }, isExact: false),
       EmpiricalClaim(
         id: "4b", statement: "Degrading the data and the model agree: finite CNN-VEC on per-pixel channel-rotated data performs as LCN's NTK (within 0.01)",
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(lcn))",
-        hypothesis: .equivalent(within: EmpiricalClaim.accuracyMargin),
+        hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, lcn) }, isExact: false),
     ]
   }()

@@ -111,7 +111,7 @@ public struct FiniteCurveExperiment: Sendable {
       for action in actions {
         let index = labels.firstIndex(of: action)!
         for (r, subset) in subsets.enumerated() {
-          var train = subset.images.selecting(0..<cap)
+          var train = subset.images.selecting(uncheckedIndices: 0..<cap)
           var testImages = test.images
           if let g = elements[r][index] {
             train = try g.apply(to: train)
@@ -127,7 +127,7 @@ public struct FiniteCurveExperiment: Sendable {
               architecture: layers, inputShape: shape, width: width, outputs: targets.columns,
               seed: runSeed)
             let steps = steps(trainSize: m)
-            let images = train.selecting(0..<m)
+            let images = train.selecting(uncheckedIndices: 0..<m)
             let fitted = targets.leadingBlock(rows: m, columns: targets.columns)
             let optimizer = Optimizer.sgd(learningRate: learningRate, batchSize: batchSize(trainSize: m))
             let prediction: Matrix

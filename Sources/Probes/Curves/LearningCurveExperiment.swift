@@ -117,19 +117,19 @@ public struct LearningCurveExperiment: Sendable {
       return (Array(0..<poolCount), [Array(0..<largest)])
     case .random:
       var poolGenerator = SeededGenerator(seed: seed &+ 0x9001)
-      let pool = poolSize == nil ? Array(0..<splitCount) : poolGenerator.permutation(splitCount).prefix(poolCount).sorted()
+      let pool = poolSize == nil ? Array(0..<splitCount) : poolGenerator.permutation(uncheckedCount: splitCount).prefix(poolCount).sorted()
       let orders = (0..<repeats).map { r -> [Int] in
         var generator = SeededGenerator(seed: seed &+ UInt64(r) &* 0x9E37_79B9)
         guard poolSize != nil else {
-          return generator.permutation(pool.count).prefix(largest).map { pool[$0] }
+          return generator.permutation(uncheckedCount: pool.count).prefix(largest).map { pool[$0] }
         }
         // A chosen pool is split in halves: the first half of every order comes from the first
         // half of the pool, the rest from the second. Sizes up to M / 2 (CNN-GAP's cap in the
         // claims) then use only the first half, whose Gram is a quarter of the pool's.
         let half = pool.count / 2
         let early = (largest + 1) / 2
-        let first = generator.permutation(half).prefix(early).map { pool[$0] }
-        let second = generator.permutation(pool.count - half).prefix(largest - early).map { pool[half + $0] }
+        let first = generator.permutation(uncheckedCount: half).prefix(early).map { pool[$0] }
+        let second = generator.permutation(uncheckedCount: pool.count - half).prefix(largest - early).map { pool[half + $0] }
         return first + second
       }
       return (pool, orders)
@@ -223,7 +223,7 @@ public struct LearningCurveExperiment: Sendable {
       let union = Set(orders.flatMap { $0.prefix(maxM) }).sorted()
       var position: [Int: Int] = [:]
       for (p, i) in union.enumerated() { position[i] = p }
-      let poolImages = data.train.images.selecting(union)
+      let poolImages = data.train.images.selecting(uncheckedIndices: union)
       var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?, members: [NamedArchitecture], weight: Double)] =
         dataActions.enumerated().map { index, action in
           (action.description, .data, base, "\(base); data action \(action) (seed \(seed))", index, members,

@@ -36,7 +36,7 @@ public enum ImageSelection: Sendable, Hashable {
           "held-out images come after the first \(pool) tuning images; \(max(0, rest)) remain, fewer than the \(count) asked for")
       }
       var generator = SeededGenerator(seed: derivedSeed(seed, stream: stream, index: 0))
-      return generator.permutation(rest).prefix(count).map { pool + $0 }
+      return generator.permutation(uncheckedCount: rest).prefix(count).map { pool + $0 }
     }
   }
 }

@@ -20,7 +20,7 @@ extension LabelledImages {
     count: Int, using generator: inout SeededGenerator
   ) throws(SymmetryError) -> LabelledImages {
     try checkSubsetSize(count)
-    return subset(Array(generator.permutation(self.count).prefix(count)))
+    return subset(Array(generator.permutation(uncheckedCount: self.count).prefix(count)))
   }
 
   /// `perClass` labelled images of every class, drawn uniformly without replacement within
@@ -35,7 +35,7 @@ extension LabelledImages {
       throw .invalidParameter("the number per class must be non-negative, got \(perClass)")
     }
     var byClass = [[Int]](repeating: [], count: classCount)
-    for i in generator.permutation(count) { byClass[labels[i]].append(i) }
+    for i in generator.permutation(uncheckedCount: count) { byClass[labels[i]].append(i) }
     if let scarce = byClass.indices.first(where: { byClass[$0].count < perClass }) {
       throw .invalidParameter(
         "class \(scarce) (\(classNames[scarce])) has \(byClass[scarce].count) images, fewer than "
@@ -43,7 +43,7 @@ extension LabelledImages {
           + "\(byClass.map(\.count).min() ?? 0)")
     }
     let chosen = byClass.flatMap { $0.prefix(perClass) }
-    let order = generator.permutation(chosen.count)
+    let order = generator.permutation(uncheckedCount: chosen.count)
     return subset(order.map { chosen[$0] })
   }
 
@@ -51,7 +51,7 @@ extension LabelledImages {
   func subset(_ indices: [Int]) -> LabelledImages {
     // A subset keeps the class names and in-range labels, so this cannot throw.
     try! LabelledImages(
-      images: images.selecting(indices), labels: indices.map { labels[$0] }, classNames: classNames)
+      images: images.selecting(uncheckedIndices: indices), labels: indices.map { labels[$0] }, classNames: classNames)
   }
 
   func checkSubsetSize(_ size: Int) throws(SymmetryError) {

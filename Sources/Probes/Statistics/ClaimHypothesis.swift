@@ -33,9 +33,19 @@ public struct ClaimHypothesis: Sendable, Hashable, Codable {
   /// A claim that the effect is less than zero.
   public static let negative = ClaimHypothesis(direction: .negative, margin: 0)
 
-  /// A claim that |effect| <= margin.
-  public static func equivalent(within margin: Double) -> ClaimHypothesis {
-    precondition(margin >= 0 && margin.isFinite, "an equivalence margin is a finite non-negative number")
+  /// A claim that |effect| <= margin; throws when the margin is negative, NaN or infinite
+  /// (no interval could then be decided against it).
+  public static func equivalent(within margin: Double) throws(ProbeError) -> ClaimHypothesis {
+    guard margin >= 0, margin.isFinite else {
+      throw .invalidOption(
+        "an equivalence margin of \(margin) cannot decide a claim; pass a finite margin >= 0 in the effect's units")
+    }
+    return equivalent(fixedMargin: margin)
+  }
+
+  /// `equivalent(within:)` for the package's catalogue, whose margins are named constants.
+  package static func equivalent(fixedMargin margin: Double) -> ClaimHypothesis {
+    precondition(margin >= 0 && margin.isFinite, "internal: an equivalence margin is a finite non-negative number")
     return ClaimHypothesis(direction: .equivalent, margin: margin)
   }
 
