@@ -5,18 +5,30 @@
 struct ArgumentList {
   private var remaining: [String]
   let command: String
-  /// The options the command declares (`Command.options`), nil when it declares none.
-  private let declared: Set<String>?
+  /// The options the command declares (`Command.options`): the only names it may read.
+  private let declared: Set<String>
 
-  init(_ arguments: [String], command: String, declared: [OptionDoc] = []) {
+  init(_ arguments: [String], command: String, declared: [OptionDoc]) {
     remaining = arguments
     self.command = command
-    self.declared = declared.isEmpty ? nil : Set(declared.map(\.name))
+    self.declared = Set(declared.map(\.name))
   }
 
-  /// A command reads only the options it declares, so its help lists every one it takes.
+  /// A command reads only the options it declares, so its help lists every one it takes
+  /// (`CommandOptionTests` checks every command's source against its help).
   private func requireDeclared(_ name: String) {
-    precondition(declared?.contains(name) ?? true, "internal: \(command) reads --\(name) without declaring it")
+    precondition(declared.contains(name), "internal: \(command) reads --\(name) without declaring it")
+  }
+
+  /// Refuses the first option the command does not declare, before anything is read, so an
+  /// unknown (or misspelt) option is named even when a required one is also missing.
+  func refuseUndeclared() throws(CommandLineError) {
+    for argument in remaining where argument.hasPrefix("--") {
+      let name = String(argument.dropFirst(2).prefix { $0 != "=" })
+      if !declared.contains(name) {
+        throw .unknownOption(argument, command: command, known: declared.sorted())
+      }
+    }
   }
 
   /// Whether `--help` or `-h` was given.
@@ -66,8 +78,18 @@ struct ArgumentList {
   /// The value of `--name` as a case of `T`, matched in any letter case.
   mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError) -> T?
   where T.RawValue == String {
-    try option(name, expected: T.allCases.map(\.rawValue).joined(separator: ", ")) { text in
-      T.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
+    try option(name, expected: T.allCases.map(\.rawValue).joined(separator: ", ")) { T(matching: $0) }
+  }
+
+  /// Every value of the list `--name` as a case of `T`, each matched in any letter case.
+  mutating func choices<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError) -> [T]?
+  where T.RawValue == String {
+    try list(name)?.map { (text: String) throws(CommandLineError) -> T in
+      guard let value = T(matching: text) else {
+        throw .invalidValue(
+          option: "--\(name)", value: text, expected: T.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      return value
     }
   }
 
@@ -82,12 +104,8 @@ struct ArgumentList {
   /// Refuses `names` with `reason` when any is given: options that the other options make
   /// meaningless are refused, never silently ignored.
   func refuse(_ names: [String], because reason: String) throws(CommandLineError) {
-    for name in names {
-      requireDeclared(name)
-      let flag = "--\(name)"
-      if remaining.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) {
-        throw .notApplicableHere(option: flag, reason: reason, command: command)
-      }
+    for name in names where contains(name) {
+      throw .notApplicableHere(option: "--\(name)", reason: reason, command: command)
     }
   }
 
@@ -95,7 +113,7 @@ struct ArgumentList {
   /// has but did not read for the options given, or a stray word.
   func finish() throws(CommandLineError) {
     guard let first = remaining.first else { return }
-    if let declared, first.hasPrefix("--") {
+    if first.hasPrefix("--") {
       let name = String(first.dropFirst(2).prefix { $0 != "=" })
       if declared.contains(name) {
         throw .notApplicableHere(
@@ -104,6 +122,23 @@ struct ArgumentList {
       throw .unknownOption(first, command: command, known: declared.sorted())
     }
     throw .unexpectedArgument(first, command: command)
+  }
+
+  /// Whether `--name` (as `--name V`, `--name=V` or a flag) is among the arguments not read yet.
+  func contains(_ name: String) -> Bool {
+    requireDeclared(name)
+    let flag = "--\(name)"
+    return remaining.contains { $0 == flag || $0.hasPrefix(flag + "=") }
+  }
+}
+
+extension RawRepresentable where Self: CaseIterable, RawValue == String {
+  /// The case whose name is `text` in any letter case.
+  init?(matching text: String) {
+    guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+      return nil
+    }
+    self = value
   }
 }
 

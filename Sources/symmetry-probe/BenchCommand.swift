@@ -5,6 +5,16 @@ import Probes
 struct BenchCommand: Command {
   static let name = "bench"
   static let abstract = "Time the kernel workloads and the linear algebra, with reference ratios."
+  static let options: [OptionDoc] = [
+    OptionDoc("workload", "NAME", "repeatable or comma-separated (default: all)"),
+    OptionDoc("repeats", "R", "runs per workload for the median (default 3)"),
+    .format(
+      """
+      text (default) or json (keys workload, seconds, rate, rate_unit,
+      peak_memory_bytes, reference_seconds, reference_size,
+      speedup_vs_reference; the last three null without a reference)
+      """),
+  ]
   static let help = """
     USAGE: symmetry-probe bench [--workload NAME ...] [--repeats R] [--format text|json]
 
@@ -20,11 +30,7 @@ struct BenchCommand: Command {
     \(BenchmarkWorkload.allCases.map { "  " + $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
 
     OPTIONS:
-      --workload NAME   repeatable or comma-separated (default: all)
-      --repeats R       runs per workload for the median (default 3)
-      --format F        text (default) or json (keys workload, seconds, rate, rate_unit,
-                        peak_memory_bytes, reference_seconds, reference_size,
-                        speedup_vs_reference; the last three null without a reference)
+    \(options.rendered)
     """
 
   var workloads = BenchmarkWorkload.allCases
@@ -32,17 +38,8 @@ struct BenchCommand: Command {
   var format = OutputFormat.text
 
   init(_ arguments: inout ArgumentList) throws {
-    if let names = try arguments.list("workload") {
-      workloads = try names.map { name in
-        guard let workload = BenchmarkWorkload(rawValue: name.lowercased()) else {
-          throw CommandLineError.invalidValue(
-            option: "--workload", value: name,
-            expected: BenchmarkWorkload.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return workload
-      }
-    }
-    repeats = try arguments.option("repeats", expected: "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? repeats
+    workloads = try arguments.choices("workload") ?? workloads
+    repeats = try arguments.option("repeats", .positiveInteger) ?? repeats
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
     try arguments.finish()
   }

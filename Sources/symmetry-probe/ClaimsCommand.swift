@@ -7,6 +7,36 @@ import Symmetries
 struct ClaimsCommand: Command {
   static let name = "claims"
   static let abstract = "Decide the empirical claims of docs/design.md: held, failed or inconclusive, with intervals."
+  static let options: [OptionDoc] = [
+    OptionDoc("scale", "S", "small, medium (default) or large"),
+    .output("claims.md, claims.json and claim-<id>.svg", default: "symmetry-probe-output/claims-<scale>"),
+    OptionDoc(
+      "cache", "DIR",
+      """
+      kernel cache; an interrupted run continues from it and a rerun recomputes
+      nothing (default symmetry-probe-output/kernel-cache)
+      """),
+    .format("text (default), json or markdown"),
+    .seed("the pool, the subsets and the group elements"),
+    OptionDoc(
+      "skip-model-arm", nil,
+      """
+      do not compute CNN-GAP symmetrised over O(d) (4 Monte Carlo Grams at
+      the medium scale, about half its kernel work); claim 4a is then left out
+      """),
+    OptionDoc("finite", nil, "also decide the finite-network claims at the medium or large scale\n(the small scale always does)"),
+  ]
+
+  /// The finite-network recipe of `scale`'s claims, from the experiment itself (so the help
+  /// cannot drift from the code): width, rate, steps and the training-set size.
+  static func finiteRecipe(_ scale: ClaimScale) -> String {
+    guard let finite = scale.finiteExperiment.finite, let m = finite.trainSizes?.first else {
+      return "no finite networks"
+    }
+    let rate = finite.learningRate == finite.learningRate.rounded() ? String(Int(finite.learningRate)) : "\(finite.learningRate)"
+    return "width \(finite.width), rate \(rate), \(finite.steps(trainSize: m)) steps, m = \(m)"
+  }
+
   static let help = """
     USAGE: symmetry-probe claims [--scale small|medium|large] [--output DIR] [--cache DIR]
              [--format text|json|markdown] [--seed N] [--skip-model-arm] [--finite]
@@ -22,8 +52,8 @@ struct ClaimsCommand: Command {
 
     The finite-network claims (5a-5c, and 4b, claim 4's finite half) train CNN-VEC by SGD on the
     same pool and repeats, at natural and per-pixel channel-rotated data, at one size: at the
-    small scale always (width 4, 40 steps, m = 16), at medium and large with --finite (width 32,
-    rate 2, 800 steps, m = 512: trained networks are not cached, so a warm rerun retrains them).
+    small scale always (\(finiteRecipe(.small))), at medium and large with --finite
+    (\(finiteRecipe(.medium)): trained networks are not cached, so a warm rerun retrains them).
 
     SCALES:
       small    4 x 4, m = 16..64 from a pool of 128, 100 test images, NNGP (what swift test runs)
@@ -32,16 +62,7 @@ struct ClaimsCommand: Command {
       large    16 x 16, otherwise as medium
 
     OPTIONS:
-      --scale S      small, medium (default) or large
-      --output DIR   where to write claims.md, claims.json and claim-<id>.svg
-                     (default symmetry-probe-output/claims-<scale>)
-      --cache DIR    kernel cache; an interrupted run continues from it and a rerun recomputes
-                     nothing (default symmetry-probe-output/kernel-cache)
-      --format F     text (default), json or markdown, printed to standard output
-      --seed N       seed of the pool, the subsets and the group elements (default 0)
-      --skip-model-arm  do not compute CNN-GAP symmetrised over O(d) (4 Monte Carlo Grams at
-                     the medium scale, about half its kernel work); claim 4a is then left out
-      --finite       also decide the finite-network claims at the medium or large scale
+    \(options.rendered)
 
     Progress, with an estimate of the time left, goes to standard error.
     """
@@ -55,14 +76,12 @@ struct ClaimsCommand: Command {
   var finite = false
 
   init(_ arguments: inout ArgumentList) throws {
-    scale = try arguments.option(
-      "scale", expected: ClaimScale.allCases.map(\.rawValue).joined(separator: "|"), ClaimScale.init(rawValue:))
-      ?? scale
-    output = URL(fileURLWithPath: "symmetry-probe-output/claims-\(scale.rawValue)", isDirectory: true)
-    if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
-    if let path = try arguments.option("cache") { cache = URL(fileURLWithPath: path, isDirectory: true) }
+    scale = try arguments.choice("scale") ?? scale
+    output = try arguments.folder("output")
+      ?? URL(fileURLWithPath: "symmetry-probe-output/claims-\(scale.rawValue)", isDirectory: true)
+    cache = try arguments.folder("cache") ?? cache
     format = try OutputFormat.parse(&arguments)
-    seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? seed
+    seed = try arguments.option("seed", .seed) ?? seed
     modelArm = !arguments.flag("skip-model-arm")
     finite = arguments.flag("finite") || scale == .small
     try arguments.finish()

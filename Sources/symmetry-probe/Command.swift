@@ -7,16 +7,11 @@ protocol Command {
   /// The full `--help` text.
   static var help: String { get }
   /// The options it takes; its help renders them, and the parser refuses any other.
-  /// Empty for a command that does not declare its options yet (then any name is read).
   static var options: [OptionDoc] { get }
   /// Parses and validates the arguments.
   init(_ arguments: inout ArgumentList) throws
   /// Does the work, printing results to standard output and progress to standard error.
   func run() throws
-}
-
-extension Command {
-  static var options: [OptionDoc] { [] }
 }
 
 /// How a command prints what a person reads as a table.

@@ -7,6 +7,91 @@ import Symmetries
 struct CurvesCommand: Command {
   static let name = "curves"
   static let abstract = "Learning curves of kernel regression with group actions on data and model."
+  static let options: [OptionDoc] = [
+    .dataset(), .size(default: 8, "; cifar10: 8, 16 or 32"),
+    OptionDoc("max-train", "M", "largest training set, at least 16 (default 1024)"),
+    OptionDoc(
+      "gap-max-train", "M",
+      "cap for CNN-GAP, whose kernel costs O((H W)^2) per pair (default 512;\nonly with CNN-GAP among --architectures)"),
+    .architectures(default: "FCN,LCN,CNN-VEC,CNN-GAP"),
+    OptionDoc("kernels", "LIST", "nngp, ntk (default: both)"),
+    OptionDoc(
+      "actions", "LIST",
+      """
+      actions on the data, each 'none', a catalogue name, or
+      'patch-shuffle:K' for K x K patches (default: none, orthogonal,
+      pixel-permutation, patch-shuffle:2, patch-shuffle:4,
+      pixelwise-channel-rotation, translation)
+      """),
+    OptionDoc(
+      "model-actions", "LIST",
+      """
+      changes of the learner: translation-average (FCN: exact mean over
+      all translations of one argument), orthogonal-symmetrisation
+      (CNN-GAP: Monte Carlo mean of K(g x, g x') over 4 Haar draws)
+      (default: both; 'none' for neither)
+      """),
+    OptionDoc("repeats", "R", "repeats (default 2; 1 with --subsets first)"),
+    .test("the first M test images", default: "all 1,000 of cifar10; digits: 500"),
+    OptionDoc(
+      "ridge", "R",
+      """
+      ridge relative to the mean diagonal (neural-tangents' diag_reg;
+      default 1e-6: keeps the Cholesky factorisation of FCN's nearly
+      singular kernels stable while moving accuracies far less than
+      the spread between subsets; the report shows 1e-4 and 1e-2 too)
+      """),
+    OptionDoc(
+      "subsets", "S",
+      """
+      random (default): seeded random subsets of the pool, one per
+      repeat; first: the first M training images in file order, one
+      repeat (neural-tangents' tutorial protocol)
+      """),
+    OptionDoc(
+      "pool", "N",
+      """
+      draw the subsets from N images of the training split chosen by
+      the seed (default: the whole split, 5,000 for cifar10)
+      """),
+    OptionDoc(
+      "standardise-by", "S",
+      """
+      pool (default): per-channel statistics of the whole pool; train:
+      of the images trained on (the union of the repeats' largest sets)
+      """),
+    .cache(default: "<output>/kernel-cache"),
+    .depth(default: 2), .activation(default: .relu),
+    .seed("subsets and group draws"),
+    .format("text (default), json or markdown"),
+    .output("curves.json, curves.md and the SVG plots", default: "symmetry-probe-output/curves"),
+    OptionDoc(
+      "finite", nil,
+      """
+      also train finite networks by minibatch SGD on the same subsets and
+      group draws (kernel "finite-sgd" in the JSON, "SGD" in the table),
+      on natural and per-pixel channel-rotated data, and plot them against
+      the CNN-VEC and LCN kernels (finite-accuracy.svg, finite-mse.svg);
+      the options below need it
+      """),
+    OptionDoc("finite-architectures", "LIST", "default: CNN-VEC (LCN is the finite control)"),
+    OptionDoc(
+      "finite-actions", "LIST", "data actions to train on, from --actions\n(default: none, pixelwise-channel-rotation)"),
+    OptionDoc("finite-width", "W", "channels per hidden layer (default 32)"),
+    OptionDoc("finite-lr", "ETA", "SGD learning rate, NTK parameterisation (default 2)"),
+    OptionDoc("finite-batch", "B", "minibatch size (default 32)"),
+    OptionDoc("finite-epochs", "E", "passes over the training set, at least 200 steps (default 50)"),
+    OptionDoc("finite-max-train", "M", "largest training set for the finite networks (default 512)"),
+    OptionDoc(
+      "finite-uncentred", nil,
+      """
+      report f_theta itself rather than the centred network
+      f_theta - f_theta0 (whose random f_0 then dominates the test MSE)
+      """),
+  ]
+
+  /// The options that only the finite networks read.
+  static let finiteOptions = options.map(\.name).filter { $0.hasPrefix("finite-") }
   static let help = """
     USAGE: symmetry-probe curves [--dataset cifar10|digits] [--size S] [--max-train M]
              [--architectures LIST] [--kernels nngp,ntk] [--actions LIST] [--model-actions LIST]
@@ -26,57 +111,10 @@ struct CurvesCommand: Command {
     table, writes SVG plots and the JSON of every point, with a ridge sensitivity table.
 
     OPTIONS:
-      --dataset NAME         cifar10 (default) or digits
-      --size S               image side after average pooling (default 8; cifar10: 8, 16 or 32)
-      --max-train M          largest training set (default 1024)
-      --gap-max-train M      cap for CNN-GAP, whose kernel costs O((H W)^2) per pair (default 512)
-      --architectures LIST   default: FCN,LCN,CNN-VEC,CNN-GAP
-      --kernels LIST         default: nngp,ntk
-      --actions LIST         actions on the data, each 'none', a catalogue name, or
-                             'patch-shuffle:K' for K x K patches (default: none, orthogonal,
-                             pixel-permutation, patch-shuffle:2, patch-shuffle:4,
-                             pixelwise-channel-rotation, translation)
-      --model-actions LIST   changes of the learner: translation-average (FCN: exact mean over
-                             all translations of one argument), orthogonal-symmetrisation
-                             (CNN-GAP: Monte Carlo mean of K(g x, g x') over 4 Haar draws)
-                             (default: both; 'none' for neither)
-      --repeats R            repeats (default 2)
-      --test N               the first N test images (default: all 1,000 of cifar10; digits:
-                             500)
-      --ridge R              ridge relative to the mean diagonal (neural-tangents' diag_reg;
-                             default 1e-6: keeps the Cholesky factorisation of FCN's nearly
-                             singular kernels stable while moving accuracies far less than
-                             the spread between subsets; the report shows 1e-4 and 1e-2 too)
-      --subsets S            random (default): seeded random subsets of the pool, one per
-                             repeat; first: the first M training images in file order, one
-                             repeat (neural-tangents' tutorial protocol)
-      --pool N               draw the subsets from N images of the training split chosen by
-                             the seed (default: the whole split, 5,000 for cifar10)
-      --standardise-by S     pool (default): per-channel statistics of the whole pool; train:
-                             of the images trained on (the union of the repeats' largest sets)
-      --cache DIR            kernel cache (default <output>/kernel-cache); 'none' to keep
-                             nothing
-      --depth L              hidden layers (default 2), --activation F (default relu)
-      --seed N               seed of subsets and group draws (default 0)
-      --format F             text (default), json or markdown, printed to standard output
-      --output DIR           where to write curves.json and the SVG plots
-                             (default symmetry-probe-output/curves)
+    \(options.filter { !$0.name.hasPrefix("finite") }.rendered)
 
     FINITE NETWORKS (docs/design.md claim 5: finite SGD CNN-VEC against its own kernel):
-      --finite               also train finite networks by minibatch SGD on the same subsets and
-                             group draws (kernel "finite-sgd" in the JSON, "SGD" in the table),
-                             on natural and per-pixel channel-rotated data, and plot them against
-                             the CNN-VEC and LCN kernels (finite-accuracy.svg, finite-mse.svg)
-      --finite-architectures LIST  default: CNN-VEC (LCN is the finite control)
-      --finite-actions LIST  data actions to train on, from --actions
-                             (default: none, pixelwise-channel-rotation)
-      --finite-width W       channels per hidden layer (default 32)
-      --finite-lr ETA        SGD learning rate, NTK parameterisation (default 2)
-      --finite-batch B       minibatch size (default 32)
-      --finite-epochs E      passes over the training set, at least 200 steps (default 50)
-      --finite-max-train M   largest training set for the finite networks (default 512)
-      --finite-uncentred     report f_theta itself rather than the centred network
-                             f_theta - f_theta0 (whose random f_0 then dominates the test MSE)
+    \(options.filter { $0.name.hasPrefix("finite") }.rendered)
     """
 
   var experiment = LearningCurveExperiment()
@@ -85,80 +123,65 @@ struct CurvesCommand: Command {
   var cachePath: String? = nil
 
   init(_ arguments: inout ArgumentList) throws {
-    let positive = "a positive integer"
-    func positiveInt(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
     experiment.dataActions = try ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2",
       "patch-shuffle:4", "pixelwise-channel-rotation", "translation"].map { try CurveAction(parsing: $0) }
     experiment.modelActions = ModelAction.allCases
     experiment.gapMaxTrainSize = 512
-    var maxTrain = 1024
-    experiment.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? .cifar10
+    experiment.dataSet = try arguments.dataSet("dataset") ?? .cifar10
     experiment.testCount = experiment.dataSet == .cifar10 ? 1000 : 500
-    experiment.size = try arguments.option("size", expected: positive, positiveInt) ?? 8
-    maxTrain = try arguments.option("max-train", expected: "an integer >= 16", { Int($0).flatMap { $0 >= 16 ? $0 : nil } }) ?? maxTrain
-    experiment.gapMaxTrainSize = try arguments.option("gap-max-train", expected: positive, positiveInt) ?? experiment.gapMaxTrainSize
-    if let names = try arguments.list("architectures") {
-      experiment.architectures = try names.map { try NamedArchitecture(named: $0) }
+    experiment.size = try arguments.option("size", .positiveInteger) ?? 8
+    let maxTrain = try arguments.option("max-train", .integer(atLeast: 16)) ?? 1024
+    experiment.architectures = try arguments.architectures("architectures") ?? experiment.architectures
+    if !experiment.architectures.contains(.cnnGap) {
+      try arguments.refuse(["gap-max-train"], because: "CNN-GAP is not among --architectures")
     }
-    if let names = try arguments.list("kernels") {
-      experiment.kinds = try names.map { name in
-        guard let kind = KernelKind(rawValue: name.lowercased()) else {
-          throw CommandLineError.invalidValue(option: "--kernels", value: name, expected: "nngp or ntk")
-        }
-        return kind
-      }
-    }
+    experiment.gapMaxTrainSize = try arguments.option("gap-max-train", .positiveInteger) ?? experiment.gapMaxTrainSize
+    experiment.kinds = try arguments.choices("kernels") ?? experiment.kinds
     if let names = try arguments.list("actions") {
       experiment.dataActions = try names.map { try CurveAction(parsing: $0) }
     }
     if let names = try arguments.list("model-actions") {
-      experiment.modelActions = try names.filter { $0.lowercased() != "none" }.map { name in
-        guard let action = ModelAction.allCases.first(where: { $0.rawValue == name.lowercased() }) else {
-          throw CommandLineError.invalidValue(
+      experiment.modelActions = try names.filter { $0.lowercased() != "none" }.map {
+        (name: String) throws(CommandLineError) -> ModelAction in
+        guard let action = ModelAction(matching: name) else {
+          throw .invalidValue(
             option: "--model-actions", value: name,
             expected: ModelAction.allCases.map(\.rawValue).joined(separator: ", ") + " or none")
         }
         return action
       }
     }
-    let givenRepeats = try arguments.option("repeats", expected: positive, positiveInt)
+    let givenRepeats = try arguments.option("repeats", .positiveInteger)
     experiment.repeats = givenRepeats ?? experiment.repeats
-    experiment.testCount = try arguments.option("test", expected: positive, positiveInt) ?? experiment.testCount
-    experiment.depth = try arguments.option("depth", expected: positive, positiveInt) ?? experiment.depth
-    experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
-    experiment.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
-    experiment.diagReg = try arguments.option("ridge", expected: "a non-negative number") {
-      Double($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
-    } ?? experiment.diagReg
-    experiment.subsets = try arguments.option("subsets", expected: "random or first", LearningCurveExperiment.Subsets.init(rawValue:))
-      ?? experiment.subsets
+    experiment.testCount = try arguments.option("test", .positiveInteger) ?? experiment.testCount
+    experiment.depth = try arguments.option("depth", .positiveInteger) ?? experiment.depth
+    experiment.activation = try arguments.activation("activation") ?? experiment.activation
+    experiment.seed = try arguments.option("seed", .seed) ?? 0
+    experiment.diagReg = try arguments.option("ridge", .nonNegativeNumber) ?? experiment.diagReg
+    experiment.subsets = try arguments.choice("subsets") ?? experiment.subsets
     if experiment.subsets == .first && givenRepeats == nil { experiment.repeats = 1 }
-    experiment.poolSize = try arguments.option("pool", expected: positive, positiveInt)
-    experiment.standardiseBy = try arguments.option(
-      "standardise-by", expected: "pool or train", LearningCurveExperiment.Standardisation.init(rawValue:))
-      ?? experiment.standardiseBy
+    experiment.poolSize = try arguments.option("pool", .positiveInteger)
+    experiment.standardiseBy = try arguments.choice("standardise-by") ?? experiment.standardiseBy
     cachePath = try arguments.option("cache")
     experiment.sensitivityRidges = Set([experiment.diagReg, 1e-6, 1e-4, 1e-2]).sorted()
     if arguments.flag("finite") {
       var finite = FiniteCurveExperiment()
       finite.maxTrainSize = 512
-      if let names = try arguments.list("finite-architectures") {
-        finite.architectures = try names.map { try NamedArchitecture(named: $0) }
-      }
+      finite.architectures = try arguments.architectures("finite-architectures") ?? finite.architectures
       finite.actions = try arguments.list("finite-actions")?.map { try CurveAction(parsing: $0).description }
         ?? finite.actions
-      finite.width = try arguments.option("finite-width", expected: positive, positiveInt) ?? finite.width
-      finite.learningRate = try arguments.option("finite-lr", expected: "a positive number") {
-        Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-      } ?? finite.learningRate
-      finite.batchSize = try arguments.option("finite-batch", expected: positive, positiveInt) ?? finite.batchSize
-      finite.epochs = try arguments.option("finite-epochs", expected: positive, positiveInt) ?? finite.epochs
-      finite.maxTrainSize = try arguments.option("finite-max-train", expected: positive, positiveInt) ?? finite.maxTrainSize
+      finite.width = try arguments.option("finite-width", .positiveInteger) ?? finite.width
+      finite.learningRate = try arguments.option("finite-lr", .positiveNumber) ?? finite.learningRate
+      finite.batchSize = try arguments.option("finite-batch", .positiveInteger) ?? finite.batchSize
+      finite.epochs = try arguments.option("finite-epochs", .positiveInteger) ?? finite.epochs
+      finite.maxTrainSize = try arguments.option("finite-max-train", .positiveInteger) ?? finite.maxTrainSize
       finite.centred = !arguments.flag("finite-uncentred")
       experiment.finite = finite
+    } else {
+      try arguments.refuse(Self.finiteOptions, because: "it sets up the finite networks, which only --finite trains")
     }
     format = try OutputFormat.parse(&arguments)
-    if let path = try arguments.option("output") { output = URL(fileURLWithPath: path, isDirectory: true) }
+    output = try arguments.folder("output") ?? output
     try arguments.finish()
     if cachePath != "none" {
       experiment.cache = KernelCache(

@@ -8,6 +8,47 @@ import Symmetries
 struct DepthCommand: Command {
   static let name = "depth"
   static let abstract = "Depth scales, NTK spectra and trainability/generalisation phase diagrams."
+  static let options: [OptionDoc] = [
+    .architectures(default: "FCN,CNN-VEC,CNN-GAP"),
+    .activation(default: .erf),
+    OptionDoc("weight-variances", "LIST", "W^2 values (default 0.5,0.75,1,1.5,2,3,4)"),
+    OptionDoc("bias-variance", "V", "b^2 (default 0.01)"),
+    OptionDoc("depths", "LIST", "hidden layers (default 1,2,4,8,16,32,64)"),
+    OptionDoc("times", "LIST", "training times (default 100,100000)"),
+    .train("images per architecture", default: "256"),
+    .test("test images per architecture", default: "256"),
+    OptionDoc(
+      "gap-train", "N",
+      """
+      images for CNN-GAP, whose kernel costs H W times more per pair
+      (default 48); FCN is also run on them as CNN-GAP's like-for-like
+      reference; only with CNN-GAP among --architectures
+      """),
+    OptionDoc("gap-test", "M", "test images for CNN-GAP (default 48)"),
+    OptionDoc("gap-depths", "LIST", "depths for CNN-GAP (default 1,2,4,8,16,32, or --depths)"),
+    .size(default: 8),
+    .format("text (default) or json"),
+    OptionDoc(
+      "from-json", "FILE",
+      """
+      redraw the report and figures from a saved depth.json instead of
+      computing (the computing options are then refused)
+      """),
+    .output("depth.json, depth-spectra.svg and one\ndepth-phase-ARCH-nN-tT.svg heat map per run and time"),
+    OptionDoc(
+      "cache", "DIR",
+      """
+      keep every point's NTK matrices in the kernel cache that curves
+      and claims use, so a rerun recomputes nothing (default
+      <output>/kernel-cache with --output, else none; 'none' for none)
+      """),
+  ]
+
+  /// The options that set up a computation, which a redrawn report does not make.
+  static let computingOptions = options.map(\.name).filter { !["format", "from-json", "output"].contains($0) }
+
+  /// The options only CNN-GAP's runs read.
+  static let pooledOptions = ["gap-train", "gap-test", "gap-depths"]
   static let help = """
     USAGE: symmetry-probe depth [--architectures LIST] [--activation erf|relu]
              [--weight-variances LIST] [--bias-variance V] [--depths LIST] [--times LIST]
@@ -24,26 +65,7 @@ struct DepthCommand: Command {
     network is trainable at time t roughly where its condition number is below t.
 
     OPTIONS:
-      --architectures LIST    from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default FCN,CNN-VEC,CNN-GAP)
-      --activation F          erf (default) or relu
-      --weight-variances LIST W^2 values (default 0.5,0.75,1,1.5,2,3,4)
-      --bias-variance V       b^2 (default 0.01)
-      --depths LIST           hidden layers (default 1,2,4,8,16,32,64)
-      --times LIST            training times (default 100,100000)
-      --train N, --test M     images per architecture (default 256 and 256)
-      --gap-train N, --gap-test M, --gap-depths LIST
-                              images and depths for CNN-GAP, whose kernel costs H W times
-                              more per pair (default 48, 48 and 1,2,4,8,16,32, or --depths);
-                              FCN is also run on them as CNN-GAP's like-for-like reference
-      --size S                image side after pooling (default 8)
-      --format F              text (default) or json, printed to standard output
-      --from-json FILE        redraw the report and figures from a saved depth.json instead of
-                              computing (the other options are then ignored)
-      --output DIR            also write depth.json, depth-spectra.svg and one
-                              depth-phase-ARCH-nN-tT.svg heat map per run and time
-      --cache DIR             keep every point's NTK matrices in the kernel cache that curves
-                              and claims use, so a rerun recomputes nothing (default
-                              <output>/kernel-cache with --output, else none; 'none' for none)
+    \(options.rendered)
 
     EXAMPLE:
       symmetry-probe depth --architectures FCN --weight-variances 0.5,3 --depths 1,8,32
@@ -55,37 +77,41 @@ struct DepthCommand: Command {
   var input: URL?
 
   init(_ arguments: inout ArgumentList) throws {
-    let architectures = try arguments.list("architectures").map { try $0.map { try NamedArchitecture(named: $0) } }
-      ?? [.fcn, .cnnVec, .cnnGap]
-    experiment.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? experiment.activation
+    input = try arguments.file("from-json")
+    if input != nil {
+      try arguments.refuse(
+        Self.computingOptions, because: "--from-json redraws a saved report and computes nothing")
+    }
+    let architectures = try arguments.architectures("architectures") ?? [.fcn, .cnnVec, .cnnGap]
+    if !architectures.contains(.cnnGap) {
+      try arguments.refuse(Self.pooledOptions, because: "CNN-GAP is not among --architectures")
+    }
+    experiment.activation = try arguments.activation("activation") ?? experiment.activation
     experiment.weightVariances = try Self.numbers(
       &arguments, "weight-variances",
       "positive numbers (at W^2 = 0 every layer ignores its input: all kernels are equal and singular)"
     ) { $0 > 0 } ?? experiment.weightVariances
-    experiment.biasVariance = try arguments.option("bias-variance", expected: "a non-negative number") { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } } ?? experiment.biasVariance
+    experiment.biasVariance = try arguments.option("bias-variance", .nonNegativeNumber) ?? experiment.biasVariance
     let integers: (Double) -> Bool = { $0 >= 1 && $0 == $0.rounded() }
     let depths = try Self.numbers(&arguments, "depths", "positive integers", integers).map { $0.map { Int($0) } }
     let pooledDepths = try Self.numbers(&arguments, "gap-depths", "positive integers", integers).map { $0.map { Int($0) } }
     experiment.times = try Self.numbers(&arguments, "times", "positive numbers") { $0 > 0 } ?? experiment.times
-    let positive = "a positive integer"
-    let parse: (String) -> Int? = { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     let counts = DepthExperiment.ImageCounts(
-      train: try arguments.option("train", expected: positive, parse) ?? 256,
-      test: try arguments.option("test", expected: positive, parse) ?? 256)
+      train: try arguments.option("train", .positiveInteger) ?? 256,
+      test: try arguments.option("test", .positiveInteger) ?? 256)
     let pooledCounts = DepthExperiment.ImageCounts(
-      train: try arguments.option("gap-train", expected: positive, parse) ?? 48,
-      test: try arguments.option("gap-test", expected: positive, parse) ?? 48)
+      train: try arguments.option("gap-train", .positiveInteger) ?? 48,
+      test: try arguments.option("gap-test", .positiveInteger) ?? 48)
     experiment.runs = DepthExperiment.runs(
       architectures, counts: counts, depths: depths ?? [1, 2, 4, 8, 16, 32, 64],
       pooledCounts: pooledCounts, pooledDepths: pooledDepths ?? depths ?? [1, 2, 4, 8, 16, 32])
-    experiment.size = try arguments.option("size", expected: positive, parse) ?? experiment.size
+    experiment.size = try arguments.option("size", .positiveInteger) ?? experiment.size
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json])
-    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
-    input = try arguments.option("from-json").map { URL(fileURLWithPath: $0) }
+    output = try arguments.folder("output")
     let cachePath = try arguments.option("cache")
     try arguments.finish()
     if let folder = cachePath.map({ URL(fileURLWithPath: $0, isDirectory: true) })
-      ?? output?.appendingPathComponent("kernel-cache", isDirectory: true), cachePath != "none"
+      ?? output?.appendingPathComponent("kernel-cache", isDirectory: true), cachePath != "none", input == nil
     {
       experiment.cache = KernelCache(directory: folder)
     }

@@ -9,7 +9,7 @@ struct KernelCommand: Command {
   static let abstract = "Compute infinite-width NNGP and NTK Gram matrices of .npy images."
   static let options: [OptionDoc] = [
     OptionDoc("architecture", "A", NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")),
-    OptionDoc("activation", "F", "relu (default) or erf (with --architecture)"),
+    .activation(default: .relu, " (with --architecture)"),
     .depth("1 to \(maximumDepth), with --architecture", default: 2),
     .layers("a custom architecture instead of --architecture"),
     .filter, .padding,
@@ -191,7 +191,7 @@ struct KernelCommand: Command {
       try arguments.refuse(
         ["activation", "depth"], because: "a --layers list spells out its own layers and activations")
     }
-    let activation = try arguments.option("activation").map { try Activation(named: $0) } ?? .relu
+    let activation = try arguments.activation("activation") ?? .relu
     let depth = try arguments.option("depth", .integer(in: 1...maximumDepth)) ?? 2
     switch (named, layers) {
     case (let name?, nil):

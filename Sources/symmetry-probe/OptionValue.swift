@@ -26,6 +26,21 @@ extension OptionValue where Value == Int {
   /// Any integer (a quarter turn's count is reduced mod 4).
   static let integer = OptionValue(expected: "an integer") { Int($0) }
 
+  /// An integer of at least `minimum`.
+  static func integer(atLeast minimum: Int) -> OptionValue {
+    OptionValue(expected: "an integer of at least \(minimum)") { text in
+      Int(text).flatMap { $0 >= minimum ? $0 : nil }
+    }
+  }
+
+  /// One of the integers `values` (e.g. the image sides a data set offers).
+  static func integer(oneOf values: [Int]) -> OptionValue {
+    let names = values.map(String.init)
+    return OptionValue(expected: names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")) { text in
+      Int(text).flatMap { values.contains($0) ? $0 : nil }
+    }
+  }
+
   /// An integer in `range`.
   static func integer(in range: ClosedRange<Int>) -> OptionValue {
     OptionValue(expected: "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
@@ -45,7 +60,7 @@ extension OptionValue where Value == Double {
     Double(text).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
   }
 
-  /// A finite number > 0 (a learning rate).
+  /// A finite number > 0 (a learning rate, a time).
   static let positiveNumber = OptionValue(expected: "a finite positive number") { text in
     Double(text).flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
   }

@@ -8,10 +8,35 @@ import Symmetries
 struct ProbeCommand: Command {
   static let name = "probe"
   static let abstract = "Probe a learner from outside Swift (a command reading and writing .npy files)."
+  static let options: [OptionDoc] = [
+    OptionDoc("learner", "'COMMAND'", "the learner's command template (above)"),
+    OptionDoc("action", "G", "an action name (see 'symmetry-probe actions')"),
+    OptionDoc("seeds", "K", "pairs at the first look, at least 3 (default 16)"),
+    OptionDoc("max-seeds", "K", "the most pairs (default 4 x --seeds)"),
+    OptionDoc("elements", "E", "group elements drawn (default 3; duplicates dropped)"),
+    .seed("the elements and the runs"),
+    OptionDoc("jobs", "N", "runs at the same time (default 1)"),
+    OptionDoc("timeout", "SECONDS", "per run (default 600)"),
+    OptionDoc("cache", "DIR", "the run cache (default symmetry-probe-cache)"),
+    .dataset("fixture images"), .size(default: 8),
+    .train("fixture training images", default: "128"), .test("fixture test images", default: "100"),
+    OptionDoc("train-x", "X.npy", "your own (n, H, W, C) training images instead of the fixtures"),
+    OptionDoc("train-y", "Y.npy", "their (n, k) targets"),
+    OptionDoc("test-x", "T.npy", "your own (m, H, W, C) test images"),
+    OptionDoc("test-y", "TY.npy", "their (m, k) targets (optional: for the test loss)"),
+    .format("text (default), json or markdown"),
+    .output("probe.md, probe.json and probe.svg (a forest plot)"),
+  ]
+
+  /// The options that choose fixture images, which your own arrays replace.
+  static let fixtureOptions = ["dataset", "size", "train", "test"]
+
+  /// Your own arrays.
+  static let arrayOptions = ["train-x", "train-y", "test-x", "test-y"]
   static let help = """
     USAGE: symmetry-probe probe --learner 'COMMAND' --action G
              [--seeds K] [--max-seeds K] [--elements E] [--seed N] [--jobs N] [--timeout SECONDS]
-             [--cache DIR] [--data-set cifar10|digits] [--size N] [--train N] [--test M]
+             [--cache DIR] [--dataset cifar10|digits] [--size N] [--train N] [--test M]
              [--train-x X.npy --train-y Y.npy --test-x T.npy [--test-y TY.npy]]
              [--format text|json|markdown] [--output DIR]
 
@@ -53,24 +78,7 @@ struct ProbeCommand: Command {
     seed, pairs, runs, margin, alpha, confidence, multiplicity, test_loss, and run metadata.
 
     OPTIONS:
-      --learner 'COMMAND'  the learner's command template (above)
-      --action G           an action name (see 'symmetry-probe actions')
-      --seeds K            pairs at the first look, at least 3 (default 16)
-      --max-seeds K        the most pairs (default 4 x --seeds)
-      --elements E         group elements drawn (default 3; duplicates dropped)
-      --seed N             seed of the elements and the runs (default 0)
-      --jobs N             runs at the same time (default 1)
-      --timeout SECONDS    per run (default 600)
-      --cache DIR          the run cache (default symmetry-probe-cache)
-      --data-set D         fixture images: cifar10 (default) or digits
-      --size N             image side after average pooling (default 8)
-      --train N, --test M  fixture images (default 128 and 100)
-      --train-x, --train-y, --test-x, --test-y
-                           your own arrays instead of the fixtures: (n, H, W, C) images,
-                           (n, k) targets, (m, H, W, C) test images, (m, k) test targets
-                           (optional: for the test loss)
-      --format F           text (default), json or markdown
-      --output DIR         also write probe.md, probe.json and probe.svg (a forest plot) into DIR
+    \(options.rendered)
 
     EXAMPLE: the random-features network in examples/ under O(d)
       symmetry-probe probe --action orthogonal --jobs 2 \\
@@ -93,24 +101,19 @@ struct ProbeCommand: Command {
   }
 
   init(_ arguments: inout ArgumentList) throws {
-    let positive = "a positive integer"
     let template = try arguments.required("learner")
     action = try ActionCatalogue.family(named: try arguments.required("action"))
-    let seeds = try arguments.option("seeds", expected: "an integer of at least 3") { Int($0).flatMap { $0 > 2 ? $0 : nil } } ?? 16
-    let maxSeeds = try arguments.option("max-seeds", expected: "an integer of at least --seeds") { Int($0).flatMap { $0 >= seeds ? $0 : nil } } ?? 4 * seeds
-    elements = try arguments.option("elements", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 3
-    let seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? 0
-    let jobs = try arguments.option("jobs", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 1
-    let timeout = try arguments.option("timeout", expected: "a positive number of seconds") {
-      Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-    } ?? 600
-    let cache = URL(fileURLWithPath: try arguments.option("cache") ?? "symmetry-probe-cache", isDirectory: true)
-    let dataSet = try arguments.option("data-set").map { try DataSet(named: $0) } ?? .cifar10
-    let size = try arguments.option("size", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 8
-    let trainCount = try arguments.option("train", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 128
-    let testCount = try arguments.option("test", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? 100
-    let arrays = try ["train-x", "train-y", "test-x", "test-y"].map { try arguments.option($0).map { URL(fileURLWithPath: $0) } }
-    if arrays.contains(where: { $0 != nil }) {
+    let seeds = try arguments.option("seeds", .integer(atLeast: 3)) ?? 16
+    let maxSeeds = try arguments.option("max-seeds", .integer(atLeast: seeds)) ?? 4 * seeds
+    elements = try arguments.option("elements", .positiveInteger) ?? 3
+    let seed = try arguments.option("seed", .seed) ?? 0
+    let jobs = try arguments.option("jobs", .positiveInteger) ?? 1
+    let timeout = try arguments.option("timeout", .positiveNumber) ?? 600
+    let cache = try arguments.folder("cache") ?? URL(fileURLWithPath: "symmetry-probe-cache", isDirectory: true)
+    if Self.arrayOptions.contains(where: { arguments.contains($0) }) {
+      try arguments.refuse(
+        Self.fixtureOptions, because: "your own arrays (--train-x, --train-y, --test-x) replace the fixture images")
+      let arrays = try Self.arrayOptions.map { (name: String) throws(CommandLineError) in try arguments.file(name) }
       guard let trainX = arrays[0], let trainY = arrays[1], let testX = arrays[2] else {
         throw CommandLineError.invalidValue(
           option: "--train-x/--train-y/--test-x", value: "only some of them",
@@ -118,10 +121,13 @@ struct ProbeCommand: Command {
       }
       source = .arrays(trainX: trainX, trainY: trainY, testX: testX, testY: arrays[3])
     } else {
-      source = .fixtures(dataSet, size: size, train: trainCount, test: testCount)
+      source = .fixtures(
+        try arguments.dataSet("dataset") ?? .cifar10, size: try arguments.option("size", .positiveInteger) ?? 8,
+        train: try arguments.option("train", .positiveInteger) ?? 128,
+        test: try arguments.option("test", .positiveInteger) ?? 100)
     }
     format = try OutputFormat.parse(&arguments)
-    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    output = try arguments.folder("output")
     try arguments.finish()
     learner = try CommandLearner(template: template, cache: cache, timeout: timeout)
     probe = LearnerInvarianceProbe(seeds: seeds, maxSeeds: maxSeeds, seed: seed, jobs: jobs)

@@ -9,17 +9,13 @@ struct TableCommand: Command {
   static let name = "table"
   static let abstract = "Measure which learners are invariant to which actions (the main job)."
   static let options: [OptionDoc] = [
-    OptionDoc(
-      "architectures", "LIST",
-      "comma-separated, from: \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)"),
+    .architectures(default: "all"),
     OptionDoc("activations", "LIST", "relu, erf (default: both)"),
     OptionDoc("actions", "LIST", "action names (default: all; see 'symmetry-probe actions')"),
     .depth(default: 2), .filter, .padding,
     .layers("add your own architecture as a row (repeatable)"),
-    OptionDoc("dataset", "NAME", "cifar10 (default) or digits"),
-    OptionDoc("size", "S", "downsample to S x S (default 8)"),
-    OptionDoc("train", "N", "probe images (default 8)"),
-    OptionDoc("test", "M", "probe test images (default 4)"),
+    .dataset(), .size(default: 8),
+    .train("probe images", default: "8"), .test("probe test images", default: "4"),
   ] + OptionDoc.element.filter { $0.name != "turns" } + [
     .format("text (default), json or markdown"),
     .output("invariance-table.md, .json and .svg"),
@@ -65,9 +61,7 @@ struct TableCommand: Command {
   var explain = false
 
   init(_ arguments: inout ArgumentList) throws {
-    if let names = try arguments.list("architectures") {
-      job.architectures = try names.map { try NamedArchitecture(named: $0) }
-    }
+    job.architectures = try arguments.architectures("architectures") ?? job.architectures
     if let names = try arguments.list("activations") {
       job.activations = try names.map { try Activation(named: $0) }
     }
@@ -81,7 +75,7 @@ struct TableCommand: Command {
       job.customArchitectures.append(
         (spec, try Architecture(parsing: spec, filterSize: job.filterSize, padding: job.padding)))
     }
-    job.dataSet = try arguments.option("dataset").map { try DataSet(named: $0) } ?? job.dataSet
+    job.dataSet = try arguments.dataSet("dataset") ?? job.dataSet
     job.size = try arguments.option("size", .positiveInteger) ?? job.size
     job.trainCount = try arguments.option("train", .positiveInteger) ?? job.trainCount
     job.testCount = try arguments.option("test", .positiveInteger) ?? job.testCount
@@ -89,7 +83,7 @@ struct TableCommand: Command {
     job.parameters = try ActionParameters.parse(&arguments, for: job.actions, turns: false)
     explain = arguments.flag("explain")
     format = try OutputFormat.parse(&arguments)
-    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
+    output = try arguments.folder("output")
     try arguments.finish()
   }
 

@@ -51,6 +51,7 @@ struct Tool {
       return 0
     }
     do {
+      try list.refuseUndeclared()
       try command.execute(&list)
       return 0
     } catch let error as CommandLineError {

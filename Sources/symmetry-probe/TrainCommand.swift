@@ -7,6 +7,68 @@ import Symmetries
 struct TrainCommand: Command {
   static let name = "train"
   static let abstract = "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
+  static let options: [OptionDoc] = [
+    OptionDoc("architecture", "A", "comma-separated, from: \(OptionDoc.architectureNames); or all"),
+    OptionDoc("action", "G", "comma-separated action names (see 'symmetry-probe actions'); or all"),
+    OptionDoc("optimizer", "O", "gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch);\ncomma-separated for several"),
+    OptionDoc("width", "N", "channels or units of every hidden layer (default 32)"),
+    OptionDoc("seeds", "K", "networks per ensemble at the first look, at least 3 (default 16)"),
+    OptionDoc("max-seeds", "K", "the most networks per ensemble (default 4 x --seeds)"),
+    OptionDoc("steps", "S", "optimiser steps (default 100)"),
+    OptionDoc("lr", "ETA", "learning rate (default per optimizer, above)"),
+    OptionDoc("batch", "B", "minibatch size for sgd and adam (gd always uses the full batch)"),
+    .depth(default: 1), .activation(default: .relu), .padding,
+    .size(default: 8, ": 4, 8, 16 or 32"),
+    .train(default: "128"),
+    .test(default: "500; at most 500 with --held-out"),
+    .seed("the action, the initialisations and the batch order"),
+    OptionDoc("shift", "DY,DX", "use this translation instead of random ones (one element)"),
+    OptionDoc("elements", "E", "group elements drawn per cell (default 3; duplicates dropped)"),
+    OptionDoc(
+      "held-out", nil,
+      """
+      confirmation: train and test images drawn by --seed from those after
+      the first 1,024 train and 500 test images (which tuning runs used),
+      and every stream re-derived, so no tuning run is repeated
+      """),
+    OptionDoc(
+      "uncentred", nil,
+      """
+      the ensembles train f_theta itself instead of the centred learner
+      f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
+      so the random initial function stays in the test predictions
+      """),
+    OptionDoc(
+      "transport-paired", nil,
+      """
+      pair each g.S arm with its own S arm trained from the transported
+      parameters T_g(theta_s) instead of theta_s (same law of f_S(x), since
+      T_g keeps the initialisation's; the pairs then differ only by the
+      optimiser's break, which narrows the interval of rho). Every element
+      must lift ('lifts' true); costs E instead of 1 S arm per look
+      """),
+    .format("text (default), json or markdown"),
+    OptionDoc(
+      "samples", "DIR",
+      """
+      keep the raw material: every look's test predictions of every network
+      (moved: one array per element; original, fresh; targets; outputs) as
+      DIR/ARCH_ACTION_OPTIMIZER_pairsA-B.json, for statistics of your own
+      """),
+    OptionDoc(
+      "null-arm", nil,
+      """
+      with --samples, also train K networks on S from fresh seeds per look
+      (the 'fresh' array: S against S, the probe's own noise; not used by
+      the verdict, half as much training again)
+      """),
+    .output(
+      """
+      finite-invariance.md, .json (the array of reports) and .svg
+      (a forest plot: rho and its interval per cell, the margin, the
+      verdicts, the transport)
+      """),
+  ]
   static let help = """
     USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
@@ -57,45 +119,7 @@ struct TrainCommand: Command {
     zero_predictor_loss, transport_paired. Progress goes to standard error.
 
     OPTIONS:
-      --architecture A  \(NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", "))
-      --action G        an action name (see 'symmetry-probe actions')
-      --optimizer O     gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch)
-      --width N         channels or units of every hidden layer (default 32)
-      --seeds K         networks per ensemble at the first look, at least 3 (default 16)
-      --max-seeds K     the most networks per ensemble (default 4 x --seeds)
-      --steps S         optimiser steps (default 100)
-      --lr ETA          learning rate (default per optimizer, above)
-      --batch B         minibatch size for sgd and adam
-      --depth L         hidden layers (default 1)
-      --activation F    relu (default) or erf
-      --padding P       circular (default), same or valid
-      --size N          image side after average pooling: 4, 8 (default), 16 or 32
-      --train N         training images (default 128); --test M test images (default 500;
-                        at most 500 with --held-out)
-      --seed N          seed of the action, the initialisations and the batch order (default 0)
-      --shift DY,DX     use this translation instead of random ones (one element)
-      --elements E      group elements drawn per cell (default 3; duplicates dropped)
-      --held-out        confirmation: train and test images drawn by --seed from those after
-                        the first 1,024 train and 500 test images (which tuning runs used),
-                        and every stream re-derived, so no tuning run is repeated
-      --uncentred       the ensembles train f_theta itself instead of the centred learner
-                        f_theta - f_theta0 (fit Y + f_theta0(X), predict f_T(x) - f_theta0(x)),
-                        so the random initial function stays in the test predictions
-      --transport-paired  pair each g.S arm with its own S arm trained from the transported
-                        parameters T_g(theta_s) instead of theta_s (same law of f_S(x), since
-                        T_g keeps the initialisation's; the pairs then differ only by the
-                        optimiser's break, which narrows the interval of rho). Every element
-                        must lift ('lifts' true); costs E instead of 1 S arm per look
-      --format F        text (default), json or markdown
-      --samples DIR     keep the raw material: every look's test predictions of every network
-                        (moved: one array per element; original, fresh; targets; outputs) as
-                        DIR/ARCH_ACTION_OPTIMIZER_pairsA-B.json, for statistics of your own
-      --null-arm        with --samples, also train K networks on S from fresh seeds per look
-                        (the 'fresh' array: S against S, the probe's own noise; not used by
-                        the verdict, half as much training again)
-      --output DIR      also write finite-invariance.md, .json (the array of reports) and .svg
-                        (a forest plot: rho and its interval per cell, the margin, the
-                        verdicts, the transport) into DIR
+    \(options.rendered)
 
     EXAMPLE: does Adam keep the O(d) symmetry of a fully connected network?
       symmetry-probe train --architecture FCN --action orthogonal --optimizer adam --format json
@@ -107,23 +131,23 @@ struct TrainCommand: Command {
   var samples: URL?
 
   init(_ arguments: inout ArgumentList) throws {
-    let positive = "a positive integer"
     var job = FiniteInvarianceJob()
     let architectureNames = try arguments.list("architecture") ?? [try arguments.required("architecture")]
     let architectures =
-      architectureNames == ["all"]
+      architectureNames.map { $0.lowercased() } == ["all"]
       ? NamedArchitecture.allCases : try architectureNames.map { try NamedArchitecture(named: $0) }
     let actionNames = try arguments.list("action") ?? [try arguments.required("action")]
     let actions: [any ActionFamily] =
-      actionNames == ["all"]
+      actionNames.map { $0.lowercased() } == ["all"]
       ? ActionCatalogue.families : try actionNames.map { try ActionCatalogue.family(named: $0) }
     let optimizerNames = try arguments.list("optimizer") ?? [try arguments.required("optimizer")]
-    let batch = try arguments.option("batch", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
-    let rate = try arguments.option("lr", expected: "a positive number") {
-      Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    if optimizerNames.allSatisfy({ $0.lowercased() == "gd" }) {
+      try arguments.refuse(["batch"], because: "gd always trains on the full batch; choose sgd or adam for minibatches")
     }
+    let batch = try arguments.option("batch", .positiveInteger)
+    let rate = try arguments.option("lr", .positiveNumber)
     let optimizers = try optimizerNames.map { name in
-      let optimizer = try FiniteInvarianceJob.defaultOptimizer(named: name, batchSize: batch)
+      let optimizer = try FiniteInvarianceJob.defaultOptimizer(named: name.lowercased(), batchSize: batch)
       guard let rate else { return optimizer }
       switch optimizer {
       case .gradientDescent: return .gradientDescent(learningRate: rate)
@@ -132,36 +156,30 @@ struct TrainCommand: Command {
         return .adam(learningRate: rate, batchSize: size, beta1: beta1, beta2: beta2, epsilon: epsilon)
       }
     }
-    job.width = try arguments.option("width", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.width
-    job.seeds = try arguments.option("seeds", expected: "an integer of at least 3") { Int($0).flatMap { $0 > 2 ? $0 : nil } } ?? job.seeds
-    job.maxSeeds = try arguments.option("max-seeds", expected: "an integer of at least --seeds") { Int($0).flatMap { $0 >= job.seeds ? $0 : nil } }
-    job.steps = try arguments.option("steps", expected: "a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } } ?? job.steps
-    job.depth = try arguments.option("depth", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.depth
-    job.activation = try arguments.option("activation").map { try Activation(named: $0) } ?? job.activation
-    job.padding = try arguments.choice("padding") as Padding? ?? job.padding
-    job.size = try arguments.option("size", expected: "4, 8, 16 or 32") { Int($0).flatMap { [4, 8, 16, 32].contains($0) ? $0 : nil } } ?? job.size
-    job.trainCount = try arguments.option("train", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.trainCount
-    job.testCount = try arguments.option("test", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.testCount
-    job.seed = try arguments.option("seed", expected: "a non-negative integer") { UInt64($0) } ?? job.seed
-    job.parameters.shift = try arguments.option("shift", expected: "two integers DY,DX, e.g. 1,-2") { text in
-      let parts = text.split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
-      return parts.count == 2 ? PixelShift(dy: parts[0], dx: parts[1]) : nil
-    }
-    job.elements = try arguments.option("elements", expected: positive) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? job.elements
+    job.width = try arguments.option("width", .positiveInteger) ?? job.width
+    job.seeds = try arguments.option("seeds", .integer(atLeast: 3)) ?? job.seeds
+    job.maxSeeds = try arguments.option("max-seeds", .integer(atLeast: job.seeds))
+    job.steps = try arguments.option("steps", .nonNegativeInteger) ?? job.steps
+    job.depth = try arguments.option("depth", .positiveInteger) ?? job.depth
+    job.activation = try arguments.activation("activation") ?? job.activation
+    job.padding = try arguments.choice("padding") ?? job.padding
+    job.size = try arguments.option("size", .integer(oneOf: [4, 8, 16, 32])) ?? job.size
+    job.trainCount = try arguments.option("train", .positiveInteger) ?? job.trainCount
+    job.testCount = try arguments.option("test", .positiveInteger) ?? job.testCount
+    job.seed = try arguments.option("seed", .seed) ?? job.seed
+    job.parameters = try ActionParameters.parse(&arguments, for: actions, patch: false, turns: false)
+    job.elements = try arguments.option("elements", .positiveInteger) ?? job.elements
     job.heldOut = arguments.flag("held-out")
     job.centred = !arguments.flag("uncentred")
     job.transportPaired = arguments.flag("transport-paired")
     format = try OutputFormat.parse(&arguments, allowed: [.text, .json, .markdown])
-    output = try arguments.option("output").map { URL(fileURLWithPath: $0, isDirectory: true) }
-    samples = try arguments.option("samples").map { URL(fileURLWithPath: $0, isDirectory: true) }
-    let nullArm = arguments.flag("null-arm")
-    if nullArm && samples == nil {
-      throw CommandLineError.invalidValue(
-        option: "--null-arm", value: "without --samples",
-        expected: "--samples DIR as well (the null arm is only kept in the samples)")
+    output = try arguments.folder("output")
+    samples = try arguments.folder("samples")
+    if samples == nil {
+      try arguments.refuse(
+        ["null-arm"], because: "the null arm is only kept in the samples; add --samples DIR as well")
     }
-    job.nullArm = nullArm
-    try job.parameters.requireApplicable(to: actions)
+    job.nullArm = arguments.flag("null-arm")
     try arguments.finish()
     grid = FiniteInvarianceGrid(
       template: job, architectures: architectures, actions: actions, optimizers: optimizers)

@@ -7,6 +7,12 @@ import Symmetries
 struct VerdictCommand: Command {
   static let name = "verdict"
   static let abstract = "The ensemble probe's verdict on two .npy files of predictions (bring your own runs)."
+  static let options: [OptionDoc] = [
+    OptionDoc("reference", "FILE", "the K reference runs (.npy)"),
+    OptionDoc("transformed", "FILE", "the K transformed runs (.npy)"),
+    OptionDoc("paired", nil, "the runs pair row for row"),
+    .format("text (default) or json"),
+  ]
   static let help = """
     USAGE: symmetry-probe verdict --reference A.npy --transformed B.npy [--paired] [--format text|json]
 
@@ -34,10 +40,7 @@ struct VerdictCommand: Command {
     paired_deviation, runs, outputs, squared_effect, squared_standard_error.
 
     OPTIONS:
-      --reference FILE    the K reference runs (.npy)
-      --transformed FILE  the K transformed runs (.npy)
-      --paired            the runs pair row for row
-      --format F          text (default) or json
+    \(options.rendered)
 
     EXAMPLE:
       symmetry-probe verdict --reference f_S.npy --transformed f_gS.npy --paired --format json

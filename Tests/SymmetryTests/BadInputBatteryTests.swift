@@ -147,6 +147,58 @@ struct BadInputBatteryTests {
     BadInput(name: "a shift of three numbers", arguments: [
       "transform", "--action", "translation", "--shift", "1,x,2", "--input", "F/x.npy", "--output", "F/y.npy"],
       status: 2, says: "two integers DY,DX"),
+    BadInput(name: "curves --finite-width without --finite", arguments: [
+      "curves", "--finite-width", "8", "--output", "F/c"],
+      status: 2, says: "--finite-width does not apply here"),
+    BadInput(name: "curves --gap-max-train without CNN-GAP", arguments: [
+      "curves", "--architectures", "FCN", "--gap-max-train", "64", "--output", "F/c"],
+      status: 2, says: "--gap-max-train does not apply here"),
+    BadInput(name: "curves --max-train below the first size", arguments: [
+      "curves", "--max-train", "8", "--output", "F/c"],
+      status: 2, says: "an integer of at least 16"),
+    BadInput(name: "depth --from-json with an option that would compute", arguments: [
+      "depth", "--from-json", "F/depth.json", "--depths", "1,2"],
+      status: 2, says: "--depths does not apply here", keeps: ["x.npy", "k.npy", "depth.json"]),
+    BadInput(name: "depth --gap-train without CNN-GAP", arguments: [
+      "depth", "--architectures", "FCN", "--gap-train", "8"],
+      status: 2, says: "--gap-train does not apply here"),
+    BadInput(name: "claims with an option it does not have", arguments: [
+      "claims", "--scale", "small", "--depth", "2", "--output", "F/c"],
+      status: 2, says: "claims has no option '--depth'"),
+    BadInput(name: "claims at an unknown scale", arguments: ["claims", "--scale", "huge", "--output", "F/c"],
+      status: 2, says: "small, medium, large"),
+    BadInput(name: "bench with an output folder it does not write", arguments: ["bench", "--output", "F"],
+      status: 2, says: "bench has no option '--output'"),
+    BadInput(name: "bench with an unknown workload", arguments: ["bench", "--workload", "everything"],
+      status: 2, says: "--workload 'everything' is not valid"),
+    BadInput(name: "train --batch with gd only", arguments: [
+      "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "gd", "--batch", "8"],
+      status: 2, says: "--batch does not apply here"),
+    BadInput(name: "train --null-arm without --samples", arguments: [
+      "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "sgd", "--null-arm"],
+      status: 2, says: "--null-arm does not apply here"),
+    BadInput(name: "train at an image size the data set does not offer", arguments: [
+      "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "sgd", "--size", "5"],
+      status: 2, says: "4, 8, 16 or 32"),
+    BadInput(name: "train with an ensemble of two", arguments: [
+      "train", "--architecture", "FCN", "--action", "orthogonal", "--optimizer", "sgd", "--seeds", "2"],
+      status: 2, says: "an integer of at least 3"),
+    BadInput(name: "train --shift of one number", arguments: [
+      "train", "--architecture", "CNN-GAP", "--action", "translation", "--optimizer", "sgd", "--shift", "1"],
+      status: 2, says: "two integers DY,DX"),
+    BadInput(name: "train with an option it does not have, before its missing required ones", arguments: [
+      "train", "--filter", "3"],
+      status: 2, says: "train has no option '--filter'"),
+    BadInput(name: "probe with your own arrays and a fixture size", arguments: [
+      "probe", "--learner", "true", "--action", "orthogonal", "--train-x", "F/x.npy", "--train-y", "F/k.npy",
+      "--test-x", "F/x.npy", "--size", "4"],
+      status: 2, says: "--size does not apply here"),
+    BadInput(name: "probe with the old spelling --data-set", arguments: [
+      "probe", "--learner", "true", "--action", "orthogonal", "--data-set", "digits"],
+      status: 2, says: "probe has no option '--data-set'"),
+    BadInput(name: "verdict with an option it does not have", arguments: [
+      "verdict", "--reference", "F/k.npy", "--transformed", "F/k.npy", "--seeds", "3"],
+      status: 2, says: "verdict has no option '--seeds'"),
     BadInput(name: "an unknown action", arguments: [
       "transform", "--action", "rotate", "--input", "F/x.npy", "--output", "F/y.npy"],
       status: 1, says: "orthogonal"),

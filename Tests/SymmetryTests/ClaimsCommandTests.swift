@@ -12,9 +12,9 @@ struct ClaimsCommandTests {
   @Test(
     "An unknown scale, subset rule or standardisation, or a negative ridge, is refused with the accepted values",
     arguments: [
-      (["claims", "--scale", "huge"], "small|medium|large"),
-      (["curves", "--subsets", "last"], "random or first"),
-      (["curves", "--standardise-by", "test"], "pool or train"),
+      (["claims", "--scale", "huge"], "small, medium, large"),
+      (["curves", "--subsets", "last"], "random, first"),
+      (["curves", "--standardise-by", "test"], "pool, train"),
       (["curves", "--ridge", "-1"], "non-negative"),
       (["curves", "--pool", "0"], "positive"),
     ])
@@ -68,5 +68,19 @@ struct ClaimsCommandTests {
     for word in ["small", "medium", "large", "claims.json", "claims.md", "--cache"] {
       #expect(text.contains(word), "\(word) missing from the help")
     }
+  }
+
+  @Test(
+    "claims --help gives each scale's finite recipe as the code runs it (steps, width, m)",
+    arguments: [ClaimScale.small, .medium])
+  func finiteRecipeInHelp(_ scale: ClaimScale) throws {
+    let finite = try #require(scale.finiteExperiment.finite)
+    let m = try #require(finite.trainSizes?.first)
+    let (status, text) = try runTool(builtTool!, ["claims", "--help"])
+    #expect(status == 0)
+    let line = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(
+      line.contains("width \(finite.width), rate ") && line.contains("\(finite.steps(trainSize: m)) steps, m = \(m)"),
+      "\(text)")
   }
 }
