@@ -8,11 +8,13 @@ struct BenchCommand: Command {
   static let options: [OptionDoc] = [
     OptionDoc("workload", "NAME", "repeatable or comma-separated (default: all)"),
     OptionDoc("repeats", "R", "runs per workload for the median (default 3)"),
-    .format(
+    OptionDoc(
+      "format", "F",
       """
-      text (default) or json (keys workload, seconds, rate, rate_unit,
-      peak_memory_bytes, reference_seconds, reference_size,
-      speedup_vs_reference; the last three null without a reference)
+      text (default) or json, printed to standard output; json keys:
+      workload, seconds, rate, rate_unit, peak_memory_bytes,
+      reference_seconds, reference_size, speedup_vs_reference (the last
+      three null without a reference)
       """),
   ]
   static let help = """

@@ -18,7 +18,7 @@ struct TrainCommand: Command {
     OptionDoc("lr", "ETA", "learning rate (default per optimizer, above)"),
     OptionDoc("batch", "B", "minibatch size for sgd and adam (gd always uses the full batch)"),
     .depth(default: 1), .activation(default: .relu), .padding,
-    .size(default: 8, ": 4, 8, 16 or 32"),
+    .size(default: 8, "; 4, 8, 16 or 32"),
     .train(default: "128"),
     .test(default: "500; at most 500 with --held-out"),
     .seed("the action, the initialisations and the batch order"),

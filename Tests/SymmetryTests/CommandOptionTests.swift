@@ -45,7 +45,7 @@ private func readOptions(_ command: String) throws -> Set<String> {
   var names = Set(try captures(#"arguments\.\w+\(\s*"([a-z0-9-]+)""#))
   names.formUnion(try captures(#"&arguments,\s*"([a-z0-9-]+)""#))
   for list in try captures(#"refuse\(\s*\[([^\]]*)\]"#) + captures(#"static let \w+Options = \[([^\]]*)\]"#) {
-    names.formUnion(try captures(in: list))
+    names.formUnion(try quotedNames(in: list))
   }
   if text.contains("OutputFormat.parse(") { names.insert("format") }
   if let call = try captures(#"(ActionParameters\.parse\([^)]*\))"#).first {
@@ -57,7 +57,7 @@ private func readOptions(_ command: String) throws -> Set<String> {
 }
 
 /// The quoted strings in `list`.
-private func captures(in list: String) throws -> [String] {
+private func quotedNames(in list: String) throws -> [String] {
   let expression = try NSRegularExpression(pattern: #""([a-z0-9-]+)""#)
   return expression.matches(in: list, range: NSRange(list.startIndex..., in: list)).compactMap {
     Range($0.range(at: 1), in: list).map { String(list[$0]) }
