@@ -159,7 +159,14 @@ struct CurvesCommand: Command {
     experiment.seed = try arguments.option("seed", .seed) ?? 0
     experiment.diagReg = try arguments.option("ridge", .nonNegativeNumber) ?? experiment.diagReg
     experiment.subsets = try arguments.choice("subsets") ?? experiment.subsets
-    if experiment.subsets == .first && givenRepeats == nil { experiment.repeats = 1 }
+    if experiment.subsets == .first {
+      guard (givenRepeats ?? 1) == 1 else {
+        throw CommandLineError.invalidValue(
+          option: "--repeats", value: "\(givenRepeats ?? 1)",
+          expected: "1 with --subsets first, which has exactly one training set per size")
+      }
+      experiment.repeats = 1
+    }
     experiment.poolSize = try arguments.option("pool", .positiveInteger)
     experiment.standardiseBy = try arguments.choice("standardise-by") ?? experiment.standardiseBy
     cachePath = try arguments.option("cache")

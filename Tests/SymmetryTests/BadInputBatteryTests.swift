@@ -156,6 +156,9 @@ struct BadInputBatteryTests {
     BadInput(name: "curves --max-train below the first size", arguments: [
       "curves", "--max-train", "8", "--output", "F/c"],
       status: 2, says: "an integer of at least 16"),
+    BadInput(name: "curves --repeats 3 with --subsets first, which has one training set per size", arguments: [
+      "curves", "--subsets", "first", "--repeats", "3", "--output", "F/c"],
+      status: 2, says: "1 with --subsets first"),
     BadInput(name: "depth --from-json with an option that would compute", arguments: [
       "depth", "--from-json", "F/depth.json", "--depths", "1,2"],
       status: 2, says: "--depths does not apply here", keeps: ["x.npy", "k.npy", "depth.json"]),
