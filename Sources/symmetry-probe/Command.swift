@@ -22,7 +22,7 @@ enum OutputFormat: String, CaseIterable {
     throws(CommandLineError) -> OutputFormat
   {
     try arguments.option(
-      "format", expected: allowed.map(\.rawValue).joined(separator: "|")
-    ) { text in OutputFormat(rawValue: text.lowercased()).flatMap { allowed.contains($0) ? $0 : nil } } ?? .text
+      "format", expected: allowed.map(\.rawValue).joined(separator: ", ")
+    ) { text in OutputFormat(matching: text).flatMap { allowed.contains($0) ? $0 : nil } } ?? .text
   }
 }

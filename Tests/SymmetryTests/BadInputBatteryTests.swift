@@ -172,6 +172,9 @@ struct BadInputBatteryTests {
       status: 2, says: "small, medium, large"),
     BadInput(name: "bench with an output folder it does not write", arguments: ["bench", "--output", "F"],
       status: 2, says: "bench has no option '--output'"),
+    BadInput(name: "verdict in a format it does not print", arguments: [
+      "verdict", "--reference", "F/k.npy", "--transformed", "F/k.npy", "--format", "markdown"],
+      status: 2, says: "--format 'markdown' is not valid: expected text, json"),
     BadInput(name: "bench with an unknown workload", arguments: ["bench", "--workload", "everything"],
       status: 2, says: "--workload 'everything' is not valid"),
     BadInput(name: "train --batch with gd only", arguments: [
