@@ -19,6 +19,10 @@ public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertib
   case invalidDepth(Int)
   /// A filter size below 1.
   case invalidFilterSize(layer: Int, size: Int)
+  /// A pooling window below 1.
+  case invalidWindow(layer: Int, name: String, size: Int)
+  /// A stride below 1.
+  case invalidStride(layer: Int, name: String, stride: Int)
   /// No flatten or pooling layer turns the pixel grid into the vector the readout needs.
   case missingReduction
   /// A second flatten or pooling layer.
@@ -52,6 +56,10 @@ public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertib
       return "depth \(depth) is not allowed; the number of hidden layers must be at least 1"
     case .invalidFilterSize(let layer, let size):
       return "layer \(layer) has filter size \(size); use a positive filter size such as 3"
+    case .invalidWindow(let layer, let name, let size):
+      return "layer \(layer) '\(name)' has window \(size); use a positive window such as 2"
+    case .invalidStride(let layer, let name, let stride):
+      return "layer \(layer) '\(name)' has stride \(stride); use a positive stride such as 1 or 2"
     case .missingReduction:
       return "the readout needs a vector, but no layer turns the pixel grid into one; "
         + "insert 'flatten' or 'gap' before the dense layers"

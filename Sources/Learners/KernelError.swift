@@ -7,6 +7,10 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
   case shapeMismatch(first: ImageShape, second: ImageShape)
   /// A `valid` filter larger than the (possibly already shrunk) image.
   case filterLargerThanImage(layer: Int, filterSize: Int, height: Int, width: Int)
+  /// A pooling window larger than the (possibly already shrunk) image it reads.
+  case windowLargerThanImage(layer: Int, name: String, window: Int, height: Int, width: Int)
+  /// A stride larger than the (possibly already shrunk) image it reads.
+  case strideLargerThanImage(layer: Int, name: String, stride: Int, height: Int, width: Int)
   /// A kernel entry overflowed to infinity or NaN.
   case nonFiniteEntry(row: Int, column: Int, value: Double)
   /// A requested block does not lie inside the Gram matrix.
@@ -21,6 +25,12 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
       return "layer \(layer) applies a \(filterSize) x \(filterSize) 'valid' filter to a "
         + "\(height) x \(width) image, which leaves no output pixel; use a smaller filter, "
         + "fewer 'valid' layers, or 'same' or 'circular' padding"
+    case .windowLargerThanImage(let layer, let name, let window, let height, let width):
+      return "layer \(layer) '\(name)' pools a \(window) x \(window) window over a \(height) x "
+        + "\(width) image; use a window no larger than the image, or fewer layers that shrink it"
+    case .strideLargerThanImage(let layer, let name, let stride, let height, let width):
+      return "layer \(layer) '\(name)' moves by a stride of \(stride) over a \(height) x "
+        + "\(width) image; use a stride no larger than the image, or fewer layers that shrink it"
     case .nonFiniteEntry(let row, let column, let value):
       return "kernel entry (\(row), \(column)) is \(value); the inputs or weight standard "
         + "deviations are too large for float64, so rescale the images"

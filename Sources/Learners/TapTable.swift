@@ -1,9 +1,12 @@
-/// Which input cell each output cell of an affine layer reads at each filter tap.
+/// Which input cell each output cell of an affine or pooling layer reads at each window tap.
 ///
-/// Cells are pixels in row-major order. Tap j = dy * k + dx of output pixel (y, x) reads input
-/// pixel (y + dy - lo, x + dx - lo) with lo = (k - 1) / 2 for `circular` (indices modulo H, W) and
-/// `same` (-1, a padded zero, when it leaves the image), and (y + dy, x + dx) for `valid`. A dense
-/// layer is one tap on a one-cell grid. See `Padding` for the neural-tangents conventions.
+/// Cells are pixels in row-major order. With stride s, tap j = dy * k + dx of output pixel (y, x)
+/// reads input pixel (s y + dy - lo_H, s x + dx - lo_W): for `valid` lo = 0 and the output is
+/// floor((H - k) / s) + 1 rows; for `same` (-1, a padded zero, when it leaves the image) and
+/// `circular` (indices modulo H, W) the output is ceil(H / s) rows and lo_H = floor(P_H / 2) of
+/// the total padding P_H = max((ceil(H / s) - 1) s + k - H, 0), as `lax.padtype_to_pads(...,
+/// "SAME")` pads (neural-tangents wraps that padding for `CIRCULAR`). At stride 1, lo =
+/// (k - 1) / 2. A dense layer is one tap on a one-cell grid. See `Padding` for the conventions.
 struct TapTable: Sendable {
   /// Input grid cells.
   let inputCells: Int
@@ -30,33 +33,34 @@ struct TapTable: Sendable {
     self.taps = taps
   }
 
-  /// The taps of a k x k filter with `padding` on an H x W grid; nil when `valid` leaves no
-  /// output pixel.
-  /// - Complexity: O(H W k^2).
   /// The table of an affine layer on a height x width grid: `vector` for a dense layer, nil when
   /// its filter does not fit (`valid` padding on a smaller grid).
   init?(_ affine: AffineLayer, height: Int, width: Int) {
     if affine.sharing == .none {
       self = .vector
     } else {
-      self.init(filterSize: affine.filterSize, padding: affine.padding, height: height, width: width)
+      self.init(
+        filterSize: affine.filterSize, stride: affine.stride, padding: affine.padding,
+        height: height, width: width)
     }
   }
 
-  init?(filterSize k: Int, padding: Padding, height: Int, width: Int) {
-    precondition(k >= 1 && height >= 1 && width >= 1, "internal: validated geometry")
-    let outputHeight = padding == .valid ? height - k + 1 : height
-    let outputWidth = padding == .valid ? width - k + 1 : width
+  /// The taps of a k x k window moved by `stride` with `padding` on an H x W grid; nil when
+  /// `valid` leaves no output pixel.
+  /// - Complexity: O(H W k^2 / s^2).
+  init?(filterSize k: Int, stride s: Int = 1, padding: Padding, height: Int, width: Int) {
+    precondition(k >= 1 && s >= 1 && height >= 1 && width >= 1, "internal: validated geometry")
+    let (outputHeight, lowHeight) = Self.axis(size: height, window: k, stride: s, padding: padding)
+    let (outputWidth, lowWidth) = Self.axis(size: width, window: k, stride: s, padding: padding)
     guard outputHeight >= 1, outputWidth >= 1 else { return nil }
-    let lo = padding == .valid ? 0 : (k - 1) / 2
     var taps: [Int] = []
     taps.reserveCapacity(outputHeight * outputWidth * k * k)
     for y in 0..<outputHeight {
       for x in 0..<outputWidth {
         for dy in 0..<k {
           for dx in 0..<k {
-            var row = y + dy - lo
-            var column = x + dx - lo
+            var row = s * y + dy - lowHeight
+            var column = s * x + dx - lowWidth
             switch padding {
             case .circular:
               row = ((row % height) + height) % height
@@ -75,5 +79,12 @@ struct TapTable: Sendable {
     self.init(
       inputCells: height * width, outputHeight: outputHeight, outputWidth: outputWidth,
       tapCount: k * k, taps: taps)
+  }
+
+  /// The output length along one axis of `size` pixels and the padding before its first pixel.
+  static func axis(size: Int, window k: Int, stride s: Int, padding: Padding) -> (output: Int, low: Int) {
+    if padding == .valid { return (size >= k ? (size - k) / s + 1 : 0, 0) }
+    let output = (size + s - 1) / s
+    return (output, max((output - 1) * s + k - size, 0) / 2)
   }
 }

@@ -9,6 +9,9 @@ public enum FiniteError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidWidth(parameter: String, value: Int)
   /// A `valid` filter larger than the (possibly already shrunk) image.
   case filterLargerThanImage(layer: Int, filterSize: Int, height: Int, width: Int)
+  /// A pooling window or a stride larger than the image it reads: the geometry error the kernel
+  /// path reports (`KernelError.windowLargerThanImage`, `.strideLargerThanImage`).
+  case layerDoesNotFit(KernelError)
   /// Images of another shape than the network was built for.
   case shapeMismatch(expected: ImageShape, actual: ImageShape)
   /// Targets (or labels) that do not match the images one to one, or have the wrong width.
@@ -26,6 +29,8 @@ public enum FiniteError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .invalidWidth(let parameter, let value):
       return "\(parameter) is \(value); a network needs at least one unit per layer, e.g. a width of 64"
+    case .layerDoesNotFit(let error):
+      return error.description
     case .filterLargerThanImage(let layer, let filterSize, let height, let width):
       return "layer \(layer) applies a \(filterSize) x \(filterSize) 'valid' filter to a "
         + "\(height) x \(width) image, which leaves no output pixel; use a smaller filter or "

@@ -85,6 +85,8 @@ public struct FiniteNetwork: Sendable {
       switch error {
       case .filterLargerThanImage(let layer, let filterSize, let height, let width):
         throw .filterLargerThanImage(layer: layer, filterSize: filterSize, height: height, width: width)
+      case .windowLargerThanImage, .strideLargerThanImage:
+        throw .layerDoesNotFit(error)
       default:
         preconditionFailure("internal: Architecture.grids(on:) throws only geometry errors")
       }

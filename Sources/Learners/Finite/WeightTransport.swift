@@ -88,6 +88,11 @@ extension FiniteNetwork {
         }
         let pooled = PixelMap(source: [0], channels: map.channels, rotations: rotation)
         pending = pooled.isIdentity ? .identity : .pixelMap(pooled)
+      case (.pixelMap(let map), .windowPool(let pool)):
+        switch map.pooled(by: pool.table, position: position) {
+        case .success(let next): pending = next.isIdentity ? .identity : .pixelMap(next)
+        case .failure(let reason): return .doesNotLift(reason: reason.text)
+        }
       case (.pixelMap(let map), .affine(let affine)):
         if step.inputCells == 1 {
           parameters.transformDenseRows(map, offset: affine.weightOffset, columns: step.outputChannels)
@@ -116,6 +121,7 @@ private enum TransportRole {
   case pointwise
   case flatten
   case pool
+  case windowPool(WindowPoolOperation)
   case other
 
   init(_ operation: any FiniteOperation) {
@@ -129,6 +135,8 @@ private enum TransportRole {
       self = .flatten
     } else if operation is PoolOperation {
       self = .pool
+    } else if let pool = operation as? WindowPoolOperation {
+      self = .windowPool(pool)
     } else {
       self = .other
     }
@@ -199,6 +207,33 @@ private struct PixelMap {
       return nil
     }
     return first
+  }
+
+  /// The map of a window pooling layer's output when its input is moved by this map: every
+  /// window must move onto a window as a set (the pooled sum does not care about the order), and
+  /// the pixels must share one rotation, which the sum commutes with.
+  func pooled(by table: TapTable, position: Int) -> Result<PixelMap, Refusal> {
+    let taps = table.tapCount
+    let onePixel = taps == 1
+    guard onePixel || commonRotation != nil else {
+      return .failure(
+        Refusal(
+          text: "layer \(position): pooling sums pixels rotated differently, so no layer after "
+            + "it can undo the rotations"))
+    }
+    guard let match = table.match(source) else {
+      return .failure(
+        Refusal(text: "layer \(position): the action moves a pooling window onto pixels no window covers"))
+    }
+    // Output o reads the window of rho[o]; every pixel of a window shares the rotation.
+    let rotationsOut: [Double]? = rotations.map { all in
+      let block = channels * channels
+      return (0..<table.outputCells).flatMap { o -> ArraySlice<Double> in
+        let cell = table.taps[(0..<taps).map { o * taps + $0 }.first { table.taps[$0] >= 0 }!]
+        return all[(cell * block)..<((cell + 1) * block)]
+      }
+    }
+    return .success(PixelMap(source: match.rho, channels: channels, rotations: rotationsOut))
   }
 
   /// R_p^T applied to the C x columns block at `block`: block'[c', :] = sum_c R_p[c, c'] block[c, :].

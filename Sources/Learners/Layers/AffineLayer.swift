@@ -22,19 +22,23 @@ public struct AffineLayer: Sendable, Hashable, CustomStringConvertible {
   public var filterSize: Int
   /// The border treatment (irrelevant for a dense layer, which has no border).
   public var padding: Padding
+  /// How far the window moves between output pixels (1 for a dense layer); see `TapTable`.
+  public var stride: Int
   /// The weight standard deviation W (before the 1 / sqrt(fan-in) scaling).
   public var weightStd: Double
   /// The bias standard deviation b.
   public var biasStd: Double
 
-  /// An affine layer; `Architecture` validates the numbers (positive k, finite non-negative
-  /// standard deviations) when the layer joins an architecture.
+  /// An affine layer; `Architecture` validates the numbers (positive k and stride, finite
+  /// non-negative standard deviations) when the layer joins an architecture.
   public init(
-    sharing: WeightSharing, filterSize: Int, padding: Padding, weightStd: Double, biasStd: Double
+    sharing: WeightSharing, filterSize: Int, padding: Padding, stride: Int = 1, weightStd: Double,
+    biasStd: Double
   ) {
     self.sharing = sharing
     self.filterSize = sharing == .none ? 1 : filterSize
     self.padding = sharing == .none ? .valid : padding
+    self.stride = sharing == .none ? 1 : stride
     self.weightStd = weightStd
     self.biasStd = biasStd
   }
@@ -46,8 +50,8 @@ extension AffineLayer: LayerKind {
   static let names = ["conv", "local", "dense"]
 
   static let syntax = [
-    "conv(k, padding, w=W, b=B)    k x k convolution, stride 1",
-    "local(k, padding, w=W, b=B)   k x k locally connected layer (conv without weight sharing)",
+    "conv(k, padding, stride=s, w=W, b=B)   k x k convolution, stride s (default 1)",
+    "local(k, padding, stride=s, w=W, b=B)  k x k locally connected layer (conv without weight sharing)",
     "dense(w=W, b=B)               dense layer on a vector (after flatten or gap)",
   ]
 
@@ -61,26 +65,30 @@ extension AffineLayer: LayerKind {
     }
     let filterSize = try arguments.filterSize() ?? defaults.filterSize
     let padding = try arguments.padding() ?? defaults.padding
+    let stride = try arguments.integer("stride", what: "stride") ?? 1
     return AffineLayer(
       sharing: name == "conv" ? .everywhere : .perLocation, filterSize: filterSize,
-      padding: padding, weightStd: try arguments.number("w") ?? defaults.weightStd,
+      padding: padding, stride: stride, weightStd: try arguments.number("w") ?? defaults.weightStd,
       biasStd: try arguments.number("b") ?? defaults.biasStd)
   }
 
+  /// A stride of 1 is left out, so that stride-1 layers print (and key caches) as before.
   public var description: String {
     let stds = "w=\(weightStd),b=\(biasStd)"
+    let strideText = stride == 1 ? "" : "stride=\(stride),"
     switch sharing {
     case .none: return "dense(\(stds))"
-    case .perLocation: return "local(\(filterSize),\(padding),\(stds))"
-    case .everywhere: return "conv(\(filterSize),\(padding),\(stds))"
+    case .perLocation: return "local(\(filterSize),\(padding),\(strideText)\(stds))"
+    case .everywhere: return "conv(\(filterSize),\(padding),\(strideText)\(stds))"
     }
   }
 
   var shortName: String {
+    let strideText = stride == 1 ? "" : ",stride=\(stride)"
     switch sharing {
     case .none: return "dense"
-    case .perLocation: return "local(\(filterSize),\(padding))"
-    case .everywhere: return "conv(\(filterSize),\(padding))"
+    case .perLocation: return "local(\(filterSize),\(padding)\(strideText))"
+    case .everywhere: return "conv(\(filterSize),\(padding)\(strideText))"
     }
   }
 
@@ -90,6 +98,7 @@ extension AffineLayer: LayerKind {
     try Self.check(weightStd, "W_std", position: position)
     try Self.check(biasStd, "b_std", position: position)
     guard filterSize >= 1 else { throw .invalidFilterSize(layer: position, size: filterSize) }
+    guard stride >= 1 else { throw .invalidStride(layer: position, name: shortName, stride: stride) }
     if sharing == .none {
       guard stage == .vector else { throw .denseBeforeReduction(layer: position) }
     } else if stage == .vector {
@@ -109,6 +118,10 @@ extension AffineLayer: LayerKind {
   var hasWeights: Bool { true }
 
   func outputGrid(of grid: Grid, position: Int) throws(KernelError) -> Grid {
+    if sharing != .none, stride > min(grid.height, grid.width) {
+      throw .strideLargerThanImage(
+        layer: position, name: shortName, stride: stride, height: grid.height, width: grid.width)
+    }
     guard let table = TapTable(self, height: grid.height, width: grid.width) else {
       throw .filterLargerThanImage(
         layer: position, filterSize: filterSize, height: grid.height, width: grid.width)
@@ -161,6 +174,7 @@ extension AffineLayer: LayerKind {
       return program.append(
         .affine(filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd, biasStd: biasStd))
     }
+    guard stride == 1 else { return EngineUnsupported("\(shortName), a strided layer") }
     if sharing == .perLocation { program.sawLocal = true }
     return program.append(
       .affine(

@@ -27,6 +27,7 @@ public struct Layer: Sendable, Hashable, CustomStringConvertible {
     SineActivation.self,
     RbfActivation.self,
     IdentityActivation.self,
+    WindowPooling.self,
   ]
 
   public static func == (lhs: Layer, rhs: Layer) -> Bool { lhs.kind.isEqual(to: rhs.kind) }
