@@ -48,7 +48,18 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
       GradientCase(layer: "sin", layers: "conv(3) sin flatten dense sin(a=0.5,b=2,c=0.3) readout"),
       GradientCase(layer: "rbf", layers: "flatten dense rbf(0.5) dense rbf(2) readout"),
       GradientCase(layer: "identity", layers: "conv(3) identity conv(3) relu identity gap readout"),
-    ]
+    ] + Padding.allCases.flatMap { padding in
+      [
+        GradientCase(
+          layer: "avgpool \(padding)", layers: "conv(3) erf avgpool(3,\(padding),stride=2) conv(1) relu flatten readout"),
+        GradientCase(
+          layer: "sumpool \(padding), stride 1", layers: "conv(3) erf sumpool(3,\(padding),stride=1) relu gap readout"),
+        GradientCase(
+          layer: "conv stride 2 \(padding)", layers: "conv(3) erf conv(3,\(padding),stride=2) relu flatten readout"),
+        GradientCase(
+          layer: "local stride 2 \(padding)", layers: "local(3) erf local(3,\(padding),stride=2) relu flatten readout"),
+      ]
+    }
 }
 
 // MARK: - Claims

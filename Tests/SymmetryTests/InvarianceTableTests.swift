@@ -50,6 +50,11 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
     layers("conv(3) relu local(3) relu gap readout"),
     layers("conv(3) relu gap dense relu readout"),
     layers("flatten dense relu dense relu readout"),
+    // Stride-2 pooling and a stride-2 convolution: translations by 1 break, flips survive the
+    // window-2 pooling of an even side but not neural-tangents' one-sided stride-2 padding.
+    layers("conv(3) relu avgpool(2) conv(3) relu gap readout"),
+    layers("conv(3) relu sumpool(2) flatten readout"),
+    layers("conv(3,stride=2) relu conv(3) relu gap readout"),
   ]
 }
 

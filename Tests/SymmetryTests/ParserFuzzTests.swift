@@ -15,6 +15,7 @@ struct ParserFuzzTests {
     "99999999999999999999", "0.5", "1.4", "", "x", "\u{0}", "é", "#", "k=k", "w=w=1",
     "abrelu", "leakyrelu", "abs", "gelu", "sign", "sin", "rbf", "identity", "a=", "c=", "gamma=",
     "alpha=", "-0.3", "1e-300",
+    "avgpool", "sumpool", "AvgPool", "stride=", "stride=0", "stride=2", "stride=-1", "2",
   ]
 
   @Test("Random layer lists parse or throw ArchitectureError; a parsed one prints and reparses")

@@ -285,56 +285,36 @@ extension Array where Element == Double {
     let c = step.inputChannels
     let columns = step.outputChannels
     func window(_ o: Int) -> [Int] { [Int](table.taps[(o * taps)..<((o + 1) * taps)]) }
-    var cellsBySignature: [[Int]: Int] = [:]
-    for o in 0..<outputs { cellsBySignature[window(o).sorted()] = o }
-    var rho = [Int](repeating: -1, count: outputs)
-    var tau = [[Int]](repeating: [], count: outputs)
-    for o in 0..<outputs {
-      let moved = window(o).map { $0 < 0 ? -1 : map.source[$0] }
-      guard let target = cellsBySignature[moved.sorted()] else {
-        return .failure(
-          Refusal(
-            text: "layer \(position): the action moves a filter window onto pixels that no "
-              + "window covers (\(affine.table.outputCells) windows; e.g. zero padding at the "
-              + "border, or a map that destroys neighbourhoods)"))
-      }
-      rho[o] = target
-      var targetWindow = window(target).map(Optional.some)
-      tau[o] = moved.map { cell in
-        let j = targetWindow.firstIndex(of: cell)!
-        targetWindow[j] = nil
-        return j
-      }
+    guard let match = table.match(map.source) else {
+      return .failure(
+        Refusal(
+          text: "layer \(position): the action moves a filter window onto pixels that no "
+            + "window covers (\(affine.table.outputCells) windows; e.g. zero padding at the "
+            + "border, or a map that destroys neighbourhoods)"))
     }
-    guard Set(rho).count == outputs else {
-      return .failure(Refusal(text: "layer \(position): two windows move onto the same window"))
+    let rho = match.rho
+    let tau: [[Int]]
+    if let shared = match.sharedTaps {
+      tau = [[Int]](repeating: shared, count: outputs)
+    } else if affine.perLocation {
+      // Each location has its own filter, so each may permute its taps its own way.
+      tau = (0..<outputs).map { o in
+        var targetWindow = window(rho[o]).map(Optional.some)
+        return window(o).map { $0 < 0 ? -1 : map.source[$0] }.map { cell in
+          let j = targetWindow.firstIndex(of: cell)!
+          targetWindow[j] = nil
+          return j
+        }
+      }
+    } else {
+      return .failure(
+        Refusal(
+          text: "layer \(position): the filter would have to be permuted differently at "
+            + "different locations, so it would no longer be shared"))
     }
     let blockSize = c * columns
     let weightsPerCell = taps * blockSize
     if !affine.perLocation {
-      // A shared filter needs one tap permutation for every location. Padded taps all read -1,
-      // so the greedy matching above may pair them arbitrarily: take the permutation from a
-      // window without padding or repeats and check that it maps every window.
-      if let reference = (0..<outputs).first(where: { o in
-        let cells = window(o)
-        return !cells.contains(-1) && Set(cells).count == taps
-      }) {
-        let common = tau[reference]
-        let consistent = (0..<outputs).allSatisfy { o in
-          (0..<taps).allSatisfy { j in
-            let cell = table.taps[o * taps + j]
-            let moved = cell < 0 ? -1 : map.source[cell]
-            return table.taps[rho[o] * taps + common[j]] == moved
-          }
-        }
-        if consistent { tau = [[Int]](repeating: common, count: outputs) }
-      }
-      guard tau.allSatisfy({ $0 == tau[0] }) else {
-        return .failure(
-          Refusal(
-            text: "layer \(position): the filter would have to be permuted differently at "
-              + "different locations, so it would no longer be shared"))
-      }
       for j in 0..<taps {
         let rotations = (0..<outputs).compactMap { o -> [Double]? in
           let cell = table.taps[o * taps + j]

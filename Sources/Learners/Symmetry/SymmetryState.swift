@@ -75,8 +75,11 @@ extension TapTable {
   /// How the pixel map `source` (on the input grid) moves the windows: every moved window must
   /// be, as a multiset of cells with padded zeros counted, another cell's window, one for one;
   /// nil otherwise. The shared tap permutation tau, if any, satisfies
-  /// source[taps[o][j]] = taps[rho[o]][tau[j]] for every o and j.
-  /// - Complexity: O(H W k^2 log k) for the windows, O(H W k^4) for tau.
+  /// source[taps[o][j]] = taps[rho[o]][tau[j]] for every o and j; when windows coincide as sets
+  /// (a 3-tap circular filter on a 3-pixel side reads every pixel from every location) rho is
+  /// chosen to make tau exist when it can.
+  /// - Complexity: O(H W k^2 log k) for the windows, O(H W k^2) per candidate tau (one unless
+  ///   windows coincide as sets).
   func match(_ source: [Int]) -> WindowMatch? {
     var targets: [[Int]: [Int]] = [:]
     for o in (0..<outputCells).reversed() { targets[window(o).sorted(), default: []].append(o) }
@@ -86,22 +89,45 @@ extension TapTable {
       guard let target = targets[key]?.popLast() else { return nil }
       rho[o] = target
     }
-    var tau = [Int](repeating: -1, count: tapCount)
-    var used = [Bool](repeating: false, count: tapCount)
-    for j in 0..<tapCount {
-      let column = (0..<outputCells).map { o -> Int in
-        let cell = taps[o * tapCount + j]
-        return cell < 0 ? -1 : source[cell]
+    return sharedMatch(source) ?? WindowMatch(rho: rho, sharedTaps: nil)
+  }
+
+  /// rho and one tap permutation tau for every location, when they exist. tau is read off a
+  /// reference window (without padding or repeated cells, if there is one) against each window
+  /// holding the same cells, and kept if every moved window, reordered by it, is a window.
+  private func sharedMatch(_ source: [Int]) -> WindowMatch? {
+    var bySequence: [[Int]: [Int]] = [:]
+    for o in (0..<outputCells).reversed() { bySequence[window(o), default: []].append(o) }
+    let reference =
+      (0..<outputCells).first { o in
+        let cells = window(o)
+        return !cells.contains(-1) && Set(cells).count == tapCount
+      } ?? 0
+    let moved = movedWindow(reference, source)
+    let movedCells = moved.sorted()
+    for candidate in 0..<outputCells where window(candidate).sorted() == movedCells {
+      var free = window(candidate).map(Optional.some)
+      let tau = moved.map { cell -> Int in
+        let t = free.firstIndex(of: cell)!
+        free[t] = nil
+        return t
       }
-      guard
-        let target = (0..<tapCount).first(where: { t in
-          !used[t] && (0..<outputCells).allSatisfy { taps[rho[$0] * tapCount + t] == column[$0] }
-        })
-      else { return WindowMatch(rho: rho, sharedTaps: nil) }
-      tau[j] = target
-      used[target] = true
+      var available = bySequence
+      var rho = [Int](repeating: -1, count: outputCells)
+      var sequence = [Int](repeating: 0, count: tapCount)
+      var fits = true
+      for o in 0..<outputCells {
+        let cells = movedWindow(o, source)
+        for j in 0..<tapCount { sequence[tau[j]] = cells[j] }
+        guard let target = available[sequence]?.popLast() else {
+          fits = false
+          break
+        }
+        rho[o] = target
+      }
+      if fits { return WindowMatch(rho: rho, sharedTaps: tau) }
     }
-    return WindowMatch(rho: rho, sharedTaps: tau)
+    return nil
   }
 
   /// The output map rho when `source` moves every window onto another tap for tap
