@@ -30,7 +30,7 @@ extension Architecture {
     return (["Layers are separated by spaces and/or commas; each is  name  or  name(arguments)."]
       + lines + [
         "An integer argument is the filter size k, a padding name (circular, same, valid) the padding;",
-        "keys k=, padding=, w= (W_std) and b= (b_std) name them; omitted values take the defaults",
+        "keys k=, padding=, stride=, w= (W_std) and b= (b_std) name them; omitted values take the defaults",
         "(k = 3, circular, W_std = sqrt(2), b_std = 0.1 unless the command says otherwise).",
         "Exactly one flatten or gap; the readout comes last.",
         "Example: \"conv(3) relu conv(3,same,w=1.4,b=0) relu flatten dense\"",

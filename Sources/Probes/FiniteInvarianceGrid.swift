@@ -12,29 +12,35 @@ public struct FiniteInvarianceGrid: Sendable {
   /// The settings every cell shares; its architecture, action and optimiser are replaced.
   public var template: FiniteInvarianceJob
   public var architectures: [NamedArchitecture]
+  /// Layer lists run as architectures of their own, after the named ones.
+  public var customArchitectures: [Architecture]
   public var actions: [any ActionFamily]
   public var optimizers: [Optimizer]
 
   public init(
-    template: FiniteInvarianceJob, architectures: [NamedArchitecture], actions: [any ActionFamily],
-    optimizers: [Optimizer]
+    template: FiniteInvarianceJob, architectures: [NamedArchitecture],
+    customArchitectures: [Architecture] = [], actions: [any ActionFamily], optimizers: [Optimizer]
   ) {
     self.template = template
     self.architectures = architectures
+    self.customArchitectures = customArchitectures
     self.actions = actions
     self.optimizers = optimizers
   }
 
   /// The cells in run order: optimiser, then architecture, then action.
   public var jobs: [FiniteInvarianceJob] {
-    optimizers.flatMap { optimizer in
-      architectures.flatMap { architecture in
+    let models: [(NamedArchitecture, Architecture?)] =
+      architectures.map { ($0, nil) } + customArchitectures.map { (template.architecture, $0) }
+    return optimizers.flatMap { optimizer in
+      models.flatMap { architecture, layers in
         actions.map { action in
           var job = template
           job.architecture = architecture
+          job.customLayers = layers
           job.action = action
           job.optimizer = optimizer
-          job.familySize = optimizers.count * architectures.count * actions.count
+          job.familySize = optimizers.count * models.count * actions.count
           return job
         }
       }
@@ -51,7 +57,7 @@ public struct FiniteInvarianceGrid: Sendable {
     let jobs = jobs
     var reports = try jobs.enumerated().map { index, job in
       let start = Date()
-      let label = "[cell \(index + 1)/\(jobs.count)] \(job.architecture.rawValue) / \(job.action.name) / \(job.optimizer.name)"
+      let label = "[cell \(index + 1)/\(jobs.count)] \(job.architectureName) / \(job.action.name) / \(job.optimizer.name)"
       progress(label)
       let report = try job.run(
         progress: { progress("  " + $0) }, samples: samples.map { sink in { try sink(job, $0, $1) } })

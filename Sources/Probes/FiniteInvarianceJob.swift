@@ -19,6 +19,8 @@ import Symmetries
 /// and no tuning run and confirmation, share an initialisation.
 public struct FiniteInvarianceJob: Sendable {
   public var architecture = NamedArchitecture.fcn
+  /// A layer list that replaces `architecture` (and with it `depth`, `activation`, `padding`).
+  public var customLayers: Architecture? = nil
   public var activation = Activation.relu
   public var depth = 1
   public var padding = Padding.circular
@@ -55,6 +57,9 @@ public struct FiniteInvarianceJob: Sendable {
   public var transportPaired = false
 
   public init() {}
+
+  /// The architecture's name in reports: the named architecture, or the custom layer list.
+  public var architectureName: String { customLayers?.description ?? architecture.rawValue }
 
   /// The default learning rate of each optimiser for `steps`-step runs on the default data:
   /// large enough to fit the training set in a few hundred steps, small enough not to diverge
@@ -106,9 +111,9 @@ public struct FiniteInvarianceJob: Sendable {
       selection: heldOut ? .heldOut(seed: root) : .first)
     let targets = data.train.centredOneHotTargets
     let shape = data.train.images.shape
-    let layers = try architecture.architecture(depth: depth, activation: activation, padding: padding)
+    let layers = try customLayers ?? architecture.architecture(depth: depth, activation: activation, padding: padding)
     let group = try groupElements(for: data.train.images)
-    progress("\(centred ? "centred " : "")\(architecture) (\(layers)), width \(width), \(optimizer), \(steps) steps, on "
+    progress("\(centred ? "centred " : "")\(customLayers == nil ? "\(architecture) (\(layers))" : "\(layers)"), width \(width), \(optimizer), \(steps) steps, on "
       + "\(trainCount) \(heldOut ? "held-out " : "")\(dataSet.rawValue) images of \(shape); \(group.count) elements: "
       + group.map(\.description).joined(separator: "; "))
     let start = Date()
@@ -134,7 +139,7 @@ public struct FiniteInvarianceJob: Sendable {
     probe.familySize = familySize
     if transportPaired, let reason = transports.first(where: { !$0.lifts })?.reason {
       throw ProbeError.invalidOption(
-        "transport-paired ensembles need every element to lift into \(architecture)'s parameters, but: \(reason)")
+        "transport-paired ensembles need every element to lift into \(architectureName)'s parameters, but: \(reason)")
     }
     probe.transportPaired = transportPaired
     let testTargets = data.test.centredOneHotTargets
@@ -143,7 +148,7 @@ public struct FiniteInvarianceJob: Sendable {
       testTargets: testTargets, progress: progress, samples: samples)
     let worst = cell.worst
     var report = FiniteInvarianceReport(
-      architecture: architecture.rawValue, action: action.name, optimizer: optimizer.name,
+      architecture: architectureName, action: action.name, optimizer: optimizer.name,
       width: width, steps: steps, seeds: seeds, seed: seed, heldOut: heldOut, elements: group.count,
       lifts: !lifted.isEmpty, transportDeviation: lifted.max(),
       transportReason: transports.first { !$0.lifts }?.reason,

@@ -9,6 +9,11 @@ struct TrainCommand: Command {
   static let abstract = "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
   static let options: [OptionDoc] = [
     OptionDoc("architecture", "A", "comma-separated, from: \(OptionDoc.architectureNames); or all"),
+    .layers(
+      """
+      your own architecture as a layer list (repeatable; runs after the named
+      ones); --depth, --activation and --padding are refused without --architecture
+      """),
     OptionDoc("action", "G", "comma-separated action names (see 'symmetry-probe actions'); or all"),
     OptionDoc("optimizer", "O", "gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.001, full batch);\ncomma-separated for several"),
     OptionDoc("width", "N", "channels or units of every hidden layer (default 32)"),
@@ -70,7 +75,8 @@ struct TrainCommand: Command {
       """),
   ]
   static let help = """
-    USAGE: symmetry-probe train --architecture A[,A...] --action G[,G...] --optimizer gd|sgd|adam[,...]
+    USAGE: symmetry-probe train (--architecture A[,A...] | --layers SPEC ...) --action G[,G...]
+             --optimizer gd|sgd|adam[,...]
              [--width N] [--seeds K] [--max-seeds K] [--steps S] [--lr ETA] [--batch B] [--depth L]
              [--activation relu|erf] [--padding P] [--size N] [--train N] [--test M] [--seed N]
              [--shift DY,DX] [--elements E] [--held-out] [--uncentred] [--transport-paired]
@@ -132,7 +138,18 @@ struct TrainCommand: Command {
 
   init(_ arguments: inout ArgumentList) throws {
     var job = FiniteInvarianceJob()
-    let architectureNames = try arguments.list("architecture") ?? [try arguments.required("architecture")]
+    var customArchitectures: [Architecture] = []
+    while let spec = try arguments.option("layers") {
+      customArchitectures.append(try Architecture(parsing: spec))
+    }
+    let architectureNames =
+      try arguments.list("architecture")
+      ?? (customArchitectures.isEmpty ? [try arguments.required("architecture")] : [])
+    if architectureNames.isEmpty {
+      try arguments.refuse(
+        ["depth", "activation", "padding"],
+        because: "a --layers list spells out its own layers, activations and padding")
+    }
     let architectures =
       architectureNames.map { $0.lowercased() } == ["all"]
       ? NamedArchitecture.allCases : try architectureNames.map { try NamedArchitecture(named: $0) }
@@ -182,7 +199,8 @@ struct TrainCommand: Command {
     job.nullArm = arguments.flag("null-arm")
     try arguments.finish()
     grid = FiniteInvarianceGrid(
-      template: job, architectures: architectures, actions: actions, optimizers: optimizers)
+      template: job, architectures: architectures, customArchitectures: customArchitectures,
+      actions: actions, optimizers: optimizers)
   }
 
   /// The run's settings for the JSON reports.
@@ -202,7 +220,7 @@ struct TrainCommand: Command {
     let reports = try grid.run(progress: progress, samples: samples.map { directory in
       { job, sample, pairs in
         let name =
-          "\(job.architecture.rawValue)_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
+          "\(Self.fileStem(job))_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
         try DataFile.write(encoder.encode(sample), to: directory.appendingPathComponent(name))
       }
     })
@@ -222,5 +240,16 @@ struct TrainCommand: Command {
       try writeOutputs(files, into: output)
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))
+  }
+
+  /// The architecture's part of a file name: its name, or for a layer list "layers-" and a
+  /// stable 64-bit FNV-1a hash of its description (a list may be longer than a file name).
+  static func fileStem(_ job: FiniteInvarianceJob) -> String {
+    guard let layers = job.customLayers else { return job.architecture.rawValue }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in layers.description.utf8 {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+    return "layers-" + String(hash, radix: 16)
   }
 }

@@ -166,3 +166,29 @@ struct PoolingErrorTests {
     #expect(try Architecture(parsing: "conv(3) relu gap readout").kernelProgram != nil)
   }
 }
+
+@Suite("train --layers")
+struct TrainLayersTests {
+  @Test(
+    "train --layers trains a pooled custom architecture, names it in the report, and a translation by the stride lifts",
+    .enabled(if: builtTool != nil))
+  func trainAcceptsLayers() throws {
+    let tool = try #require(builtTool)
+    let (status, output) = try runTool(tool, [
+      "train", "--layers", "conv(3) relu avgpool(2) conv(3) relu gap readout", "--action", "translation",
+      "--shift", "2,2", "--optimizer", "gd", "--steps", "2", "--train", "16", "--test", "8",
+      "--width", "4", "--size", "4", "--seeds", "3", "--max-seeds", "3", "--format", "json"])
+    #expect(status == 0, "\(output.prefix(2_000))")
+    #expect(output.contains("\"architecture\" : \"conv(3,circular,w=1.4142135623730951,b=0.1) relu avgpool(2,valid,stride=2)"), "\(output.prefix(2_000))")
+    #expect(output.contains("\"lifts\" : true"), "\(output.prefix(2_000))")
+  }
+
+  @Test("train --layers refuses --depth, which the list spells out itself", .enabled(if: builtTool != nil))
+  func trainLayersRefusesDepth() throws {
+    let tool = try #require(builtTool)
+    let (status, output) = try runTool(tool, [
+      "train", "--layers", "conv(3) relu gap readout", "--depth", "2", "--action", "translation",
+      "--optimizer", "gd"])
+    #expect(status != 0 && output.contains("--depth"), "\(output)")
+  }
+}

@@ -11,6 +11,8 @@ import Symmetries
 ///     S(p, q) = b^2 + W^2 mean_d K(p + d, q + d)          (p = q only, for `perLocation`)
 ///     T(p, q) = S(p, q) + W^2 mean_d T'(p + d, q + d)
 ///
+/// With stride s, p + d stands for the input pixel that output pixel p reads at offset d, the
+/// window starting at s p (`TapTable`: neural-tangents' padding under stride).
 /// A dense layer is the case of a 1 x 1 "image" (a vector after flatten or pooling) with one tap.
 ///
 /// Reference: neural-tangents, `neural_tangents/_src/stax/linear.py`, `Dense` and `_Conv` (one
@@ -50,8 +52,8 @@ extension AffineLayer: LayerKind {
   static let names = ["conv", "local", "dense"]
 
   static let syntax = [
-    "conv(k, padding, stride=s, w=W, b=B)   k x k convolution, stride s (default 1)",
-    "local(k, padding, stride=s, w=W, b=B)  k x k locally connected layer (conv without weight sharing)",
+    "conv(k, padding, w=W, b=B)    k x k convolution; stride=s moves it by s pixels (default 1)",
+    "local(k, padding, w=W, b=B)   k x k locally connected layer (conv without weight sharing), stride=s",
     "dense(w=W, b=B)               dense layer on a vector (after flatten or gap)",
   ]
 

@@ -41,8 +41,8 @@ struct WindowPooling: LayerKind {
   static let names = ["avgpool", "sumpool"]
 
   static let syntax = [
-    "avgpool(k, padding, stride=s)  k x k average pooling, stride s (default k), valid padding by default",
-    "sumpool(k, padding, stride=s)  k x k sum pooling, as avgpool without dividing by k^2",
+    "avgpool(k, padding)           k x k average pooling, stride=s (default k), valid padding by default",
+    "sumpool(k, padding)           k x k sum pooling: avgpool without dividing by k^2",
   ]
 
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> WindowPooling {
