@@ -138,7 +138,16 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
 
   /// The interval of rho at another two-sided `confidence` (square roots of the rho^2 interval,
   /// clipped at 0).
-  public func interval(atConfidence confidence: Double) -> [Double] {
+  ///
+  /// - Throws: `ProbeError.invalidOption` for a confidence outside (0, 1), or a measurement of
+  ///   fewer than 2 pairs (a decoded one: t has no degrees of freedom left).
+  public func interval(atConfidence confidence: Double) throws(ProbeError) -> [Double] {
+    guard confidence > 0, confidence < 1 else {
+      throw .invalidOption("the confidence must lie strictly between 0 and 1, got \(confidence)")
+    }
+    guard pairs >= 2 else {
+      throw .invalidOption("an interval needs at least 2 pairs, this measurement has \(pairs)")
+    }
     let halfWidth =
       StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(pairs - 1)) * squaredStandardError
     func root(_ value: Double) -> Double { value > 0 ? value.squareRoot() : 0 }

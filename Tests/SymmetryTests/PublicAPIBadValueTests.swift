@@ -146,4 +146,18 @@ struct PublicAPIBadValueTests {
     #expect(try ClaimHypothesis.equivalent(within: 0).margin == 0)
   }
 
+
+  @Test(
+    "An ensemble interval at a confidence outside (0, 1) is refused; one inside it contains the effect",
+    arguments: [0, 1, -0.5, 1.5, .nan])
+  func ensembleIntervalConfidence(confidence: Double) throws {
+    let runs = (0..<4).map { run in (0..<6).map { Double($0) + 0.1 * Double(run) } }
+    let moved = runs.map { $0.map { $0 + 0.05 } }
+    let measurement = try EnsembleMeasurement(
+      moved: moved, original: runs, targets: [Double](repeating: 0, count: 6), margin: 0.1)
+    let error = #expect(throws: ProbeError.self) { try measurement.interval(atConfidence: confidence) }
+    #expect(error.map { "\($0)" }?.contains("strictly between 0 and 1") == true)
+    let interval = try measurement.interval(atConfidence: 0.9)
+    #expect(interval[0] <= measurement.effect && measurement.effect <= interval[1])
+  }
 }
