@@ -78,7 +78,22 @@ struct CurvesCommand: Command {
     OptionDoc(
       "finite-actions", "LIST", "data actions to train on, from --actions\n(default: none, pixelwise-channel-rotation)"),
     OptionDoc("finite-width", "W", "channels per hidden layer (default 32)"),
-    OptionDoc("finite-lr", "ETA", "SGD learning rate, NTK parameterisation (default 2)"),
+    OptionDoc("finite-lr", "ETA", "SGD learning rate (default 2, for the NTK parameterisation)"),
+    OptionDoc(
+      "finite-parameterisation", "P",
+      """
+      ntk (default: z = W_std / sqrt(fan-in) W x + b_std b, N(0, 1)
+      parameters) or standard (z = W x + b, W ~ N(0, W_std^2 / fan-in),
+      b ~ N(0, b_std^2)): the same initial function, but one rate then
+      moves the wide layers fan-in times faster, out of the kernel regime
+      """),
+    OptionDoc(
+      "finite-fit-mse", "T",
+      """
+      stop each network once its training MSE is <= T (checked once per
+      epoch); --finite-epochs is then the cap, and the steps taken are
+      reported (train_steps in the JSON)
+      """),
     OptionDoc("finite-batch", "B", "minibatch size (default 32)"),
     OptionDoc("finite-epochs", "E", "passes over the training set, at least 200 steps (default 50)"),
     OptionDoc("finite-max-train", "M", "largest training set for the finite networks (default 512)"),
@@ -100,7 +115,7 @@ struct CurvesCommand: Command {
              [--cache DIR] [--seed N] [--format text|json|markdown] [--output DIR]
              [--finite [--finite-architectures LIST] [--finite-actions LIST] [--finite-width W]
               [--finite-lr ETA] [--finite-batch B] [--finite-epochs E] [--finite-max-train M]
-              [--finite-uncentred]]
+              [--finite-uncentred] [--finite-parameterisation ntk|standard] [--finite-fit-mse T]]
 
     Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity) on a doubling
     grid of training-set sizes 16, 32, ..., M, repeated over random training subsets (the same
@@ -183,6 +198,8 @@ struct CurvesCommand: Command {
       finite.epochs = try arguments.option("finite-epochs", .positiveInteger) ?? finite.epochs
       finite.maxTrainSize = try arguments.option("finite-max-train", .positiveInteger) ?? finite.maxTrainSize
       finite.centred = !arguments.flag("finite-uncentred")
+      finite.parameterisation = try arguments.choice("finite-parameterisation") ?? finite.parameterisation
+      finite.fittingRule = try arguments.option("finite-fit-mse", .positiveNumber).map { try FittingRule(trainMSE: $0) }
       experiment.finite = finite
     } else {
       try arguments.refuse(Self.finiteOptions, because: "it sets up the finite networks, which only --finite trains")

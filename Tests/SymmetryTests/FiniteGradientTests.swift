@@ -66,16 +66,17 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Finite networks: backward passes")
 struct FiniteGradientTests {
-  @Test("Each layer's backward pass matches central finite differences in a seeded random direction",
-        arguments: GradientCase.all)
-  func backwardMatchesFiniteDifferences(_ gradientCase: GradientCase) throws {
+  @Test("Each layer's backward pass matches central finite differences in a seeded random direction, in both parameterisations",
+        arguments: GradientCase.all, Parameterisation.allCases)
+  func backwardMatchesFiniteDifferences(_ gradientCase: GradientCase, _ parameterisation: Parameterisation) throws {
     let imageShape = shape(4, 4, 2)
     let images = randomBatch(imageShape, count: 3, seed: 5)
     var generator = SeededGenerator(seed: 9)
     let targets = try Matrix(rows: 3, columns: 2, storage: generator.gaussians(6))
     let architecture = try Architecture(parsing: gradientCase.layers)
     let network = try FiniteNetwork(
-      architecture: architecture, inputShape: imageShape, width: 3, outputs: 2, seed: 17)
+      architecture: architecture, inputShape: imageShape, width: 3, outputs: 2, seed: 17,
+      parameterisation: parameterisation)
     let direction = try generator.gaussians(network.parameterCount)
     let (_, gradient) = try network.lossAndGradient(on: images, targets: targets, threads: 1)
     let analytic = zip(gradient, direction).reduce(0) { $0 + $1.0 * $1.1 }

@@ -22,6 +22,11 @@ public struct CentredNetwork: Sendable {
   /// `TrainingRun.losses` of the run on the shifted targets: the centred learner's own loss,
   /// 1 / (2 n k) sum (f_theta - f_theta0 - Y)^2 on each step's batch, then on the training set.
   public let losses: [Double]
+  /// The steps taken (see `TrainingRun.stepsTaken`).
+  public var stepsTaken: Int { losses.count - 1 }
+  /// Whether the run met its `FittingRule` (on the centred learner's own training MSE); nil
+  /// when it had none.
+  public let fitted: Bool?
 
   /// f_theta_T(x) - f_theta0(x) on `images`, n x outputCount.
   /// - Throws: `.shapeMismatch`, `.nonFinitePrediction`.
@@ -38,22 +43,24 @@ public struct CentredNetwork: Sendable {
 
 extension FiniteNetwork {
   /// Trains the centred learner f_theta - f_theta0 (theta0 = `self`) on (images, targets):
-  /// `trained` on the targets Y + f_theta0(images), with the same optimiser, steps, batch order
-  /// and thread count.
+  /// `trained` on the targets Y + f_theta0(images), with the same optimiser, steps (or fitting
+  /// rule: the shifted residuals are the centred learner's own), batch order and thread count.
   ///
   /// - Throws: as `trained`.
   /// - Complexity: one forward pass more than `trained`.
   public func trainedCentred(
-    on images: ImageBatch, targets: Matrix, optimizer: Optimizer, steps: Int, seed: UInt64 = 0,
-    threads: Int = GEMM.defaultThreadCount, progress: ((Int, Double) -> Void)? = nil
+    on images: ImageBatch, targets: Matrix, optimizer: Optimizer, steps: Int,
+    until rule: FittingRule? = nil, seed: UInt64 = 0, threads: Int = GEMM.defaultThreadCount,
+    progress: ((Int, Double) -> Void)? = nil
   ) throws(FiniteError) -> CentredNetwork {
     try check(images, targets: targets)
     var shifted = targets
     let start = try predictions(images, threads: threads)
     for index in shifted.storage.indices { shifted.storage[index] += start.storage[index] }
     let run = try trained(
-      on: images, targets: shifted, optimizer: optimizer, steps: steps, seed: seed,
+      on: images, targets: shifted, optimizer: optimizer, steps: steps, until: rule, seed: seed,
       threads: threads, progress: progress)
-    return CentredNetwork(initial: self, network: run.network, losses: run.losses)
+    return CentredNetwork(
+      initial: self, network: run.network, losses: run.losses, fitted: run.fitted)
   }
 }

@@ -8,6 +8,10 @@ public struct TrainingRun: Sendable {
   /// The loss on the step's (mini)batch before each step, then the full training loss after
   /// the last step.
   public let losses: [Double]
+  /// The steps taken (the cap, or fewer when a `FittingRule` stopped the run).
+  public var stepsTaken: Int { losses.count - 1 }
+  /// Whether the run met its `FittingRule`; nil when it had none.
+  public let fitted: Bool?
 }
 
 extension FiniteNetwork {
@@ -16,8 +20,9 @@ extension FiniteNetwork {
   /// of steps once past it.
   public static let divergenceFactor = 1e6
 
-  /// Trains on (images, targets) for `steps` steps of `optimizer` and returns the trained
-  /// network; `seed` fixes the minibatch order (unused by full-batch optimisers).
+  /// Trains on (images, targets) for `steps` steps of `optimizer`, or until `rule` finds the
+  /// training set fitted (`steps` is then the cap), and returns the trained network; `seed`
+  /// fixes the minibatch order (unused by full-batch optimisers).
   ///
   /// The loss is `lossAndGradient`'s (half the mean squared error, e.g. on centred one-hot
   /// targets). Two runs with the same seed see the same batches in the same order, whatever
@@ -29,8 +34,9 @@ extension FiniteNetwork {
   ///   times its initial value (the parameters are then never returned).
   /// - Complexity: `steps` forward and backward passes over a batch.
   public func trained(
-    on images: ImageBatch, targets: Matrix, optimizer: Optimizer, steps: Int, seed: UInt64 = 0,
-    threads: Int = GEMM.defaultThreadCount, progress: ((Int, Double) -> Void)? = nil
+    on images: ImageBatch, targets: Matrix, optimizer: Optimizer, steps: Int,
+    until rule: FittingRule? = nil, seed: UInt64 = 0, threads: Int = GEMM.defaultThreadCount,
+    progress: ((Int, Double) -> Void)? = nil
   ) throws(FiniteError) -> TrainingRun {
     try check(images, targets: targets)
     try optimizer.validate(count: images.count)
@@ -43,6 +49,9 @@ extension FiniteNetwork {
     var losses: [Double] = []
     losses.reserveCapacity(steps + 1)
     var workspace = Workspace(self, count: Swift.min(chunkSize, optimizer.batchSize ?? images.count))
+    let interval = rule?.interval(count: images.count, optimizer: optimizer) ?? 0
+    let everything = Array(0..<images.count)
+    var final: Double? = nil
     for step in 0..<steps {
       let batch = batches.next()
       var gradient = [Double](repeating: 0, count: parameterCount)
@@ -55,14 +64,29 @@ extension FiniteNetwork {
         with: gradient, optimizer: optimizer, step: step + 1, firstMoment: &firstMoment,
         secondMoment: &secondMoment)
       progress?(step, loss)
+      if let rule, (step + 1) % interval == 0 {
+        let epochMean = losses.suffix(interval).reduce(0, +) / Double(interval)
+        if 2 * epochMean <= rule.trainMSE {
+          var unused: [Double] = []
+          let full = network.evaluate(
+            images, targets: targets, indices: everything, gradient: &unused, threads: threads)
+          if 2 * full <= rule.trainMSE {
+            final = full
+            break
+          }
+        }
+      }
     }
-    var unused: [Double] = []
-    let final = network.evaluate(
-      images, targets: targets, indices: Array(0..<images.count), gradient: &unused,
-      threads: threads)
-    try Self.checkDivergence(final, step: steps, initial: losses.first ?? final)
-    losses.append(final)
-    return TrainingRun(network: network, losses: losses)
+    if final == nil {
+      var unused: [Double] = []
+      final = network.evaluate(
+        images, targets: targets, indices: everything, gradient: &unused, threads: threads)
+    }
+    let last = final!
+    try Self.checkDivergence(last, step: losses.count, initial: losses.first ?? last)
+    losses.append(last)
+    return TrainingRun(
+      network: network, losses: losses, fitted: rule.map { 2 * last <= $0.trainMSE })
   }
 
   private static func checkDivergence(_ loss: Double, step: Int, initial: Double) throws(FiniteError) {

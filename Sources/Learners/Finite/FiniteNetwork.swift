@@ -1,12 +1,16 @@
 import Symmetries
 
 /// A finite-width network built from an `Architecture`'s layers, with its parameters, in NTK
-/// parameterisation exactly as neural-tangents' `stax`.
+/// parameterisation exactly as neural-tangents' `stax` (or in standard parameterisation, as its
+/// `parameterization='standard'`; see `Parameterisation`).
 ///
 /// Every hidden affine layer has `width` channels (units); the last affine layer (the readout)
 /// has `outputCount` outputs, one per class. Parameters are one flat vector, layer by layer,
-/// weights (row-major, see each kind's `LayerKind.finiteStep`) then biases, initialised i.i.d.
-/// N(0, 1) from the seed; each layer computes z = W_std / sqrt(fan-in) * W x + b_std * b.
+/// weights (row-major, see each kind's `LayerKind.finiteStep`) then biases. In NTK
+/// parameterisation they are drawn i.i.d. N(0, 1) from the seed and each layer computes
+/// z = W_std / sqrt(fan-in) * W x + b_std * b; in standard parameterisation the same draws are
+/// scaled by W_std / sqrt(fan-in) and b_std at initialisation and each layer computes z = W x + b,
+/// so one seed gives the same initial function in both.
 ///
 /// Passes run on chunks of images of a size fixed by the network's shape, every matrix product
 /// by `GEMM` (whose bits do not depend on the thread count), so a result has the same bits for
@@ -20,6 +24,8 @@ public struct FiniteNetwork: Sendable {
   public let width: Int
   /// The number of outputs k of the readout.
   public let outputCount: Int
+  /// Where the 1 / sqrt(fan-in) scaling sits, which decides how training moves each layer.
+  public let parameterisation: Parameterisation
   /// All weights and biases, layer by layer.
   public internal(set) var parameters: [Double]
   /// The compiled layers.
@@ -27,30 +33,44 @@ public struct FiniteNetwork: Sendable {
   /// Images per chunk of a pass.
   let chunkSize: Int
 
-  /// A network with i.i.d. N(0, 1) parameters drawn from `seed`.
+  /// A network with parameters drawn from `seed`: i.i.d. N(0, 1) in NTK parameterisation, the
+  /// same draws scaled to N(0, W_std^2 / fan-in) weights and N(0, b_std^2) biases in standard
+  /// parameterisation.
   ///
   /// - Throws: `FiniteError.invalidWidth` for a width or output count below 1,
   ///   `.filterLargerThanImage` when a `valid` filter leaves no pixel.
   /// - Complexity: O(number of parameters).
   public init(
-    architecture: Architecture, inputShape: ImageShape, width: Int, outputs: Int, seed: UInt64
+    architecture: Architecture, inputShape: ImageShape, width: Int, outputs: Int, seed: UInt64,
+    parameterisation: Parameterisation = .ntk
   ) throws(FiniteError) {
-    let steps = try Self.compile(architecture, inputShape: inputShape, width: width, outputs: outputs)
+    var steps = try Self.compile(architecture, inputShape: inputShape, width: width, outputs: outputs)
     let count = steps.reduce(0) { $0 + $1.parameterCount }
     var generator = SeededGenerator(seed: seed)
+    var parameters = generator.gaussians(uncheckedCount: count)
+    if parameterisation == .standard {
+      for (index, step) in steps.enumerated() {
+        let (standard, scalings) = step.standardised()
+        steps[index] = standard
+        for scaling in scalings {
+          for i in scaling.range { parameters[i] *= scaling.factor }
+        }
+      }
+    }
     self.init(
       architecture: architecture, inputShape: inputShape, width: width, outputCount: outputs,
-      steps: steps, parameters: generator.gaussians(uncheckedCount: count))
+      parameterisation: parameterisation, steps: steps, parameters: parameters)
   }
 
   init(
     architecture: Architecture, inputShape: ImageShape, width: Int, outputCount: Int,
-    steps: [FiniteStep], parameters: [Double]
+    parameterisation: Parameterisation, steps: [FiniteStep], parameters: [Double]
   ) {
     self.architecture = architecture
     self.inputShape = inputShape
     self.width = width
     self.outputCount = outputCount
+    self.parameterisation = parameterisation
     self.steps = steps
     self.parameters = parameters
     // About 32 MiB of patches per chunk: large GEMMs, bounded memory.

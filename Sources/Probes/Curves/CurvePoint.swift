@@ -31,6 +31,9 @@ public struct CurvePoint: Sendable, Hashable, Codable {
   /// `mse`) after the last SGD step, so a reader can see that it fitted; nil for kernel
   /// regression, which interpolates up to its ridge.
   public var trainMSE: Double?
+  /// For a finite network, the mean over repeats of the optimiser steps it took (fewer than its
+  /// cap when a fitting rule stopped it); nil for kernel regression.
+  public var trainSteps: Double? = nil
 
   enum CodingKeys: String, CodingKey {
     case dataset, architecture, kernel, action, accuracy, mse, repeats
@@ -39,6 +42,7 @@ public struct CurvePoint: Sendable, Hashable, Codable {
     case accuracyStd = "accuracy_std"
     case mseStd = "mse_std"
     case trainMSE = "train_mse"
+    case trainSteps = "train_steps"
   }
 
   /// The curve this point belongs to.

@@ -28,11 +28,17 @@ public struct FiniteCurveExperiment: Sendable {
   public var actions: [String] = ["none", "pixelwise-channel-rotation"]
   /// Channels of every hidden layer.
   public var width = 32
+  /// Where the 1 / sqrt(fan-in) sits (`Parameterisation`); the learning rate means different
+  /// things in the two.
+  public var parameterisation = Parameterisation.ntk
   public var learningRate = 2.0
   public var batchSize = 32
-  /// Passes over the training set (at least `minimumSteps` steps).
+  /// Passes over the training set (at least `minimumSteps` steps); with a `fittingRule`, the cap.
   public var epochs = 50
   public var minimumSteps = 200
+  /// Stop each network as soon as its training MSE reaches the rule's threshold (nil: train for
+  /// the full `steps(trainSize:)`).
+  public var fittingRule: FittingRule? = nil
   /// A cap on the training-set size (nil: the experiment's largest).
   public var maxTrainSize: Int? = nil
   /// The sizes to train at, each one of the experiment's (nil: every size up to the cap). The
@@ -60,7 +66,9 @@ public struct FiniteCurveExperiment: Sendable {
 
   /// A one-line description of the training recipe.
   public var recipe: String {
-    "\(centred ? "centred, " : "")width \(width), SGD lr \(learningRate), batch \(batchSize), "
+    "\(centred ? "centred, " : "")\(parameterisation) parameterisation, width \(width), SGD lr \(learningRate), "
+      + "batch \(batchSize), "
+      + (fittingRule.map { "until train MSE <= \($0.trainMSE), at most " } ?? "")
       + "max(\(minimumSteps), \(epochs) epochs) steps"
   }
 
@@ -125,7 +133,7 @@ public struct FiniteCurveExperiment: Sendable {
             let runSeed = experiment.seed &+ 0xF1_7E &+ UInt64(r) &* 0x9E37_79B9 &+ UInt64(m) &* 0x85EB_CA6B
             let network = try FiniteNetwork(
               architecture: layers, inputShape: shape, width: width, outputs: targets.columns,
-              seed: runSeed)
+              seed: runSeed, parameterisation: parameterisation)
             let steps = steps(trainSize: m)
             let images = train.selecting(uncheckedIndices: 0..<m)
             let fitted = targets.leadingBlock(rows: m, columns: targets.columns)
@@ -134,12 +142,14 @@ public struct FiniteCurveExperiment: Sendable {
             let losses: [Double]
             if centred {
               let run = try network.trainedCentred(
-                on: images, targets: fitted, optimizer: optimizer, steps: steps, seed: runSeed &+ 1)
+                on: images, targets: fitted, optimizer: optimizer, steps: steps, until: fittingRule,
+                seed: runSeed &+ 1)
               prediction = try run.predictions(testImages)
               losses = run.losses
             } else {
               let run = try network.trained(
-                on: images, targets: fitted, optimizer: optimizer, steps: steps, seed: runSeed &+ 1)
+                on: images, targets: fitted, optimizer: optimizer, steps: steps, until: fittingRule,
+                seed: runSeed &+ 1)
               prediction = try run.network.predictions(testImages)
               losses = run.losses
             }
@@ -147,13 +157,14 @@ public struct FiniteCurveExperiment: Sendable {
               key: CurveKey(
                 architecture: architecture.rawValue, kernel: .finiteSGD, action: action, actedOn: .data),
               trainSize: m, repeat: r, accuracy: accuracy(prediction, labels: test.labels),
-              mse: meanSquaredError(prediction, testTargets), trainMSE: 2 * losses.last!)
+              mse: meanSquaredError(prediction, testTargets), trainMSE: 2 * losses.last!,
+              steps: losses.count - 1)
             records.append(record)
             progress(
               String(
-                format: "%@ SGD %@, repeat %d/%d, m = %d: %d steps, train MSE %.4f (first batch %.4f), "
+                format: "%@ SGD %@, repeat %d/%d, m = %d: %d steps (cap %d), train MSE %.4f (first batch %.4f), "
                   + "test accuracy %.3f, MSE %.4f: %.1f s",
-                architecture.rawValue, action, r + 1, subsets.count, m, steps, record.trainMSE!,
+                architecture.rawValue, action, r + 1, subsets.count, m, losses.count - 1, steps, record.trainMSE!,
                 2 * losses.first!, record.accuracy, record.mse, Date().timeIntervalSince(start)))
           }
         }

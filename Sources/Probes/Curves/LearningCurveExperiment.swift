@@ -369,6 +369,8 @@ struct Measurement: Sendable {
   var mse: Double
   /// The training-set MSE of a finite network after training; nil for kernel regression.
   var trainMSE: Double? = nil
+  /// The optimiser steps a finite network took; nil for kernel regression.
+  var steps: Int? = nil
 }
 
 extension Matrix {

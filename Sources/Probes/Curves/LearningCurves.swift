@@ -40,12 +40,14 @@ public struct LearningCurves: Sendable {
         let (accuracy, accuracyStd) = meanAndStd(at.map(\.accuracy))
         let (mse, mseStd) = meanAndStd(at.map(\.mse))
         let trainMSEs = at.compactMap(\.trainMSE)
+        let steps = at.compactMap(\.steps).map(Double.init)
         result.append(
           CurvePoint(
             dataset: dataset, architecture: key.architecture, kernel: key.kernel,
             action: key.action, actedOn: key.actedOn, trainSize: m, accuracy: accuracy, mse: mse,
             accuracyStd: accuracyStd, mseStd: mseStd, repeats: at.count,
-            trainMSE: trainMSEs.isEmpty ? nil : meanAndStd(trainMSEs).0))
+            trainMSE: trainMSEs.isEmpty ? nil : meanAndStd(trainMSEs).0,
+            trainSteps: steps.isEmpty ? nil : meanAndStd(steps).0))
       }
     }
     return result
