@@ -98,7 +98,16 @@ public enum ClaimCatalogue {
 
   // MARK: - Finite networks
 
-  public static let finiteClaims: [EmpiricalClaim] = {
+  /// Claims 5a-5c and 4b for networks in NTK parameterisation (`ClaimScale.finiteExperiment`).
+  public static let finiteClaims = finiteClaims(idSuffix: "", label: "")
+
+  /// The same claims, ids ending "-std", for networks in standard parameterisation trained until
+  /// they fit their training set (`ClaimScale.standardFiniteExperiment`): issue 15 item 6's
+  /// "real chance" for claim 5, with the same hypotheses and margin.
+  public static let standardFiniteClaims = finiteClaims(
+    idSuffix: "-std", label: " (standard parameterisation, trained to fit)")
+
+  static func finiteClaims(idSuffix: String, label: String) -> [EmpiricalClaim] {
     let rotation = "pixelwise-channel-rotation"
     func key(_ architecture: NamedArchitecture, _ kernel: CurveKernel, _ action: String = "none") -> CurveKey {
       CurveKey(architecture: architecture.rawValue, kernel: kernel, action: action, actedOn: .data)
@@ -110,12 +119,12 @@ public enum ClaimCatalogue {
     let lcn = key(.lcn, .ntk)
     return [
       EmpiricalClaim(
-        id: "5a", statement: "Finite SGD CNN-VEC beats its infinite-width NTK on natural images",
+        id: "5a" + idSuffix, statement: "Finite SGD CNN-VEC beats its infinite-width NTK on natural images" + label,
         effectDescription: "accuracy(\(finite)) - accuracy(\(ntk)) at the finite networks' largest m",
         hypothesis: .positive, effect: { $0.pairedAccuracyDifference(finite, ntk) }, isExact: false),
       EmpiricalClaim(
-        id: "5b",
-        statement: "The finite network's advantage over its kernel is larger on natural than on O(C)^P-rotated data",
+        id: "5b" + idSuffix,
+        statement: "The finite network's advantage over its kernel is larger on natural than on O(C)^P-rotated data" + label,
         effectDescription: "(finite - NTK on natural) - (finite - NTK on per-pixel channel-rotated data)",
         hypothesis: .positive,
         effect: { curves in
@@ -126,17 +135,17 @@ public enum ClaimCatalogue {
           return zip(natural, rotated).map { $0 - $1 }
         }, isExact: false),
       EmpiricalClaim(
-        id: "5c", statement: "On O(C)^P-rotated data finite SGD CNN-VEC performs as its NTK (within 0.01)",
+        id: "5c" + idSuffix, statement: "On O(C)^P-rotated data finite SGD CNN-VEC performs as its NTK (within 0.01)" + label,
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(ntkRotated))",
         hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, ntkRotated) }, isExact: false),
       EmpiricalClaim(
-        id: "4b", statement: "Degrading the data and the model agree: finite CNN-VEC on per-pixel channel-rotated data performs as LCN's NTK (within 0.01)",
+        id: "4b" + idSuffix, statement: "Degrading the data and the model agree: finite CNN-VEC on per-pixel channel-rotated data performs as LCN's NTK (within 0.01)" + label,
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(lcn))",
         hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, lcn) }, isExact: false),
     ]
-  }()
+  }
 }
 
 extension LearningCurves {

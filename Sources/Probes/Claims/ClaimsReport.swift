@@ -27,31 +27,42 @@ public struct ClaimsReport: Sendable {
   ///
   /// With `modelArm` false the O(d)-symmetrised CNN-GAP is not computed (a Monte Carlo kernel of
   /// `symmetrisationDraws` Grams: about half of the medium scale's kernel work) and claim 4a,
-  /// which needs it, is left out of the report.
+  /// which needs it, is left out of the report. `finite` adds the finite-network claims (5a-5c,
+  /// 4b) in NTK parameterisation, `standardFinite` the same claims for networks in standard
+  /// parameterisation trained until fitted (5a-std ...; `ClaimScale.standardFiniteExperiment`);
+  /// with `kernelClaims` false only those run (the finite experiments compute the CNN-VEC and
+  /// LCN Grams they need), and the report has no ridge tables.
   public static func run(
     scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, modelArm: Bool = true, finite: Bool = false,
-    progress: (String) -> Void = { _ in }
+    standardFinite: Bool = false, kernelClaims: Bool = true, progress: (String) -> Void = { _ in }
   ) throws -> ClaimsReport {
     let start = Date()
     var experiment = scale.experiment
     if !modelArm { experiment.modelActions = [] }
     experiment.seed = seed
     experiment.cache = cache
-    let curves = try experiment.run(progress: progress)
-    var results = try ClaimCatalogue.evaluate(curves, scale: scale, kinds: experiment.kinds)
-    var finiteRecipe: String? = nil
-    if finite {
-      var finiteExperiment = scale.finiteExperiment
+    let curves = kernelClaims ? try experiment.run(progress: progress) : nil
+    var results = try curves.map { try ClaimCatalogue.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
+    var recipes: [String] = []
+    var shape = curves?.shape
+    for (include, finiteExperiment, claims) in [
+      (finite, scale.finiteExperiment, ClaimCatalogue.finiteClaims),
+      (standardFinite, scale.standardFiniteExperiment, ClaimCatalogue.standardFiniteClaims),
+    ] where include {
+      var finiteExperiment = finiteExperiment
       finiteExperiment.seed = seed
       finiteExperiment.cache = cache
-      finiteRecipe = finiteExperiment.finite?.recipe
-      progress("finite-network claims: CNN-VEC by SGD, \(finiteRecipe ?? "")")
+      let recipe = finiteExperiment.finite?.recipe ?? ""
+      recipes.append("\(claims.map(\.id).joined(separator: ", ")): \(recipe)")
+      progress("finite-network claims: CNN-VEC by SGD, \(recipe)")
       let finiteCurves = try finiteExperiment.run(progress: progress)
-      results += try ClaimCatalogue.finiteClaims.compactMap { try $0.evaluate(finiteCurves, scale: scale) }
+      shape = finiteCurves.shape
+      results += try claims.compactMap { try $0.evaluate(finiteCurves, scale: scale) }
     }
-    let ridgeVerdicts = try RidgeVerdict.evaluate(curves, scale: scale, kinds: experiment.kinds)
+    let finiteRecipe = recipes.isEmpty ? nil : recipes.joined(separator: "; ")
+    let ridgeVerdicts = try curves.map { try RidgeVerdict.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
     let metadata = ClaimsRunMetadata(
-      dataset: experiment.dataSet.rawValue, imageShape: curves.shape.description,
+      dataset: experiment.dataSet.rawValue, imageShape: shape?.description ?? "",
       trainSizes: experiment.trainSizes, gapMaxTrainSize: experiment.gapMaxTrainSize,
       poolSize: experiment.poolSize, testCount: experiment.testCount, repeats: experiment.repeats,
       kernels: experiment.kinds.map(\.rawValue), modelActions: experiment.modelActions.map(\.rawValue), depth: experiment.depth, activation: "\(experiment.activation)",
@@ -60,7 +71,7 @@ public struct ClaimsReport: Sendable {
       seconds: Date().timeIntervalSince(start), cache: cache?.directory.path,
       threads: ProcessInfo.processInfo.activeProcessorCount, finiteRecipe: finiteRecipe)
     return ClaimsReport(
-      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves.ridgeSensitivity,
+      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves?.ridgeSensitivity ?? [],
       ridgeVerdicts: ridgeVerdicts)
   }
 
@@ -109,7 +120,7 @@ public struct ClaimsReport: Sendable {
       + "\(m.repeats) paired repeats, depth \(m.depth) \(m.activation), ridge \(m.ridge) of the mean diagonal, "
       + "seed \(m.seed); paired Student-t 95% intervals; MDE at 80% power. Ran in \(duration(m.seconds))."
       + (m.modelActions.isEmpty ? " Model arm skipped (--skip-model-arm): claim 4a not decided." : "")
-      + (m.finiteRecipe.map { " Finite networks (claims 5a-5c, 4b): CNN-VEC, \($0), on the same pool and repeats." }
+      + (m.finiteRecipe.map { " Finite networks: CNN-VEC, \($0), on the same pool and repeats." }
         ?? " Finite-network claims (5a-5c, 4b) not run (--finite).")
     let held = results.filter { $0.verdict == .held }.count
     let failed = results.filter { $0.verdict == .failed }.count
