@@ -58,6 +58,8 @@ public struct EnsembleInvarianceProbe: Sendable {
   /// tightly with the g.S arm where the optimiser nearly commutes with the transport, for a
   /// narrower interval of the same rho. Every element must lift.
   public var transportPaired = false
+  /// The networks' parameterisation (`Parameterisation`; NTK by default).
+  public var parameterisation = Parameterisation.ntk
 
   public init(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
@@ -127,7 +129,7 @@ public struct EnsembleInvarianceProbe: Sendable {
         architecture: architecture, width: width, optimizer: optimizer, steps: steps, runs: runs,
         seed: seed, under: elements, train: train, targets: targets, test: test,
         testTargets: testTargets, centred: centred, nullArm: nullArm, transportPaired: transportPaired,
-        workers: workers, progress: progress)
+        parameterisation: parameterisation, workers: workers, progress: progress)
       try samples?(sample, runs)
       for element in elements.indices { moved[element] += sample.moved[element] }
       original += sample.original

@@ -53,7 +53,8 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, runs: Range<Int>,
     seed: UInt64, under elements: [any GroupAction], train: ImageBatch, targets: Matrix,
     test: ImageBatch, testTargets: Matrix, centred: Bool = false, nullArm: Bool = false,
-    transportPaired: Bool = false, workers: Int = 2, progress: @escaping @Sendable (String) -> Void = { _ in }
+    transportPaired: Bool = false, parameterisation: Parameterisation = .ntk, workers: Int = 2,
+    progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> EnsembleSample {
     guard !elements.isEmpty, !runs.isEmpty else {
       throw ProbeError.invalidOption("an ensemble sample needs at least one group element and one run")
@@ -68,7 +69,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     let count = arms * seeds
     let inputs = Inputs(
       architecture: architecture, width: width, optimizer: optimizer, steps: steps,
-      targets: targets, centred: centred)
+      targets: targets, centred: centred, parameterisation: parameterisation)
     let results = Mutex<[Int: Result<[Double], any Error>]>([:])
     let next = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
@@ -110,6 +111,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     let steps: Int
     let targets: Matrix
     let centred: Bool
+    let parameterisation: Parameterisation
 
     /// Trains on `images` from the parameters of `seed` (transported by `transport`, if
     /// given) and predicts at `testImages`.
@@ -118,7 +120,7 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     ) throws -> [Double] {
       var network = try FiniteNetwork(
         architecture: architecture, inputShape: images.shape, width: width,
-        outputs: targets.columns, seed: seed)
+        outputs: targets.columns, seed: seed, parameterisation: parameterisation)
       if let transport {
         guard let transported = try network.transported(by: transport).network else {
           throw ProbeError.invalidOption(

@@ -55,6 +55,9 @@ public struct FiniteInvarianceJob: Sendable {
   /// Whether the ensembles pair each g.S arm with an S arm from transported parameters
   /// (`EnsembleInvarianceProbe.transportPaired`); every element must lift.
   public var transportPaired = false
+  /// The networks' parameterisation (`Parameterisation`): NTK by default; standard moves each
+  /// layer fan-in / W_std^2 times faster at one learning rate.
+  public var parameterisation = Parameterisation.ntk
 
   public init() {}
 
@@ -113,14 +116,15 @@ public struct FiniteInvarianceJob: Sendable {
     let shape = data.train.images.shape
     let layers = try customLayers ?? architecture.architecture(depth: depth, activation: activation, padding: padding)
     let group = try groupElements(for: data.train.images)
-    progress("\(centred ? "centred " : "")\(customLayers == nil ? "\(architecture) (\(layers))" : "\(layers)"), width \(width), \(optimizer), \(steps) steps, on "
+    progress("\(centred ? "centred " : "")\(customLayers == nil ? "\(architecture) (\(layers))" : "\(layers)"), width \(width), \(parameterisation) parameterisation, \(optimizer), \(steps) steps, on "
       + "\(trainCount) \(heldOut ? "held-out " : "")\(dataSet.rawValue) images of \(shape); \(group.count) elements: "
       + group.map(\.description).joined(separator: "; "))
     let start = Date()
     let transports = try group.enumerated().map { index, element in
       let transportSeed = derivedSeed(root, stream: .transport, index: index)
       let network = try FiniteNetwork(
-        architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: transportSeed)
+        architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: transportSeed,
+        parameterisation: parameterisation)
       return try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: transportSeed).measure(
         network, under: element, train: data.train.images, targets: targets, test: data.test.images)
     }
@@ -142,6 +146,7 @@ public struct FiniteInvarianceJob: Sendable {
         "transport-paired ensembles need every element to lift into \(architectureName)'s parameters, but: \(reason)")
     }
     probe.transportPaired = transportPaired
+    probe.parameterisation = parameterisation
     let testTargets = data.test.centredOneHotTargets
     let cell = try probe.measure(
       under: group, train: data.train.images, targets: targets, test: data.test.images,
@@ -163,6 +168,7 @@ public struct FiniteInvarianceJob: Sendable {
       ensembleLossChange: worst.lossChange, ensembleTestLoss: worst.originalTestLoss,
       zeroPredictorLoss: testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count))
     report.transportPaired = transportPaired
+    report.parameterisation = parameterisation.rawValue
     return report
   }
 }
@@ -229,6 +235,8 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
   public var zeroPredictorLoss: Double
   /// Whether each g.S arm was paired with an S arm from transported parameters.
   public var transportPaired = false
+  /// The networks' parameterisation: ntk or standard.
+  public var parameterisation = Parameterisation.ntk.rawValue
 
   /// The summary of the two kinds of evidence.
   public var verdict: FiniteVerdict { FiniteVerdict(exact: exact, distributional: distributional) }
@@ -261,6 +269,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
     case ensembleTestLoss = "ensemble_test_loss"
     case zeroPredictorLoss = "zero_predictor_loss"
     case transportPaired = "transport_paired"
+    case parameterisation
   }
 
   /// Encodes every key, writing null for a missing deviation or reason.
@@ -299,6 +308,7 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
     try container.encode(ensembleTestLoss, forKey: .ensembleTestLoss)
     try container.encode(zeroPredictorLoss, forKey: .zeroPredictorLoss)
     try container.encode(transportPaired, forKey: .transportPaired)
+    try container.encode(parameterisation, forKey: .parameterisation)
   }
 
   /// The report as JSON with sorted keys.

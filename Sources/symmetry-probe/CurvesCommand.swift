@@ -98,6 +98,9 @@ struct CurvesCommand: Command {
     OptionDoc("finite-epochs", "E", "passes over the training set, at least 200 steps (default 50)"),
     OptionDoc("finite-max-train", "M", "largest training set for the finite networks (default 512)"),
     OptionDoc(
+      "finite-train-sizes", "LIST",
+      "train only at these sizes of the grid (default: every size up to\n--finite-max-train)"),
+    OptionDoc(
       "finite-uncentred", nil,
       """
       report f_theta itself rather than the centred network
@@ -115,7 +118,8 @@ struct CurvesCommand: Command {
              [--cache DIR] [--seed N] [--format text|json|markdown] [--output DIR]
              [--finite [--finite-architectures LIST] [--finite-actions LIST] [--finite-width W]
               [--finite-lr ETA] [--finite-batch B] [--finite-epochs E] [--finite-max-train M]
-              [--finite-uncentred] [--finite-parameterisation ntk|standard] [--finite-fit-mse T]]
+              [--finite-uncentred] [--finite-parameterisation ntk|standard] [--finite-fit-mse T]
+              [--finite-train-sizes LIST]]
 
     Kernel regression (NNGP posterior mean and NTK gradient flow at t = infinity) on a doubling
     grid of training-set sizes 16, 32, ..., M, repeated over random training subsets (the same
@@ -200,6 +204,13 @@ struct CurvesCommand: Command {
       finite.centred = !arguments.flag("finite-uncentred")
       finite.parameterisation = try arguments.choice("finite-parameterisation") ?? finite.parameterisation
       finite.fittingRule = try arguments.option("finite-fit-mse", .positiveNumber).map { try FittingRule(trainMSE: $0) }
+      finite.trainSizes = try arguments.list("finite-train-sizes")?.map { text in
+        guard let m = Int(text), m > 0 else {
+          throw CommandLineError.invalidValue(
+            option: "--finite-train-sizes", value: text, expected: "positive sizes of the grid, e.g. 512")
+        }
+        return m
+      }
       experiment.finite = finite
     } else {
       try arguments.refuse(Self.finiteOptions, because: "it sets up the finite networks, which only --finite trains")

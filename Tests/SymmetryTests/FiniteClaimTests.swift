@@ -87,6 +87,49 @@ struct FiniteClaimTests {
   }
 }
 
+/// The same claims for CNN-VEC in standard parameterisation trained until its training MSE is at
+/// most `ClaimScale.fittedTrainMSE` (`ClaimScale.small.standardFiniteExperiment`: width 16, rate
+/// 0.05, on the same pool, repeats, rotations and m = 16 as above).
+private let standardCurves: LearningCurves = try! ClaimScale.small.standardFiniteExperiment.run()
+
+private let standardResults: [ClaimResult] = {
+  try! ClaimCatalogue.standardFiniteClaims.compactMap { try $0.evaluate(standardCurves, scale: .small) }
+}()
+
+/// The small-scale verdicts of the standard-parameterisation claims, measured on 2026-12-05 by
+/// `symmetry-probe claims --scale small --finite-standard --finite-only` (the same numbers).
+private let knownStandardVerdicts: [String: KnownVerdict] = [
+  // 16 images of 4 x 4 and 100 test images: intervals of ±0.026 and more, against a margin of 0.01.
+  "5a-std": KnownVerdict(.inconclusive, effect: -0.0120, interval: -0.0376...0.0136),
+  "5b-std": KnownVerdict(.inconclusive, effect: -0.0120, interval: -0.0406...0.0166),
+  "5c-std": KnownVerdict(.inconclusive, effect: -0.0000, interval: -0.0259...0.0259),
+  "4b-std": KnownVerdict(.inconclusive, effect: -0.0000, interval: -0.0259...0.0259),
+]
+
+@Suite("Finite SGD networks in standard parameterisation, trained to fit, against their kernels at the small scale")
+struct StandardFiniteClaimTests {
+  @Test("Every standard-parameterisation network fits its training set: training MSE at most the threshold fixed before the runs")
+  func networksFitToTheThreshold() throws {
+    for action in ["none", rotation] {
+      let point = try #require(standardCurves.point(key(.cnnVec, .finiteSGD, action), trainSize: 16))
+      // The point's training MSE is the mean over repeats (each stops at or below the threshold,
+      // or at its cap of 400 steps, which the mean step count below would show).
+      let trainMSE = try #require(point.trainMSE)
+      #expect(trainMSE <= ClaimScale.fittedTrainMSE, "CNN-VEC SGD on \(action): training MSE \(trainMSE)")
+      let steps = try #require(point.trainSteps)
+      #expect(steps > 0 && steps < 400, "CNN-VEC SGD on \(action): \(steps) steps on average")
+    }
+  }
+
+  @Test(
+    "Claims 5 and 4 (finite half) hold in standard parameterisation (or keep their recorded verdicts)",
+    arguments: ClaimCatalogue.standardFiniteClaims.map { ClaimArgument(id: $0.id, statement: $0.statement) })
+  func standardClaimHolds(_ claim: ClaimArgument) throws {
+    let result = try #require(standardResults.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
+    expectHeld(result, known: knownStandardVerdicts[claim.id])
+  }
+}
+
 @Suite("Finite learning-curve settings")
 struct FiniteCurveSettingTests {
   private func experiment(_ change: (inout FiniteCurveExperiment) -> Void) -> LearningCurveExperiment {

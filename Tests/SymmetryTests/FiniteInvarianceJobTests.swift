@@ -35,6 +35,7 @@ struct FiniteInvarianceJobTests {
         "ensemble_element_intervals", "ensemble_confidence", "ensemble_p_equal", "ensemble_p_differ",
         "family_size", "alpha", "multiplicity", "seed", "held_out", "elements", "ensemble_margin",
         "ensemble_seeds", "ensemble_difference_detected", "centred", "ensemble_loss_change",
+        "parameterisation",
       ] {
         #expect(object[key] != nil, "missing \(key)")
       }
@@ -47,6 +48,7 @@ struct FiniteInvarianceJobTests {
       #expect((object["ensemble_element_effects"] as? [Double])?.count == 3)
       #expect((object["multiplicity"] as? String)?.hasPrefix("Holm over the 2 one-sided tests of 1 cell") == true)
       #expect(object["centred"] as? Bool == true)
+      #expect(object["parameterisation"] as? String == "ntk")
     }
   }
 
