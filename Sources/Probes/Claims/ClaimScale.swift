@@ -129,5 +129,5 @@ struct StandardRecipe {
   let epochCap: Int
 
   static let small = StandardRecipe(width: 16, learningRate: 0.05, epochCap: 400)
-  static let medium = StandardRecipe(width: 64, learningRate: 0.01, epochCap: 100)
+  static let medium = StandardRecipe(width: 64, learningRate: 0.016, epochCap: 200)
 }
