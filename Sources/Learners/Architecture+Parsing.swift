@@ -95,7 +95,10 @@ extension Architecture {
     guard let kind = Layer.catalogue.first(where: { $0.names.contains(name) }) else {
       throw .unknownLayer(name: name, known: knownLayerNames)
     }
-    var arguments = try LayerArguments(token: token, text: text, defaults: defaults)
+    var arguments =
+      kind.takesLayerList
+      ? LayerArguments(token: token, layerList: text ?? "", defaults: defaults)
+      : try LayerArguments(token: token, text: text, defaults: defaults)
     let layer = try parse(kind, name, &arguments)
     try arguments.requireAllUsed()
     return layer

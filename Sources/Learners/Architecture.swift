@@ -18,9 +18,11 @@ public struct Architecture: Sendable, Hashable, CustomStringConvertible {
   public init(layers: [Layer]) throws(ArchitectureError) {
     guard let last = layers.last else { throw .emptyArchitecture }
     var stage = FeatureStage.grid
+    var centred = false
     for (index, layer) in layers.enumerated() {
       let position = index + 1
       stage = try layer.kind.validate(after: stage, position: position)
+      centred = try layer.kind.outputCentred(inputCentred: centred, position: position)
       if layer.kind.isReadout, position < layers.count {
         throw .layerAfterReadout(layer: position + 1, description: layers[position].description)
       }

@@ -35,6 +35,11 @@ public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertib
   case missingReadout(last: String)
   /// A layer follows the readout.
   case layerAfterReadout(layer: Int, description: String)
+  /// A residual block that is empty, malformed, turns the grid into a vector, or whose output
+  /// is not centred given its input (so its kernel is not the sum of the branches').
+  case invalidResidualBlock(layer: Int, reason: String)
+  /// A layer normalisation of features that are not centred.
+  case uncentredNormalisation(layer: Int, description: String)
 
   public var description: String {
     switch self {
@@ -77,6 +82,12 @@ public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertib
     case .layerAfterReadout(let layer, let description):
       return "layer \(layer) '\(description)' comes after the readout; the readout must be "
         + "the last layer"
+    case .invalidResidualBlock(let layer, let reason):
+      return "layer \(layer) (residual): \(reason)"
+    case .uncentredNormalisation(let layer, let description):
+      return "layer \(layer) '\(description)' normalises features that are not centred (their "
+        + "mean over channels does not vanish, e.g. after relu or on the raw image), where its "
+        + "infinite-width kernel is not defined; put a conv, local or dense layer right before it"
     }
   }
 }

@@ -11,6 +11,8 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
   case windowLargerThanImage(layer: Int, name: String, window: Int, height: Int, width: Int)
   /// A stride larger than the (possibly already shrunk) image it reads.
   case strideLargerThanImage(layer: Int, name: String, stride: Int, height: Int, width: Int)
+  /// A residual block whose output grid differs from its input grid.
+  case residualChangesShape(layer: Int, height: Int, width: Int, blockHeight: Int, blockWidth: Int)
   /// A kernel entry overflowed to infinity or NaN.
   case nonFiniteEntry(row: Int, column: Int, value: Double)
   /// A requested block does not lie inside the Gram matrix.
@@ -31,6 +33,10 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     case .strideLargerThanImage(let layer, let name, let stride, let height, let width):
       return "layer \(layer) '\(name)' moves by a stride of \(stride) over a \(height) x "
         + "\(width) image; use a stride no larger than the image, or fewer layers that shrink it"
+    case .residualChangesShape(let layer, let height, let width, let blockHeight, let blockWidth):
+      return "layer \(layer) (residual) adds its block's \(blockHeight) x \(blockWidth) output to "
+        + "its \(height) x \(width) input; a residual block must keep the grid, so use 'same' "
+        + "or 'circular' padding inside it"
     case .nonFiniteEntry(let row, let column, let value):
       return "kernel entry (\(row), \(column)) is \(value); the inputs or weight standard "
         + "deviations are too large for float64, so rescale the images"

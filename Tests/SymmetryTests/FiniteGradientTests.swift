@@ -48,6 +48,14 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
       GradientCase(layer: "sin", layers: "conv(3) sin flatten dense sin(a=0.5,b=2,c=0.3) readout"),
       GradientCase(layer: "rbf", layers: "flatten dense rbf(0.5) dense rbf(2) readout"),
       GradientCase(layer: "identity", layers: "conv(3) identity conv(3) relu identity gap readout"),
+      GradientCase(layer: "layernorm", layers: "conv(3) layernorm relu conv(3) layernorm(all) erf flatten readout"),
+      GradientCase(layer: "layernorm on a vector", layers: "flatten dense layernorm relu dense layernorm(all) readout"),
+      GradientCase(layer: "residual", layers: "conv(3) residual(relu conv(3)) relu gap readout"),
+      GradientCase(layer: "residual at the input", layers: "residual(conv(3) relu conv(3)) relu flatten readout"),
+      GradientCase(
+        layer: "nested and repeated residuals",
+        layers: "conv(3) residual(erf conv(3) residual(relu conv(3,same) layernorm)) residual(relu conv(1)) relu flatten readout"),
+      GradientCase(layer: "residual on a vector", layers: "flatten dense residual(relu dense) relu readout"),
     ] + Padding.allCases.flatMap { padding in
       [
         GradientCase(

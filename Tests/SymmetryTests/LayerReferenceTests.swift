@@ -47,7 +47,6 @@ struct LayerReferenceCase: Decodable, Sendable, CustomTestStringConvertible {
 /// issue that is not intermittent, so a case that starts to pass fails the test until it is
 /// removed from this set. Keep it a plain literal: branches implementing layers remove names.
 let casesAwaitingLayers: Set<String> = [
-  "residual", "layernorm", "layernorm-all",
   "attention",
 ]
 

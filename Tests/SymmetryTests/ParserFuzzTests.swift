@@ -16,6 +16,8 @@ struct ParserFuzzTests {
     "abrelu", "leakyrelu", "abs", "gelu", "sign", "sin", "rbf", "identity", "a=", "c=", "gamma=",
     "alpha=", "-0.3", "1e-300",
     "avgpool", "sumpool", "AvgPool", "stride=", "stride=0", "stride=2", "stride=-1", "2",
+    "layernorm", "all", "residual(", "residual(relu conv(3))", "residual()", "residual(residual(conv)",
+    "layernorm(all)",
   ]
 
   @Test("Random layer lists parse or throw ArchitectureError; a parsed one prints and reparses")

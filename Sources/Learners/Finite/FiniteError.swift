@@ -9,8 +9,9 @@ public enum FiniteError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidWidth(parameter: String, value: Int)
   /// A `valid` filter larger than the (possibly already shrunk) image.
   case filterLargerThanImage(layer: Int, filterSize: Int, height: Int, width: Int)
-  /// A pooling window or a stride larger than the image it reads: the geometry error the kernel
-  /// path reports (`KernelError.windowLargerThanImage`, `.strideLargerThanImage`).
+  /// A layer that does not fit the grid it reads, other than a `valid` filter: a pooling window
+  /// or stride larger than the image, a residual block that changes the grid (the geometry error
+  /// the kernel path reports).
   case layerDoesNotFit(KernelError)
   /// Images of another shape than the network was built for.
   case shapeMismatch(expected: ImageShape, actual: ImageShape)

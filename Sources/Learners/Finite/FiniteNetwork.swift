@@ -108,7 +108,7 @@ public struct FiniteNetwork: Sendable {
       case .windowLargerThanImage, .strideLargerThanImage:
         throw .layerDoesNotFit(error)
       default:
-        preconditionFailure("internal: Architecture.grids(on:) throws only geometry errors")
+        throw .layerDoesNotFit(error)
       }
     }
     var steps: [FiniteStep] = []

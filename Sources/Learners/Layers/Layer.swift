@@ -28,6 +28,8 @@ public struct Layer: Sendable, Hashable, CustomStringConvertible {
     RbfActivation.self,
     IdentityActivation.self,
     WindowPooling.self,
+    LayerNorm.self,
+    Residual.self,
   ]
 
   public static func == (lhs: Layer, rhs: Layer) -> Bool { lhs.kind.isEqual(to: rhs.kind) }

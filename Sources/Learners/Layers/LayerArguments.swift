@@ -67,6 +67,14 @@ struct LayerArguments {
     }
   }
 
+  /// The arguments of a kind that reads a nested layer list (`LayerKind.takesLayerList`): the
+  /// text is not split into values.
+  init(token: String, layerList text: String, defaults: Defaults) {
+    self.token = token
+    self.text = text
+    self.defaults = defaults
+  }
+
   /// The raw text between the parentheses, taken whole (for nested layers).
   mutating func takeText() -> String {
     positional = []

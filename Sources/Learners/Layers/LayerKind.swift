@@ -65,9 +65,15 @@ protocol LayerKind: Sendable, Hashable, CustomStringConvertible {
     -> SymmetryState
   /// Appends the layer to the engine's program, or says why the engine does not run it.
   func lower(into program: inout EngineLowering, isLast: Bool) -> EngineUnsupported?
+  /// Whether the layer's output is centred given that its input is (`inputCentred`; see
+  /// Centring.swift), or why the layer at `position` cannot read its input.
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool
+  /// Whether the arguments are a layer list taken whole (`LayerArguments.takeText`), not values.
+  static var takesLayerList: Bool { get }
 }
 
 extension LayerKind {
+  static var takesLayerList: Bool { false }
   var isReadout: Bool { false }
   var canEndNetwork: Bool { isReadout }
   var needsAllPixelPairs: Bool { false }
