@@ -37,7 +37,9 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
   /// connected network with pooling (the LCN's row, functional invariance to nothing), zero and
   /// valid padding (translations lost, flips and turns kept), an even filter (a flip maps its
   /// window to a shifted window: kept with circular padding, lost with zero padding), mixed
-  /// layers and dense layers after pooling.
+  /// layers and dense layers after pooling; residual blocks (inside and at the input, where
+  /// channel maps reach the skip unabsorbed), layer normalisation per pixel and per image, new
+  /// activations, and the identity before flatten (which keeps O(d)).
   static let catalogue: [TableArchitecture] = NamedArchitecture.allCases.map(named) + [
     layers("conv(1) relu conv(1) relu gap readout"),
     layers("conv(1) relu conv(1) relu flatten readout"),
@@ -55,6 +57,14 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
     layers("conv(3) relu avgpool(2) conv(3) relu gap readout"),
     layers("conv(3) relu sumpool(2) flatten readout"),
     layers("conv(3,stride=2) relu conv(3) relu gap readout"),
+    // Residual blocks (inside, and at the input where channel maps reach the skip unabsorbed),
+    // layer normalisation per pixel and per image, new activations, identity before flatten.
+    layers("conv(3) residual(relu conv(3)) relu gap readout"),
+    layers("residual(conv(3) relu conv(3)) relu flatten readout"),
+    layers("conv(3) layernorm relu conv(3) layernorm relu gap readout"),
+    layers("conv(3) layernorm(all) relu flatten readout"),
+    layers("conv(1) gelu conv(1) sin gap readout"),
+    layers("identity flatten dense abs readout"),
   ]
 }
 

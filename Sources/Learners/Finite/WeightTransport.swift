@@ -48,7 +48,10 @@ extension FiniteNetwork {
     let matrix = try action.matrix(for: inputShape)
     var parameters = self.parameters
     var pending: PendingAction
-    if steps.first?.operation is FlattenOperation {
+    // The identity commutes with every map, so a flatten after leading identities is still the
+    // first layer that reads the image.
+    let leading = steps.first { !($0.operation is PointwiseOperation<IdentityActivation>) }
+    if leading?.operation is FlattenOperation {
       pending = .general(matrix)
     } else if let monomial = PixelMap(matrix, shape: inputShape) {
       pending = monomial.isIdentity ? .identity : .pixelMap(monomial)
@@ -57,8 +60,23 @@ extension FiniteNetwork {
         reason: "the action mixes pixels (it is not a pixel map with per-pixel channel "
           + "rotations), and only a dense first layer on the flattened image can absorb that")
     }
+    switch Self.absorb(steps, from: pending, parameters: &parameters, firstPosition: 1) {
+    case .success: return .lifts(try! replacingParameters(parameters))
+    case .failure(let refusal): return .doesNotLift(reason: refusal.text)
+    }
+  }
+}
+
+extension FiniteNetwork {
+  /// Moves `pending` through `steps` (the first at `firstPosition`), transforming their
+  /// parameters: the action still pending after them, or why a step cannot absorb it.
+  fileprivate static func absorb(
+    _ steps: [FiniteStep], from pending: PendingAction, parameters: inout [Double],
+    firstPosition: Int
+  ) -> Result<PendingAction, Refusal> {
+    var pending = pending
     for (index, step) in steps.enumerated() {
-      let position = index + 1
+      let position = firstPosition + index
       switch (pending, TransportRole(step.operation)) {
       case (.identity, _), (_, .identity):
         break
@@ -70,21 +88,24 @@ extension FiniteNetwork {
           by: g)
         pending = .identity
       case (.general, _):
-        return .doesNotLift(
-          reason: "layer \(position): an orthogonal map of the flattened image reaches a layer "
-            + "other than a dense one, which cannot absorb it")
+        return .failure(Refusal(
+          text:
+          "layer \(position): an orthogonal map of the flattened image reaches a layer "
+            + "other than a dense one, which cannot absorb it"))
       case (.pixelMap(let map), .pointwise):
         guard map.rotations == nil else {
-          return .doesNotLift(
-            reason: "layer \(position): a channel rotation does not commute with the activation")
+          return .failure(Refusal(
+          text:
+            "layer \(position): a channel rotation does not commute with the activation"))
         }
       case (.pixelMap, .flatten):
         break
       case (.pixelMap(let map), .pool):
         guard let rotation = map.commonRotation else {
-          return .doesNotLift(
-            reason: "layer \(position): pooling averages pixels rotated differently, so no "
-              + "layer after it can undo the rotations")
+          return .failure(Refusal(
+          text:
+            "layer \(position): pooling averages pixels rotated differently, so no "
+              + "layer after it can undo the rotations"))
         }
         let pooled = PixelMap(source: [0], channels: map.channels, rotations: rotation)
         pending = pooled.isIdentity ? .identity : .pixelMap(pooled)
@@ -100,24 +121,42 @@ extension FiniteNetwork {
         } else {
           switch parameters.transformSpatial(map, step: step, affine: affine, position: position) {
           case .success(let next): pending = next.isIdentity ? .identity : .pixelMap(next)
-          case .failure(let reason): return .doesNotLift(reason: reason.text)
+          case .failure(let reason): return .failure(reason)
           }
         }
+      case (.pixelMap(let map), .residual(let block)):
+        // x + f(x): the block's weights absorb the action as the layers after a plain stack
+        // would, and the sum moves consistently only if the block's output then moves exactly
+        // as its input.
+        switch absorb(block, from: pending, parameters: &parameters, firstPosition: position) {
+        case .failure(let refusal):
+          return .failure(refusal)
+        case .success(.pixelMap(let after)) where after == map:
+          break
+        case .success:
+          return .failure(
+            Refusal(
+              text: "layer \(position): the skip connection carries the input as the action "
+                + "left it, and the block moves it differently"))
+        }
       case (.pixelMap, .other):
-        return .doesNotLift(
-          reason: "layer \(position): weight transport has no rule for this layer kind")
+        return .failure(Refusal(
+          text:
+          "layer \(position): weight transport has no rule for this layer kind"))
       }
     }
-    return .lifts(try! replacingParameters(parameters))
+    return .success(pending)
   }
 }
 
 /// What a finite step is to weight transport: the layer kinds it knows how to move an action
 /// through; any other kind refuses.
-private enum TransportRole {
+fileprivate enum TransportRole {
   case affine(AffineOperation)
   /// phi(x) = x: commutes with every map.
   case identity
+  /// A residual block's steps.
+  case residual([FiniteStep])
   case pointwise
   case flatten
   case pool
@@ -127,6 +166,8 @@ private enum TransportRole {
   init(_ operation: any FiniteOperation) {
     if let affine = operation as? AffineOperation {
       self = .affine(affine)
+    } else if let residual = operation as? ResidualOperation {
+      self = .residual(residual.steps)
     } else if operation is PointwiseOperation<IdentityActivation> {
       self = .identity
     } else if operation is any PointwiseFiniteOperation {
@@ -144,7 +185,7 @@ private enum TransportRole {
 }
 
 /// What remains to be absorbed by the layers not yet visited.
-private enum PendingAction {
+fileprivate enum PendingAction {
   case identity
   /// Any linear map of the flattened input (before a dense first layer).
   case general(Matrix)
@@ -152,13 +193,13 @@ private enum PendingAction {
 }
 
 /// A reason a layer cannot absorb the pending action.
-private struct Refusal: Error {
+fileprivate struct Refusal: Error {
   let text: String
 }
 
 /// (g h)(p) = R_p h(source[p]) on features of `channels` channels; rotations nil when every
 /// R_p is the identity.
-private struct PixelMap {
+fileprivate struct PixelMap: Equatable {
   let source: [Int]
   let channels: Int
   /// R_p row-major, C x C each, back to back.
