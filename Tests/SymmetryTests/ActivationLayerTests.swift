@@ -124,6 +124,29 @@ struct ActivationLayerTests {
     }
   }
 
+  @Test(
+    "The fast engine refuses each new layer kind by name, so its kernels run on the reference path, never by a silent fallback",
+    arguments: [
+      ("conv(3) abrelu(-0.3,1) gap readout", "abrelu(-0.3,1.0)"), ("conv(3) gelu gap readout", "gelu"),
+      ("conv(3) sign flatten readout", "sign"), ("conv(3) sin flatten readout", "sin"),
+      ("conv(3) rbf(1) gap readout", "rbf(1.0)"), ("conv(3) identity gap readout", "identity"),
+      ("conv(3) layernorm relu gap readout", "layernorm"),
+      ("conv(3) residual(relu conv(3)) relu gap readout", "residual(relu conv(3,circular))"),
+    ])
+  func engineNamesTheLayer(_ layers: String, _ name: String) throws {
+    let architecture = try Architecture(parsing: layers)
+    guard case .failure(let unsupported) = architecture.engineSupport else {
+      Issue.record("the engine accepted \(layers)")
+      return
+    }
+    #expect(unsupported.reason == name)
+    guard case .reference(let reason) = architecture.kernelPath else {
+      Issue.record("\(layers) does not run on the reference path")
+      return
+    }
+    #expect(reason.contains(name))
+  }
+
   /// A layer list and the error it must raise.
   struct BadArguments: Sendable, CustomTestStringConvertible {
     let layer: String
