@@ -57,8 +57,6 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
     layers("conv(3) relu avgpool(2) conv(3) relu gap readout"),
     layers("conv(3) relu sumpool(2) flatten readout"),
     layers("conv(3,stride=2) relu conv(3) relu gap readout"),
-    // Residual blocks (inside, and at the input where channel maps reach the skip unabsorbed),
-    // layer normalisation per pixel and per image, new activations, identity before flatten.
     layers("conv(3) residual(relu conv(3)) relu gap readout"),
     layers("residual(conv(3) relu conv(3)) relu flatten readout"),
     layers("conv(3) layernorm relu conv(3) layernorm relu gap readout"),

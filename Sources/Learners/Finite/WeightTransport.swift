@@ -112,7 +112,7 @@ extension FiniteNetwork {
       case (.pixelMap(let map), .windowPool(let pool)):
         switch map.pooled(by: pool.table, position: position) {
         case .success(let next): pending = next.isIdentity ? .identity : .pixelMap(next)
-        case .failure(let reason): return .doesNotLift(reason: reason.text)
+        case .failure(let reason): return .failure(reason)
         }
       case (.pixelMap(let map), .affine(let affine)):
         if step.inputCells == 1 {
