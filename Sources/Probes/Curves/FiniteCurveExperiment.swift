@@ -14,11 +14,13 @@ import Symmetries
 /// action, so its natural and acted-on runs differ only by g.
 ///
 /// Training: the experiment's depth and activation in NTK parameterisation (neural-tangents'
-/// `stax`), `width` channels, the loss L = 1 / (2 m k) * sum_{i, j} (f_j(x_i) - y_ij)^2 on
-/// centred one-hot targets (the squared error the kernels' regression minimises), SGD with rate
-/// `learningRate` on minibatches of b = min(`batchSize`, m) images for
-/// max(`minimumSteps`, `epochs` * m / b) steps. Each point reports the trained network's test
-/// accuracy and MSE, and its training MSE (2 L over the whole training set) to show that it fitted.
+/// `stax`) or standard parameterisation (`parameterisation`), `width` channels, the loss
+/// L = 1 / (2 m k) * sum_{i, j} (f_j(x_i) - y_ij)^2 on centred one-hot targets (the squared error
+/// the kernels' regression minimises), SGD with rate `learningRate` on minibatches of
+/// b = min(`batchSize`, m) images for max(`minimumSteps`, `epochs` * m / b) steps, or fewer when
+/// a `fittingRule` finds the training set fitted first. Each point reports the trained network's
+/// test accuracy and MSE, its training MSE (2 L over the whole training set) to show whether it
+/// fitted, and the steps it took.
 public struct FiniteCurveExperiment: Sendable {
   /// The architectures trained (CNN-VEC by default; LCN is the finite control that keeps
   /// O(C)^P, at the same cost per step).
