@@ -10,7 +10,7 @@ import Symmetries
 /// the finite-width issue (a width-128 CNN on 1,000 CIFAR-10 images at 8x8 for tens of epochs
 /// "in minutes").
 public enum BenchmarkWorkload: String, CaseIterable, Sendable {
-  case gap8, gap16, vec8, vec16, fcn, gemm, cholesky, train, cache
+  case gap8, gap16, vec8, vec16, fcn, pool16, gemm, cholesky, train, cache
 
   /// What the workload computes, for `--help` and reports.
   public var summary: String {
@@ -20,6 +20,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .vec8: return "CNN-VEC, n = 256, 8x8x1"
     case .vec16: return "CNN-VEC, n = 128, 16x16x3"
     case .fcn: return "FCN, n = 2048, 784 inputs"
+    case .pool16: return "\(Self.pooledLayers), n = 128, 16x16x3 (reference path: the engine runs no pooling)"
     case .gemm: return "matrix product, n = 2048"
     case .cholesky: return "Cholesky factorisation, n = 4096"
     case .train: return "SGD, CNN-VEC width 128, 1,000 CIFAR-10 8x8, 20 epochs"
@@ -35,7 +36,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .vec8: return 0.25
     case .vec16: return 0.28
     case .fcn: return 0.30
-    case .gemm, .cholesky, .train, .cache: return nil
+    case .pool16, .gemm, .cholesky, .train, .cache: return nil
     }
   }
 
@@ -47,6 +48,7 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .vec8: return try kernel(.cnnVec, n: 256, shape: 8, 8, 1, referenceN: 64, repeats: repeats, progress)
     case .vec16: return try kernel(.cnnVec, n: 128, shape: 16, 16, 3, referenceN: 32, repeats: repeats, progress)
     case .fcn: return try kernel(.fcn, n: 2048, shape: 28, 28, 1, referenceN: 256, repeats: repeats, progress)
+    case .pool16: return try pooledKernel(n: 128, referenceN: 8, repeats: repeats, progress)
     case .gemm: return try product(n: 2048, referenceN: 384, repeats: repeats)
     case .cholesky: return try factorisation(n: 4096, referenceN: 768, repeats: repeats)
     case .train: return try training(width: 128, images: 1000, epochs: 20, batch: 32, repeats: repeats)
@@ -76,6 +78,34 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let referenceTime = try median(1) { _ = try network.referenceKernels(subset, nil) }
     let referenceRate = Double(referenceN * (referenceN + 1) / 2) / referenceTime
     progress("\(rawValue): \(String(format: "%.3f", seconds)) s")
+    return BenchmarkResult(
+      workload: rawValue, seconds: seconds, rate: pairs / seconds, rateUnit: "image pairs/s",
+      peakMemoryBytes: memory, referenceSeconds: pairs / referenceRate, referenceSize: referenceN,
+      speedupVsReference: (pairs / seconds) / referenceRate)
+  }
+
+  /// The pooling workload of issue 25 (not depth 3: the layers are the issue's).
+  static let pooledLayers = "conv(3) relu avgpool(2) conv(3) relu gap readout"
+
+  /// The pooled network by `kernels(_:_:)`, which runs it on the reference path (no engine
+  /// lowering for pooling), on both cores; its reference is the same definition on one thread
+  /// on a subset, so the ratio is the parallel speedup alone, and the engine's time on the
+  /// unpooled network (`gap16`-like) is what pooling costs.
+  private func pooledKernel(
+    n: Int, referenceN: Int, repeats: Int, _ progress: (String) -> Void
+  ) throws -> BenchmarkResult {
+    let network = try Architecture(parsing: Self.pooledLayers)
+    var generator = SeededGenerator(seed: 2024)
+    let shape = try ImageShape(height: 16, width: 16, channels: 3)
+    let x = try ImageBatch(shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
+    resetPeakMemory()
+    let seconds = try median(repeats) { _ = try network.kernels(x, nil) }
+    let memory = peakMemory()
+    let pairs = Double(n * (n + 1) / 2)
+    let subset = x.selecting(uncheckedIndices: 0..<referenceN)
+    let referenceTime = try median(1) { _ = try network.referenceKernels(subset, nil, parallel: false) }
+    let referenceRate = Double(referenceN * (referenceN + 1) / 2) / referenceTime
+    progress("\(rawValue): \(String(format: "%.3f", seconds)) s (\(network.kernelPath))")
     return BenchmarkResult(
       workload: rawValue, seconds: seconds, rate: pairs / seconds, rateUnit: "image pairs/s",
       peakMemoryBytes: memory, referenceSeconds: pairs / referenceRate, referenceSize: referenceN,
