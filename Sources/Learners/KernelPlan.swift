@@ -89,6 +89,19 @@ struct VarianceCursor {
     recorded.append(own)
     return (own, own)
   }
+
+  /// S_xx(p, p') and S_x'x'(q, q') over every pixel pair of the current grid (row-major), for a
+  /// recursion that reads each image's whole own covariance (attention); needs all pixel pairs.
+  mutating func covariances(_ state: PairState) -> (first: [Double], second: [Double]) {
+    precondition(state.allPairs, "internal: own covariances need all pixel pairs")
+    if let first, let second {
+      defer { next += 1 }
+      return (first[next], second[next])
+    }
+    let own = Array(state.s[0..<state.count])
+    recorded.append(own)
+    return (own, own)
+  }
 }
 
 extension KernelPlan {

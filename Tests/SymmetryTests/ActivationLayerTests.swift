@@ -132,6 +132,7 @@ struct ActivationLayerTests {
       ("conv(3) rbf(1) gap readout", "rbf(1.0)"), ("conv(3) identity gap readout", "identity"),
       ("conv(3) layernorm relu gap readout", "layernorm"),
       ("conv(3) residual(relu conv(3)) relu gap readout", "residual(relu conv(3,circular))"),
+      ("conv(1) attention relu gap readout", "attention"),
     ])
   func engineNamesTheLayer(_ layers: String, _ name: String) throws {
     let architecture = try Architecture(parsing: layers)

@@ -56,6 +56,8 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
         layer: "nested and repeated residuals",
         layers: "conv(3) residual(erf conv(3) residual(relu conv(3,same) layernorm)) residual(relu conv(1)) relu flatten readout"),
       GradientCase(layer: "residual on a vector", layers: "flatten dense residual(relu dense) relu readout"),
+      GradientCase(layer: "attention", layers: "conv(1) attention(heads=2) relu gap readout"),
+      GradientCase(layer: "attention in a residual block", layers: "conv(3) residual(erf attention) relu flatten readout"),
     ] + Padding.allCases.flatMap { padding in
       [
         GradientCase(

@@ -63,6 +63,8 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
     layers("conv(3) layernorm(all) relu flatten readout"),
     layers("conv(1) gelu conv(1) sin gap readout"),
     layers("identity flatten dense abs readout"),
+    layers("conv(1) attention relu gap readout"),
+    layers("conv(3) relu attention relu flatten readout"),
   ]
 }
 

@@ -50,7 +50,7 @@ struct LayerConvergenceTests {
       "conv(3) gelu gap readout", "conv(3) sign gap readout", "conv(3) sin gap readout",
       "conv(3) rbf(1) gap readout", "conv(3) identity gap readout",
       "conv(3) layernorm relu gap readout", "conv(3) layernorm(all) erf gap readout",
-      "conv(3) residual(relu conv(1)) relu gap readout",
+      "conv(3) residual(relu conv(1)) relu gap readout", "conv(1) attention relu gap readout",
     ])
   func empiricalKernelsConverge(_ layers: String) throws {
     let architecture = try Architecture(parsing: layers)

@@ -46,9 +46,7 @@ struct LayerReferenceCase: Decodable, Sendable, CustomTestStringConvertible {
 /// The cases whose layers this package does not implement yet, by name. Each runs under a known
 /// issue that is not intermittent, so a case that starts to pass fails the test until it is
 /// removed from this set. Keep it a plain literal: branches implementing layers remove names.
-let casesAwaitingLayers: Set<String> = [
-  "attention",
-]
+let casesAwaitingLayers: Set<String> = []
 
 @Suite("Layers against neural-tangents")
 struct LayerReferenceTests {

@@ -17,7 +17,7 @@ struct ParserFuzzTests {
     "alpha=", "-0.3", "1e-300",
     "avgpool", "sumpool", "AvgPool", "stride=", "stride=0", "stride=2", "stride=-1", "2",
     "layernorm", "all", "residual(", "residual(relu conv(3))", "residual()", "residual(residual(conv)",
-    "layernorm(all)",
+    "layernorm(all)", "attention", "heads=", "heads=0", "attention(heads=2)",
   ]
 
   @Test("Random layer lists parse or throw ArchitectureError; a parsed one prints and reparses")

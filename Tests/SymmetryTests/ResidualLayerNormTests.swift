@@ -77,6 +77,10 @@ struct ResidualLayerNormTests {
     BadList(text: "conv(3) residual(relu softmax) gap readout", error: .unknownLayer(name: "softmax", known: Architecture.knownLayerNames)),
     BadList(text: "conv(3) residual(relu conv(x=1)) gap readout", error: .malformedArguments(layer: "conv(x=1)", reason: "unexpected key 'x'")),
     BadList(text: "conv(3) residual(relu conv(3) gap readout", error: .malformedArguments(layer: "residual(relu conv(3) gap readout", reason: "missing ')'")),
+    BadList(text: "conv(3) relu gap attention readout", error: .spatialLayerAfterReduction(layer: 4, description: "attention(heads=1,b=0.1)")),
+    BadList(text: "conv(3) attention(heads=0) gap readout", error: .malformedArguments(layer: "attention(heads=0)", reason: "heads=0; use at least one head")),
+    BadList(text: "conv(3) attention(2) gap readout", error: .malformedArguments(layer: "attention(2)", reason: "unexpected argument '2'")),
+    BadList(text: "conv(3) attention(heads=x) gap readout", error: .malformedArguments(layer: "attention(heads=x)", reason: "number of heads 'x' is not an integer")),
     BadList(text: "conv(3) residual(relu conv(3))) gap readout", error: .malformedArguments(layer: "residual(relu conv(3)))", reason: "')' without a matching '('")),
   ]
 

@@ -45,6 +45,7 @@ struct TransportCase: Sendable, CustomTestStringConvertible {
       "conv(2) relu conv(2) relu gap readout", "conv(3) relu gap dense relu readout",
       "conv(3) residual(relu conv(3)) relu gap readout", "residual(conv(3) relu conv(3)) relu flatten readout",
       "conv(3) layernorm relu conv(3) layernorm(all) relu flatten readout", "identity flatten dense abs readout",
+      "conv(1) attention(heads=2) relu gap readout",
     ].map { ($0, try! Architecture(parsing: $0)) }
 
   static let all: [TransportCase] = architectures.flatMap { label, architecture in

@@ -124,6 +124,16 @@ extension FiniteNetwork {
           case .failure(let reason): return .failure(reason)
           }
         }
+      case (.pixelMap(let map), .attention):
+        // Attention without positions is equivariant under every pixel permutation, so a pixel
+        // map passes through unchanged; its weights would have to absorb a channel map.
+        guard map.rotations == nil else {
+          return .failure(
+            Refusal(
+              text: "layer \(position): weight transport has no rule to absorb a channel map into "
+                + "attention's key and value weights"))
+        }
+        pending = .pixelMap(PixelMap(source: map.source, channels: step.outputChannels, rotations: nil))
       case (.pixelMap(let map), .residual(let block)):
         // x + f(x): the block's weights absorb the action as the layers after a plain stack
         // would, and the sum moves consistently only if the block's output then moves exactly
@@ -157,6 +167,8 @@ fileprivate enum TransportRole {
   case identity
   /// A residual block's steps.
   case residual([FiniteStep])
+  /// Global self-attention over the pixels.
+  case attention
   case pointwise
   case flatten
   case pool
@@ -166,6 +178,8 @@ fileprivate enum TransportRole {
   init(_ operation: any FiniteOperation) {
     if let affine = operation as? AffineOperation {
       self = .affine(affine)
+    } else if operation is AttentionOperation {
+      self = .attention
     } else if let residual = operation as? ResidualOperation {
       self = .residual(residual.steps)
     } else if operation is PointwiseOperation<IdentityActivation> {

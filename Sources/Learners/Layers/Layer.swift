@@ -30,6 +30,7 @@ public struct Layer: Sendable, Hashable, CustomStringConvertible {
     WindowPooling.self,
     LayerNorm.self,
     Residual.self,
+    Attention.self,
   ]
 
   public static func == (lhs: Layer, rhs: Layer) -> Bool { lhs.kind.isEqual(to: rhs.kind) }
