@@ -8,8 +8,7 @@ import Symmetries
 /// Finite (per head h, on the P x C features X of one image, weights i.i.d. N(0, 1)): keys
 /// K = X W_K (P x d, queries tied to keys, as linear scaling requires), weights
 /// G = softmax_rows(K K^T / (C d)), values V = X W_V; the output is
-/// concat_h(G_h V_h) W_out / sqrt(d H C) + b B, with d = H = ... the hidden width for d and
-/// the given H heads.
+/// concat_h(G_h V_h) W_out / sqrt(d H C) + b B, with d the hidden width and H the given heads.
 ///
 /// Kernel (the limit of infinitely many channels and key dimensions): with G1 = softmax_rows(S_xx)
 /// and G2 = softmax_rows(S_x'x') from each image's own pixel-pair covariance,
