@@ -86,6 +86,30 @@ struct ExternalLearnerErrorTests {
     #expect(Date().timeIntervalSince(start) < 20)
   }
 
+  @Test("A timed-out command's own children are stopped with it (its whole process group)")
+  func timeoutStopsChildren() throws {
+    let folder = try scratchFolder()
+    let pidFile = folder.appendingPathComponent("child.pid")
+    // The shell starts a background child, records its pid, then waits: after the timeout
+    // neither may be left running (a learner's worker processes must not outlive its run). The
+    // child's output goes elsewhere, so it cannot hold the run's pipes open: stopping only the
+    // shell would return at the timeout and leave the child running, which this test catches.
+    let error = try failure(of: "sh -c 'sleep 300 >/dev/null 2>&1 & echo $! > \(pidFile.path); wait' \(ignoredInputs) {predictions}", timeout: 0.5)
+    #expect(reason(error) == .timedOut(0.5))
+    let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let child = try #require(Int32(text))
+    // Give the SIGKILL that follows SIGTERM time to land (the run waits two seconds for it).
+    var alive = true
+    for _ in 0..<50 where alive {
+      // A killed child nobody has reaped yet is a zombie: it exists but no longer runs.
+      let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?
+        .split(separator: ")").last?.split(separator: " ").first
+      alive = kill(child, 0) == 0 && state != "Z"
+      if alive { usleep(100_000) }
+    }
+    #expect(!alive, "the learner's child \(child) outlived the run's timeout")
+  }
+
   @Test("A command that exits 0 without writing predictions")
   func writesNothing() throws {
     let error = try failure(of: "true \(ignoredInputs) {predictions}")
