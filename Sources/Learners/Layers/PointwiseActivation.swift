@@ -22,9 +22,31 @@ protocol PointwiseActivation: LayerKind {
   func value(_ x: Double) -> Double
   /// phi'(x) (the derivative JAX uses where phi has a kink).
   func derivative(_ x: Double) -> Double
+  /// y[i] = phi(x[i]) for i < count.
+  ///
+  /// A requirement, not only an extension method, so that each activation's witness is the
+  /// loop specialised for it: the finite pass reaches the activation through `any
+  /// FiniteOperation`, where a generic loop would call `value` through the witness table once
+  /// per coordinate (measured: the training bench 15% slower).
+  func applyValues(_ x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>)
+  /// dx[i] = dy[i] * phi'(x[i]) for i < count (specialised per activation, as `applyValues`).
+  func applyDerivatives(
+    _ dy: UnsafePointer<Double>, x: UnsafePointer<Double>, count: Int,
+    into dx: UnsafeMutablePointer<Double>)
 }
 
 extension PointwiseActivation {
+  func applyValues(_ x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+    for i in 0..<count { y[i] = value(x[i]) }
+  }
+
+  func applyDerivatives(
+    _ dy: UnsafePointer<Double>, x: UnsafePointer<Double>, count: Int,
+    into dx: UnsafeMutablePointer<Double>
+  ) {
+    for i in 0..<count { dx[i] = dy[i] * derivative(x[i]) }
+  }
+
   func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
     stage
   }
@@ -88,7 +110,7 @@ struct PointwiseOperation<Activation: PointwiseActivation>: FiniteOperation {
     _ step: FiniteStep, _ x: UnsafePointer<Double>, count: Int, parameters: UnsafePointer<Double>,
     patches: UnsafeMutablePointer<Double>, into y: UnsafeMutablePointer<Double>, threads: Int
   ) {
-    for i in 0..<(count * step.inputSize) { y[i] = activation.value(x[i]) }
+    activation.applyValues(x, count: count * step.inputSize, into: y)
   }
 
   func backward(
@@ -98,7 +120,7 @@ struct PointwiseOperation<Activation: PointwiseActivation>: FiniteOperation {
     dx: UnsafeMutablePointer<Double>?, threads: Int
   ) {
     guard let dx else { return }
-    for i in 0..<(count * step.inputSize) { dx[i] = dy[i] * activation.derivative(x[i]) }
+    activation.applyDerivatives(dy, x: x, count: count * step.inputSize, into: dx)
   }
 }
 
