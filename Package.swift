@@ -2,7 +2,8 @@
 import Foundation
 import PackageDescription
 
-// Data flows one way: LinearAlgebra -> Symmetries -> Learners -> Probes -> symmetry-probe.
+// Data flows one way: LinearAlgebra -> Symmetries -> Learners -> Probes -> symmetry-probe
+// (and Probes -> SymmetryTesting, the test-support product).
 // No package dependencies and no system libraries: every numeric routine is ours, in Swift.
 
 /// Whether to compile for the building machine's AVX2 + FMA vector unit.
@@ -45,6 +46,7 @@ let package = Package(
     .library(name: "Symmetries", targets: ["Symmetries"]),
     .library(name: "Learners", targets: ["Learners"]),
     .library(name: "Probes", targets: ["Probes"]),
+    .library(name: "SymmetryTesting", targets: ["SymmetryTesting"]),
     .executable(name: "symmetry-probe", targets: ["symmetry-probe"]),
   ],
   targets: [
@@ -54,14 +56,16 @@ let package = Package(
     .target(name: "Probes", dependencies: ["Learners"], swiftSettings: vectorSettings),
     .executableTarget(
       name: "symmetry-probe", dependencies: ["Probes"], swiftSettings: vectorSettings),
+    // Swift Testing expectations about symmetries, for test targets (ours and other packages').
+    .target(name: "SymmetryTesting", dependencies: ["Probes"], swiftSettings: vectorSettings),
     .target(
       name: "CheckerSupport", dependencies: ["Probes"], path: "Tests/CheckerSupport",
       swiftSettings: vectorSettings),
     .testTarget(
-      name: "SymmetryTests", dependencies: ["Probes", "CheckerSupport"],
+      name: "SymmetryTests", dependencies: ["Probes", "CheckerSupport", "SymmetryTesting"],
       swiftSettings: vectorSettings),
     .testTarget(
-      name: "PerformanceTests", dependencies: ["Probes", "CheckerSupport"],
+      name: "PerformanceTests", dependencies: ["Probes", "CheckerSupport", "SymmetryTesting"],
       swiftSettings: vectorSettings),
   ]
 )

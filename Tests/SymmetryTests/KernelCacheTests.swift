@@ -1,4 +1,5 @@
 import CheckerSupport
+import SymmetryTesting
 import Foundation
 import Learners
 import Probes
