@@ -2,7 +2,7 @@
 /// `KernelInvarianceProbe` and read with `VerdictThresholds.kernel`, and the layers predict
 /// both verdicts (`Architecture.predictedInvariance`).
 extension Architecture: InvarianceSubject {
-  public var subjectName: String { description }
+  public var subjectName: String { compactSpec }
 
   public func measureInvariance(under element: any GroupAction, on images: ProbeImages) throws
     -> [InvarianceReading]
@@ -10,14 +10,14 @@ extension Architecture: InvarianceSubject {
     try kernelReadings(self, under: element, on: images)
   }
 
-  public func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
     try predictedInvariance(under: element, on: shape, regime: .kernel)
   }
 
   public func reproduceCommand(action: String, images: ProbeImages) -> String? {
-    "swift run -c release symmetry-probe table --layers \"\(description)\" --actions \(action) "
+    "swift run -c release symmetry-probe table --layers \"\(compactSpec)\" --actions \(action) "
       + images.toolOptions
   }
 }

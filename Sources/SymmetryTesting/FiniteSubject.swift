@@ -42,7 +42,7 @@ public struct FiniteSubject: InvarianceSubject {
     self.seed = seed
   }
 
-  public var subjectName: String { "\(architecture) (finite, width \(width), \(optimizer), \(steps) steps)" }
+  public var subjectName: String { "\(architecture.compactSpec) (finite, width \(width), \(optimizer), \(steps) steps)" }
 
   public func measureInvariance(under element: any GroupAction, on images: ProbeImages) throws
     -> [InvarianceReading]
@@ -95,7 +95,7 @@ public struct FiniteSubject: InvarianceSubject {
     ]
   }
 
-  public func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
     try architecture.predictedInvariance(under: element, on: shape, regime: LearnerRegime(optimizer))
@@ -103,8 +103,8 @@ public struct FiniteSubject: InvarianceSubject {
 
   public func reproduceCommand(action: String, images: ProbeImages) -> String? {
     var command =
-      "swift run -c release symmetry-probe train --layers \"\(architecture)\" --action \(action) "
-      + "--optimizer \(optimizer.name) --lr \(optimizer.learningRate) --width \(width) --steps \(steps) --seeds \(max(seeds, 3)) "
+      "swift run -c release symmetry-probe train --layers \"\(architecture.compactSpec)\" --action \(action) "
+      + "--optimizer \(optimizer.name) --lr \(optimizer.learningRate) --width \(width) --steps \(steps) --seeds \(seeds) "
       + images.toolOptions
     if let batch = optimizer.batchSize { command += " --batch \(batch)" }
     return command

@@ -32,7 +32,7 @@ struct InvarianceCheck {
     self.seed = seed
     trivial = try element.isIdentity(on: images.train.shape)
     readings = trivial ? [] : try subject.measureInvariance(under: element, on: images)
-    prediction = try subject.predictedInvariance(under: element, on: images.train.shape)
+    prediction = try subject.predictedVerdicts(under: element, on: images.train.shape)
   }
 
   /// The predicted verdict and its reason for one kind, nil without layers.

@@ -18,7 +18,7 @@ public protocol InvarianceSubject: Sendable {
 
   /// What the layers' symmetry rules predict under `element` on images of `shape`, nil when
   /// the subject has no layers to predict from.
-  func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
 
   /// A `symmetry-probe` command line that measures the same question on comparable images

@@ -16,7 +16,7 @@ public struct KernelSubject<Kernel: KernelFunction>: InvarianceSubject {
     try kernelReadings(kernel, under: element, on: images)
   }
 
-  public func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
     nil

@@ -43,7 +43,7 @@ extension LayerSpec: InvarianceSubject {
     try architecture().measureInvariance(under: element, on: images)
   }
 
-  public func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
     try architecture().predictedInvariance(under: element, on: shape, regime: .kernel)

@@ -14,7 +14,8 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
   /// Where the images come from, in words.
   public let description: String
   /// The options of `symmetry-probe table` and `train` that select comparable images: the tool
-  /// reads data sets only, so for random images these name a data set of the same size.
+  /// reads data sets only, so for random or your own images these name as many CIFAR-10 images
+  /// at the tool's default size.
   let toolOptions: String
 
   /// Your own images, of one shape; throws `ProbeError.mismatch` when the shapes differ and
@@ -24,7 +25,7 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
   {
     try self.init(
       train: train, test: test, description: description,
-      toolOptions: "--size \(train.shape.height) --train \(train.count) --test \(test.count)")
+      toolOptions: "--train \(train.count) --test \(test.count)")
   }
 
   private init(train: ImageBatch, test: ImageBatch, description: String, toolOptions: String)
@@ -54,7 +55,7 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
       train: gaussianBatch(shape, count: train, seed: seed),
       test: gaussianBatch(shape, count: test, seed: seed &+ 1),
       description: "\(train) train and \(test) test standard-normal images of \(shape), seed \(seed)",
-      toolOptions: "--size \(shape.height) --train \(train) --test \(test)")
+      toolOptions: "--train \(train) --test \(test)")
   }
 
   /// 4 train and 2 test standard-normal images of 6 x 6 x 2 (see the type's comment).

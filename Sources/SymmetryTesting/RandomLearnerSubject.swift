@@ -53,7 +53,7 @@ public struct RandomLearnerSubject<Learner: RandomLearner>: InvarianceSubject {
     }
   }
 
-  public func predictedInvariance(under element: any GroupAction, on shape: ImageShape) throws
+  public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
     nil
