@@ -42,63 +42,90 @@ extension Architecture {
 
   // MARK: - Parsing
 
-  /// The layers of `text` (not yet validated as an architecture).
-  static func layers(parsing text: String, defaults: LayerArguments.Defaults) throws(ArchitectureError) -> [Layer] {
+  /// The layers of `text` (not yet validated as an architecture). `text` is the block of the
+  /// layer at `enclosing` (nil: the whole list) and starts at character `offset` of the whole
+  /// list, so that every error gives the position of its layer in the text the user wrote.
+  static func layers(
+    parsing text: String, defaults: LayerArguments.Defaults, enclosing: LayerPosition? = nil, offset: Int = 0
+  ) throws(ArchitectureError) -> [Layer] {
     var layers: [Layer] = []
-    for token in try tokens(text) {
-      layers.append(try layer(token, defaults: defaults))
+    for (index, token) in try tokens(text, enclosing: enclosing, offset: offset).enumerated() {
+      let position = enclosing?.inner(index + 1, offset: token.offset) ?? LayerPosition(layer: index + 1, offset: token.offset)
+      layers.append(try layer(token.text, at: position, defaults: defaults))
     }
     return layers
   }
 
-  /// Splits at spaces and commas outside parentheses.
-  private static func tokens(_ text: String) throws(ArchitectureError) -> [String] {
-    var tokens: [String] = []
+  /// Splits at spaces and commas outside parentheses; each token with the character offset of
+  /// its first character in the whole list.
+  private static func tokens(
+    _ text: String, enclosing: LayerPosition?, offset: Int
+  ) throws(ArchitectureError) -> [(text: String, offset: Int)] {
+    var tokens: [(text: String, offset: Int)] = []
     var current = ""
+    var start = offset
     var depth = 0
-    for character in text {
+    var opened: [Int] = []
+    func position(_ start: Int) -> LayerPosition {
+      enclosing?.inner(tokens.count + 1, offset: start) ?? LayerPosition(layer: tokens.count + 1, offset: start)
+    }
+    for (index, character) in text.enumerated() {
+      let at = offset + index
+      if current.isEmpty { start = at }
       switch character {
       case "(":
         depth += 1
+        opened.append(at)
         current.append(character)
       case ")":
         guard depth > 0 else {
-          throw .malformedArguments(layer: current + ")", reason: "')' without a matching '('")
+          throw .malformedArguments(
+            layer: current + ")", position: position(start),
+            reason: "the ')' at character \(at + 1) has no matching '('; delete it or add a '(' before it")
         }
         depth -= 1
+        opened.removeLast()
         current.append(character)
       case "," where depth == 0, _ where character.isWhitespace && depth == 0:
-        if !current.isEmpty { tokens.append(current) }
+        if !current.isEmpty { tokens.append((current, start)) }
         current = ""
       default:
         current.append(character)
       }
     }
-    guard depth == 0 else { throw .malformedArguments(layer: current, reason: "missing ')'") }
-    if !current.isEmpty { tokens.append(current) }
+    guard depth == 0 else {
+      throw .malformedArguments(
+        layer: current, position: position(start),
+        reason: "missing ')': the '(' at character \(opened.last! + 1) is never closed")
+    }
+    if !current.isEmpty { tokens.append((current, start)) }
     return tokens
   }
 
-  /// One layer from `name` or `name(arguments)`.
-  private static func layer(_ token: String, defaults: LayerArguments.Defaults) throws(ArchitectureError) -> Layer {
+  /// One layer from `name` or `name(arguments)`, the layer at `position`.
+  private static func layer(
+    _ token: String, at position: LayerPosition, defaults: LayerArguments.Defaults
+  ) throws(ArchitectureError) -> Layer {
     let name: String
     var text: String?
+    var textOffset = position.offset
     if let open = token.firstIndex(of: "(") {
       name = String(token[..<open]).lowercased()
       guard token.hasSuffix(")") else {
-        throw .malformedArguments(layer: token, reason: "text after ')'")
+        throw .malformedArguments(layer: token, position: position, reason: "text after ')'")
       }
       text = String(token[token.index(after: open)..<token.index(before: token.endIndex)])
+      textOffset += token.distance(from: token.startIndex, to: open) + 1
     } else {
       name = token.lowercased()
     }
     guard let kind = Layer.catalogue.first(where: { $0.names.contains(name) }) else {
-      throw .unknownLayer(name: name, known: knownLayerNames)
+      throw .unknownLayer(name: name, position: position, known: knownLayerNames)
     }
     var arguments =
       kind.takesLayerList
-      ? LayerArguments(token: token, layerList: text ?? "", defaults: defaults)
-      : try LayerArguments(token: token, text: text, defaults: defaults)
+      ? LayerArguments(token: token, position: position, layerList: text ?? "", textOffset: textOffset, defaults: defaults)
+      : try LayerArguments(token: token, position: position, text: text, defaults: defaults)
     let layer = try parse(kind, name, &arguments)
     try arguments.requireAllUsed()
     return layer

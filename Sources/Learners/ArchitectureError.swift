@@ -5,10 +5,11 @@
 public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The layer list is empty.
   case emptyArchitecture
-  /// A layer name the parser does not know.
-  case unknownLayer(name: String, known: [String])
-  /// A layer's arguments could not be read.
-  case malformedArguments(layer: String, reason: String)
+  /// A layer name the parser does not know, at `position` in the list.
+  case unknownLayer(name: String, position: LayerPosition, known: [String])
+  /// A layer's arguments could not be read, or its parentheses do not balance; `layer` is the
+  /// layer's text and `position` where it starts.
+  case malformedArguments(layer: String, position: LayerPosition, reason: String)
   /// An architecture name not in the catalogue.
   case unknownArchitecture(name: String, known: [String])
   /// An activation name that is not known.
@@ -46,10 +47,10 @@ public enum ArchitectureError: Error, Equatable, Sendable, CustomStringConvertib
     case .emptyArchitecture:
       return "the architecture has no layers; give at least a reduction and a readout, "
         + "e.g. \"flatten dense\""
-    case .unknownLayer(let name, let known):
-      return "unknown layer '\(name)'; known layers: \(known.joined(separator: ", "))"
-    case .malformedArguments(let layer, let reason):
-      return "malformed arguments in '\(layer)': \(reason)"
+    case .unknownLayer(let name, let position, let known):
+      return "unknown layer '\(name)' (\(position)); known layers: \(known.joined(separator: ", "))"
+    case .malformedArguments(let layer, let position, let reason):
+      return "malformed arguments in '\(layer)' (\(position)): \(reason)"
     case .unknownArchitecture(let name, let known):
       return "unknown architecture '\(name)'; known architectures: \(known.joined(separator: ", "))"
     case .unknownActivation(let name, let known):

@@ -177,7 +177,7 @@ struct ActivationLayerTests {
 
   @Test("Bad activation arguments are typed errors that name the layer and say what is wrong", arguments: badArguments)
   func badArgumentsRaise(_ bad: BadArguments) {
-    #expect(throws: ArchitectureError.malformedArguments(layer: bad.layer, reason: bad.reason)) {
+    #expect(throws: ArchitectureError.malformedArguments(layer: bad.layer, position: LayerPosition(layer: 3, offset: 14), reason: bad.reason)) {
       try Architecture(parsing: "flatten dense \(bad.layer) readout")
     }
   }

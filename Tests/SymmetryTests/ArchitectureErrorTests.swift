@@ -15,14 +15,14 @@ struct ArchitectureErrorTests {
 
   static let badLists: [BadList] = [
     BadList(text: "", error: .emptyArchitecture),
-    BadList(text: "conv(3) softmax flatten dense", error: .unknownLayer(name: "softmax", known: known)),
-    BadList(text: "conv(3 relu flatten dense", error: .malformedArguments(layer: "conv(3 relu flatten dense", reason: "missing ')'")),
-    BadList(text: "conv(x=3) relu flatten dense", error: .malformedArguments(layer: "conv(x=3)", reason: "unexpected key 'x'")),
-    BadList(text: "conv(3,sideways) flatten dense", error: .malformedArguments(layer: "conv(3,sideways)", reason: "unexpected argument 'sideways'")),
-    BadList(text: "flatten dense(w=big)", error: .malformedArguments(layer: "dense(w=big)", reason: "w=big is not a number")),
-    BadList(text: "relu(2) flatten dense", error: .malformedArguments(layer: "relu(2)", reason: "unexpected argument '2'")),
-    BadList(text: "conv(3,3) flatten dense", error: .malformedArguments(layer: "conv(3,3)", reason: "the filter size is given twice")),
-    BadList(text: "conv(padding=odd) flatten dense", error: .malformedArguments(layer: "conv(padding=odd)", reason: "unknown padding 'odd'; use circular, same, valid")),
+    BadList(text: "conv(3) softmax flatten dense", error: .unknownLayer(name: "softmax", position: LayerPosition(layer: 2, offset: 8), known: known)),
+    BadList(text: "conv(3 relu flatten dense", error: .malformedArguments(layer: "conv(3 relu flatten dense", position: LayerPosition(layer: 1, offset: 0), reason: "missing ')': the '(' at character 5 is never closed")),
+    BadList(text: "conv(x=3) relu flatten dense", error: .malformedArguments(layer: "conv(x=3)", position: LayerPosition(layer: 1, offset: 0), reason: "unexpected key 'x'")),
+    BadList(text: "conv(3,sideways) flatten dense", error: .malformedArguments(layer: "conv(3,sideways)", position: LayerPosition(layer: 1, offset: 0), reason: "unexpected argument 'sideways'")),
+    BadList(text: "flatten dense(w=big)", error: .malformedArguments(layer: "dense(w=big)", position: LayerPosition(layer: 2, offset: 8), reason: "w=big is not a number")),
+    BadList(text: "relu(2) flatten dense", error: .malformedArguments(layer: "relu(2)", position: LayerPosition(layer: 1, offset: 0), reason: "unexpected argument '2'")),
+    BadList(text: "conv(3,3) flatten dense", error: .malformedArguments(layer: "conv(3,3)", position: LayerPosition(layer: 1, offset: 0), reason: "the filter size is given twice")),
+    BadList(text: "conv(padding=odd) flatten dense", error: .malformedArguments(layer: "conv(padding=odd)", position: LayerPosition(layer: 1, offset: 0), reason: "unknown padding 'odd'; use circular, same, valid")),
     BadList(text: "conv(w=-1) relu flatten dense", error: .invalidStandardDeviation(layer: 1, parameter: "W_std", value: -1)),
     BadList(text: "flatten dense(b=-0.1)", error: .invalidStandardDeviation(layer: 2, parameter: "b_std", value: -0.1)),
     BadList(text: "flatten dense(w=nan)", error: .invalidStandardDeviation(layer: 2, parameter: "W_std", value: .nan)),
@@ -46,11 +46,54 @@ struct ArchitectureErrorTests {
     }
   }
 
+  /// A bad layer list and what its message must quote: the layer and its position.
+  struct Located: Sendable, CustomTestStringConvertible {
+    let text: String
+    let fragments: [String]
+    var testDescription: String { "\"\(text)\"" }
+  }
+
+  /// Every kind of bad layer list issue 25 names, on 4 x 4 images: geometry errors surface when
+  /// the kernels meet the images, the others when the list is parsed.
+  static let located: [Located] = [
+    Located(text: "conv(3) avgpool(9) gap readout", fragments: ["layer 2 'avgpool(9,valid,stride=9)'", "9 x 9 window over a 4 x 4 image"]),
+    Located(text: "conv(3,stride=9) gap readout", fragments: ["layer 1 'conv(3,circular,stride=9)'", "stride of 9 over a 4 x 4 image"]),
+    Located(text: "conv(3) avgpool(2,stride=0) gap readout", fragments: ["layer 2 'avgpool(2,valid,stride=0)'", "stride 0"]),
+    Located(text: "conv(3) flatten attention readout", fragments: ["layer 3 'attention(heads=1,b=0.1)'", "already flattened"]),
+    Located(text: "conv(3) flatten avgpool(2) readout", fragments: ["layer 3 'avgpool(2,valid,stride=2)'", "already flattened"]),
+    Located(text: "conv(3) residual(relu conv(3,valid)) gap readout", fragments: ["layer 2 (residual)", "2 x 2 output to its 4 x 4 input"]),
+    Located(text: "conv(3) avgpool(2,size=3) gap readout", fragments: ["'avgpool(2,size=3)' (layer 2 at character 9)", "unexpected key 'size'"]),
+    Located(
+      text: "conv(3) residual(relu conv(x=1)) gap readout",
+      fragments: ["'conv(x=1)' (layer 2 of the block of layer 2 at character 23)", "unexpected key 'x'"]),
+    Located(
+      text: "conv(3) residual(relu conv(3) gap readout",
+      fragments: ["(layer 2 at character 9)", "the '(' at character 17 is never closed"]),
+    Located(text: "conv(3)) gap readout", fragments: ["'conv(3))' (layer 1 at character 1)", "the ')' at character 8 has no matching '('"]),
+    Located(text: "conv(3),relu, softmax gap readout", fragments: ["'softmax' (layer 3 at character 15)"]),
+  ]
+
+  @Test("Each bad layer list's message names the layer and its position in the list", arguments: located)
+  func messagesLocateTheLayer(_ bad: Located) throws {
+    let images = try ImageBatch(count: 2, height: 4, width: 4, channels: 2, values: (0..<64).map { Double($0 % 7) - 3 })
+    let message: String
+    do {
+      _ = try Architecture(parsing: bad.text).kernels(images, nil)
+      Issue.record("\(bad.text) was accepted")
+      return
+    } catch {
+      message = "\(error)"
+    }
+    for fragment in bad.fragments {
+      #expect(message.contains(fragment), "\(message)")
+    }
+  }
+
   @Test("Error messages quote the offending text and list the known names")
   func messagesAreSpecific() {
-    let unknown = ArchitectureError.unknownLayer(name: "softmax", known: Self.known).description
+    let unknown = ArchitectureError.unknownLayer(name: "softmax", position: LayerPosition(layer: 2, offset: 8), known: Self.known).description
     #expect(unknown.contains("softmax") && Self.known.allSatisfy { unknown.contains($0) })
-    let malformed = ArchitectureError.malformedArguments(layer: "conv(x=3)", reason: "unexpected key 'x'")
+    let malformed = ArchitectureError.malformedArguments(layer: "conv(x=3)", position: LayerPosition(layer: 1, offset: 0), reason: "unexpected key 'x'")
     #expect(malformed.description.contains("conv(x=3)") && malformed.description.contains("'x'"))
     #expect(ArchitectureError.missingReduction.description.contains("flatten"))
   }

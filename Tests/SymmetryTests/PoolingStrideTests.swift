@@ -107,10 +107,10 @@ struct PoolingErrorTests {
       ("conv(3) sumpool(0) flatten readout", .invalidWindow(layer: 2, name: "sumpool(0,valid,stride=0)", size: 0)),
       ("conv(3) flatten avgpool(2) readout", .spatialLayerAfterReduction(layer: 3, description: "avgpool(2,valid,stride=2)")),
       ("conv(3) gap sumpool(2) readout", .spatialLayerAfterReduction(layer: 3, description: "sumpool(2,valid,stride=2)")),
-      ("conv(3) avgpool(2,size=3) flatten readout", .malformedArguments(layer: "avgpool(2,size=3)", reason: "unexpected key 'size'")),
-      ("conv(3) avgpool flatten readout", .malformedArguments(layer: "avgpool", reason: "the window size is missing; write e.g. avgpool(2)")),
-      ("conv(3,stride=two) flatten readout", .malformedArguments(layer: "conv(3,stride=two)", reason: "stride 'two' is not an integer")),
-      ("conv(3) avgpool(2,2) flatten readout", .malformedArguments(layer: "avgpool(2,2)", reason: "the window is given twice")),
+      ("conv(3) avgpool(2,size=3) flatten readout", .malformedArguments(layer: "avgpool(2,size=3)", position: LayerPosition(layer: 2, offset: 8), reason: "unexpected key 'size'")),
+      ("conv(3) avgpool flatten readout", .malformedArguments(layer: "avgpool", position: LayerPosition(layer: 2, offset: 8), reason: "the window size is missing; write e.g. avgpool(2)")),
+      ("conv(3,stride=two) flatten readout", .malformedArguments(layer: "conv(3,stride=two)", position: LayerPosition(layer: 1, offset: 0), reason: "stride 'two' is not an integer")),
+      ("conv(3) avgpool(2,2) flatten readout", .malformedArguments(layer: "avgpool(2,2)", position: LayerPosition(layer: 2, offset: 8), reason: "the window is given twice")),
     ]
     for (text, expected) in cases {
       #expect(throws: expected, "\(text)") { try Architecture(parsing: text) }

@@ -69,19 +69,19 @@ struct ResidualLayerNormTests {
   static let badLists: [BadList] = [
     BadList(text: "conv(3) relu layernorm gap readout", error: .uncentredNormalisation(layer: 3, description: "layernorm")),
     BadList(text: "layernorm(all) conv(3) gap readout", error: .uncentredNormalisation(layer: 1, description: "layernorm(all)")),
-    BadList(text: "conv(3) layernorm(channels) gap readout", error: .malformedArguments(layer: "layernorm(channels)", reason: "unexpected argument 'channels'")),
+    BadList(text: "conv(3) layernorm(channels) gap readout", error: .malformedArguments(layer: "layernorm(channels)", position: LayerPosition(layer: 2, offset: 8), reason: "unexpected argument 'channels'")),
     BadList(text: "conv(3) residual() relu gap readout", error: .invalidResidualBlock(layer: 2, reason: "its block is empty; write e.g. residual(relu conv(3))")),
     BadList(text: "conv(3) residual(relu gap) dense readout", error: .invalidResidualBlock(layer: 2, reason: "its block turns the pixel grid into a vector (flatten or gap), so x + block(x) has no shape; keep reductions outside the block")),
     BadList(text: "conv(3) residual(relu dense) gap readout", error: .invalidResidualBlock(layer: 2, reason: "in its block, layer 2 is dense but the features are still a pixel grid; insert 'flatten' or 'gap' before it, or use 'conv(1)' for a per-pixel dense layer")),
     BadList(text: "conv(3) relu residual(layernorm conv(3)) gap readout", error: .invalidResidualBlock(layer: 3, reason: "in its block, layer 1 'layernorm' normalises features that are not centred (their mean over channels does not vanish, e.g. after relu or on the raw image), where its infinite-width kernel is not defined; put a conv, local or dense layer right before it")),
-    BadList(text: "conv(3) residual(relu softmax) gap readout", error: .unknownLayer(name: "softmax", known: Architecture.knownLayerNames)),
-    BadList(text: "conv(3) residual(relu conv(x=1)) gap readout", error: .malformedArguments(layer: "conv(x=1)", reason: "unexpected key 'x'")),
-    BadList(text: "conv(3) residual(relu conv(3) gap readout", error: .malformedArguments(layer: "residual(relu conv(3) gap readout", reason: "missing ')'")),
+    BadList(text: "conv(3) residual(relu softmax) gap readout", error: .unknownLayer(name: "softmax", position: LayerPosition(numbers: [2, 2], offset: 22), known: Architecture.knownLayerNames)),
+    BadList(text: "conv(3) residual(relu conv(x=1)) gap readout", error: .malformedArguments(layer: "conv(x=1)", position: LayerPosition(numbers: [2, 2], offset: 22), reason: "unexpected key 'x'")),
+    BadList(text: "conv(3) residual(relu conv(3) gap readout", error: .malformedArguments(layer: "residual(relu conv(3) gap readout", position: LayerPosition(layer: 2, offset: 8), reason: "missing ')': the '(' at character 17 is never closed")),
     BadList(text: "conv(3) relu gap attention readout", error: .spatialLayerAfterReduction(layer: 4, description: "attention(heads=1,b=0.1)")),
-    BadList(text: "conv(3) attention(heads=0) gap readout", error: .malformedArguments(layer: "attention(heads=0)", reason: "heads=0; use at least one head")),
-    BadList(text: "conv(3) attention(2) gap readout", error: .malformedArguments(layer: "attention(2)", reason: "unexpected argument '2'")),
-    BadList(text: "conv(3) attention(heads=x) gap readout", error: .malformedArguments(layer: "attention(heads=x)", reason: "number of heads 'x' is not an integer")),
-    BadList(text: "conv(3) residual(relu conv(3))) gap readout", error: .malformedArguments(layer: "residual(relu conv(3)))", reason: "')' without a matching '('")),
+    BadList(text: "conv(3) attention(heads=0) gap readout", error: .malformedArguments(layer: "attention(heads=0)", position: LayerPosition(layer: 2, offset: 8), reason: "heads=0; use at least one head")),
+    BadList(text: "conv(3) attention(2) gap readout", error: .malformedArguments(layer: "attention(2)", position: LayerPosition(layer: 2, offset: 8), reason: "unexpected argument '2'")),
+    BadList(text: "conv(3) attention(heads=x) gap readout", error: .malformedArguments(layer: "attention(heads=x)", position: LayerPosition(layer: 2, offset: 8), reason: "number of heads 'x' is not an integer")),
+    BadList(text: "conv(3) residual(relu conv(3))) gap readout", error: .malformedArguments(layer: "residual(relu conv(3)))", position: LayerPosition(layer: 2, offset: 8), reason: "the ')' at character 31 has no matching '('; delete it or add a '(' before it")),
   ]
 
   @Test("Each malformed residual block or normalisation raises its typed error, naming the layer and its position", arguments: badLists)

@@ -43,7 +43,7 @@ struct Attention: LayerKind {
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Attention {
     let heads = try arguments.integer("heads", what: "number of heads") ?? 1
     guard heads >= 1 else {
-      throw .malformedArguments(layer: arguments.token, reason: "heads=\(heads); use at least one head")
+      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "heads=\(heads); use at least one head")
     }
     return Attention(heads: heads, biasStd: try arguments.number("b") ?? arguments.defaults.biasStd)
   }

@@ -20,7 +20,7 @@ struct RbfActivation: PointwiseActivation {
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> RbfActivation {
     let gamma = try arguments.requiredNumber("gamma", example: "rbf(1)")
     guard gamma > 0 else {
-      throw .malformedArguments(layer: arguments.token, reason: "gamma = \(gamma); use a positive gamma such as 1")
+      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "gamma = \(gamma); use a positive gamma such as 1")
     }
     return RbfActivation(gamma: gamma)
   }

@@ -34,7 +34,8 @@ struct Residual: LayerKind {
 
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Residual {
     let text = arguments.takeText()
-    let block = try Architecture.layers(parsing: text, defaults: arguments.defaults)
+    let block = try Architecture.layers(
+      parsing: text, defaults: arguments.defaults, enclosing: arguments.position, offset: arguments.textOffset)
     return Residual(block: block)
   }
 

@@ -47,7 +47,7 @@ struct WindowPooling: LayerKind {
 
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> WindowPooling {
     guard let window = try arguments.integer("k", positional: true, what: "window") else {
-      throw .malformedArguments(layer: arguments.token, reason: "the window size is missing; write e.g. \(name)(2)")
+      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "the window size is missing; write e.g. \(name)(2)")
     }
     return WindowPooling(
       reduction: name == "sumpool" ? .sum : .average, window: window,
