@@ -148,6 +148,28 @@ struct ExternalLearnerErrorTests {
     }
   }
 
+  @Test("A NumPy learner on a machine without NumPy fails as a typed error carrying Python's ImportError")
+  func missingNumPy() throws {
+    let folder = try scratchFolder()
+    // A package named numpy that refuses to import hides an installed NumPy, so the no-NumPy
+    // path runs on every machine, with or without NumPy.
+    let fake = folder.appendingPathComponent("numpy")
+    try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
+    try Data("raise ImportError(\"No module named 'numpy' (hidden by the test)\")\n".utf8)
+      .write(to: fake.appendingPathComponent("__init__.py"))
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("examples/random_features.py")
+    let error = try failure(
+      of: "PYTHONPATH='\(folder.path)' python3 '\(script.path)' {train_x} {train_y} {test_x} {predictions} {seed}")
+    guard case .exitStatus(let status)? = reason(error), status != 0 else {
+      Issue.record("expected a non-zero exit naming the run, got \(error)")
+      return
+    }
+    guard case .runFailed(_, _, let standardError, _, _) = error else { return }
+    // Python names the missing module; a machine without python3 at all says that instead.
+    #expect(standardError.contains { $0.contains("numpy") || $0.contains("python3") }, "\(error)")
+  }
+
   @Test("A probe that fails in one run keeps the runs before it, and resumes from them without running them again")
   func failedProbeResumes() throws {
     let folder = try scratchFolder()
