@@ -1,4 +1,3 @@
-import Learners
 import Symmetries
 
 /// The kernel of a model precomposed with a group action, M∘g: K_g(x, x') = K(g x, g x').

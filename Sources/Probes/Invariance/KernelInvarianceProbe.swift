@@ -46,60 +46,8 @@ public struct KernelInvarianceProbe: Sendable {
   }
 }
 
-/// The deviations an invariance probe measured, for the NNGP and the NTK.
-public struct KernelDeviations: Sendable, Hashable, Codable {
-  public var nngp: Double
-  public var ntk: Double
-
-  public init(nngp: Double, ntk: Double) {
-    self.nngp = nngp
-    self.ntk = ntk
-  }
-
-  /// max |moved - base| / max |base|, per kernel.
-  init(_ base: KernelMatrices, _ moved: KernelMatrices) {
-    nngp = deviation(moved.nngp.storage, from: base.nngp.storage)
-    ntk = deviation(moved.ntk.storage, from: base.ntk.storage)
-  }
-
-  /// The deviation for one kernel kind.
-  public subscript(kind: KernelKind) -> Double {
-    switch kind {
-    case .nngp: return nngp
-    case .ntk: return ntk
-    }
-  }
-}
-
 /// The two deviations of one probe.
 public struct KernelInvarianceMeasurement: Sendable, Hashable, Codable {
   public var algorithmic: KernelDeviations
   public var functional: KernelDeviations
-}
-
-/// Which of a kernel function's two kernels.
-public enum KernelKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-  case nngp, ntk
-  public var description: String { rawValue }
-
-  /// This kind's matrix.
-  public func matrix(of kernels: KernelMatrices) -> Matrix {
-    self == .nngp ? kernels.nngp : kernels.ntk
-  }
-}
-
-/// max_i |moved_i - base_i| / max_i |base_i| (infinite on a non-finite value or a count
-/// mismatch): the probes' deviation, relative to the unmoved values. NaN when both are all
-/// zeros: nothing was measured, and `Verdict` reads that as "no signal", not as invariance.
-public func deviation(_ moved: [Double], from base: [Double]) -> Double {
-  guard moved.count == base.count else { return .infinity }
-  var difference = 0.0
-  var scale = 0.0
-  for (m, b) in zip(moved, base) {
-    guard m.isFinite, b.isFinite else { return .infinity }
-    difference = max(difference, abs(m - b))
-    scale = max(scale, abs(b))
-  }
-  if scale == 0 { return difference == 0 ? .nan : .infinity }
-  return difference / scale
 }

@@ -8,6 +8,8 @@ import Symmetries
 /// defines predicts the same at x and g x). Exact for a finite group listed in full (all
 /// circular translations); a Monte Carlo estimate over `elements.count` draws otherwise, which
 /// the reports state.
+/// It stays in Probes, not beside `PrecomposedKernel` in Learners, because its initialiser
+/// throws `ProbeError`.
 /// - Complexity: |G| evaluations of the base kernel.
 public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
   public let base: Base

@@ -8,6 +8,8 @@ import Symmetries
 /// group the learner becomes algorithmically invariant under it (it can no longer use what G
 /// destroys). For large or continuous groups `elements` is a Monte Carlo sample, whose size the
 /// reports state.
+/// It stays in Probes, not beside `PrecomposedKernel` in Learners, because its initialiser
+/// throws `ProbeError`.
 /// - Complexity: |G| evaluations of the base kernel.
 public struct SymmetrisedKernel<Base: KernelFunction>: KernelFunction {
   public let base: Base
