@@ -7,9 +7,10 @@ extension Architecture {
 
   /// This architecture as a program of the fast `KernelEngine`, or why the engine does not run
   /// it: each layer lowers itself (`LayerKind.lower`), and a kind without a lowering is named.
-  /// The engine does not run a locally connected layer under global pooling, circular and zero
-  /// or valid padding mixed under global pooling, or dense layers between the reduction and the
-  /// readout; every padding maps to the engine's own (circular, zero = `same`, `valid`).
+  /// The engine does not run a locally connected layer under global pooling or with strides or
+  /// pooling, circular and zero or valid padding mixed under global pooling (or between two
+  /// strides or poolings), or dense layers between the reduction and the readout; every padding
+  /// maps to the engine's own (circular, zero = `same`, `valid`).
   public var engineSupport: Result<KernelProgram, EngineUnsupported> {
     var program = EngineLowering()
     for (index, layer) in layers.enumerated() {
@@ -61,6 +62,11 @@ struct EngineLowering {
     guard let readout, let input else {
       return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
     }
+    let candidate = KernelProgram(
+      input: input, steps: steps, readout: .flatten(weightStd: readout.weightStd, biasStd: readout.biasStd))
+    if StagedProgram.isStaged(candidate) {
+      return finishStaged(candidate, readout: readout)
+    }
     switch (input, reduction) {
     case (.dense, nil), (.spatial, .flatten?):
       return .success(
@@ -80,6 +86,30 @@ struct EngineLowering {
           input: input, steps: steps,
           readout: .globalAveragePool(weightStd: readout.weightStd, biasStd: readout.biasStd)))
     default:
+      return .failure(EngineUnsupported("no flatten or pooling before the readout"))
+    }
+  }
+
+  /// A program with strided or pooling steps (`StagedProgram`): no locally connected layer
+  /// (pair tensors need every pixel pair, where it is not a convolution), and no stage mixing
+  /// circular with zero or valid padding.
+  private func finishStaged(
+    _ candidate: KernelProgram, readout: (weightStd: Double, biasStd: Double)
+  ) -> Result<KernelProgram, EngineUnsupported> {
+    if sawLocal {
+      return .failure(EngineUnsupported("a locally connected layer with strides or pooling"))
+    }
+    if let reason = StagedProgram.unsupportedReason(candidate) {
+      return .failure(EngineUnsupported(reason))
+    }
+    var program = candidate
+    switch reduction {
+    case .flatten?:
+      return .success(program)
+    case .pool?:
+      program.readout = .globalAveragePool(weightStd: readout.weightStd, biasStd: readout.biasStd)
+      return .success(program)
+    case nil:
       return .failure(EngineUnsupported("no flatten or pooling before the readout"))
     }
   }

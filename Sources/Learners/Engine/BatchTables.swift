@@ -28,7 +28,11 @@ struct BatchTables {
 
   var factorCount: Int { 2 * program.activationCount }
 
-  init(_ batch: ImageBatch, range: Range<Int>, program: CompiledProgram) {
+  /// Tables of `range` of `batch` for `program`; `variances[i]`, when given, are image
+  /// `range.lowerBound + i`'s variances at the program's activations (a later stage of a
+  /// `StagedProgram`, whose variances come from the stages before it), otherwise they follow
+  /// from the image (`CompiledProgram.activationVariances(of:)`).
+  init(_ batch: ImageBatch, range: Range<Int>, program: CompiledProgram, variances given: [[Double]]? = nil) {
     self.range = range
     self.program = program
     let pixels = program.pixelCount
@@ -48,8 +52,10 @@ struct BatchTables {
     batch.values.withUnsafeBufferPointer { values in
       for (offset, image) in range.enumerated() {
         let start = image * pixels * channels
-        let variances = program.activationVariances(
-          of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
+        let variances =
+          given?[offset]
+          ?? program.activationVariances(
+            of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
         for (a, (activation, gridHeight, gridWidth)) in activations.enumerated() {
           for y in 0..<gridHeight {
             for x in 0..<gridWidth {

@@ -49,16 +49,31 @@ struct CompiledProgram: Sendable {
   /// Pixels of the grid the readout sees.
   var finalPixelCount: Int { finalHeight * finalWidth }
 
-  /// Validates `program` for images of `shape` (throws on what the fast engine cannot do).
+  /// Validates `program` for images of `shape` (throws on what the fast engine cannot do); the
+  /// program has no strided or pooling steps (`StagedProgram` splits at those).
   init(_ program: KernelProgram, shape: ImageShape) throws(KernelEngineError) {
+    let dense = program.input == .dense
+    try self.init(
+      program, height: dense ? 1 : shape.height, width: dense ? 1 : shape.width,
+      channels: dense ? shape.dimension : shape.channels, taps: [], firstStep: 0)
+  }
+
+  /// One stage of a `StagedProgram` on a `height` x `width` grid (`channels` 0 after the first
+  /// stage, which alone reads images): its filters' index tables are appended to `existing`, so
+  /// one table (this program's `taps`) serves every stage so far; errors number steps from
+  /// `firstStep`, the stage's first step in the whole program.
+  init(
+    _ program: KernelProgram, height: Int, width: Int, channels: Int, taps existing: [Int],
+    firstStep: Int
+  ) throws(KernelEngineError) {
     try KernelEngine.validate(program)
     let dense = program.input == .dense
     isDense = dense
-    height = dense ? 1 : shape.height
-    width = dense ? 1 : shape.width
-    channels = dense ? shape.dimension : shape.channels
+    self.height = height
+    self.width = width
+    self.channels = channels
     var operations: [Operation] = []
-    var taps: [Int] = []
+    var taps = existing
     var activations = 0
     var gridHeight = height
     var gridWidth = width
@@ -69,12 +84,12 @@ struct CompiledProgram: Sendable {
         if dense {
           guard fh == 1, fw == 1 else {
             throw .unsupported(
-              "step \(index) has a \(fh) x \(fw) filter on dense input; dense layers take 1 x 1")
+              "step \(firstStep + index) has a \(fh) x \(fw) filter on dense input; dense layers take 1 x 1")
           }
         } else {
           if padding == .valid, fh > gridHeight || fw > gridWidth {
             throw .filterLargerThanImage(
-              step: index, filterHeight: fh, filterWidth: fw, height: gridHeight, width: gridWidth)
+              step: firstStep + index, filterHeight: fh, filterWidth: fw, height: gridHeight, width: gridWidth)
           }
           paddings.insert(padding)
         }
@@ -88,6 +103,8 @@ struct CompiledProgram: Sendable {
       case .activation(let activation):
         operations.append(.activation(activation, index: activations, height: gridHeight, width: gridWidth))
         activations += 1
+      case .stridedAffine, .pool:
+        preconditionFailure("internal: StagedProgram splits the program at step \(index)")
       }
     }
     self.operations = operations
@@ -132,6 +149,14 @@ struct CompiledProgram: Sendable {
       for c in 0..<channels { sum += image[p * channels + c] * image[p * channels + c] }
       field[p] = sum / Double(channels)
     }
+    return activationVariances(fromDiagonal: field)
+  }
+
+  /// The same from the stage's input variances S_xx(p, p) (`pixelCount` entries): a later
+  /// stage of a `StagedProgram` starts from the pooled or strided pair tensor's diagonal.
+  func activationVariances(fromDiagonal diagonal: [Double]) -> [Double] {
+    let pixels = pixelCount
+    var field = diagonal
     var variances: [Double] = []
     variances.reserveCapacity(activationCount * pixels)
     for operation in operations {

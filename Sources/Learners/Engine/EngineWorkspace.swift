@@ -9,13 +9,27 @@ struct EngineWorkspace {
   let tangent: UnsafeMutablePointer<Lanes>
   let scratch: UnsafeMutablePointer<Lanes>
   let taps: UnsafeMutablePointer<Int>
+  /// Two pair-tensor buffers of `tensorCells`^2 S then T entries each, then a line of
+  /// `tensorCells` doubles (`StagedPairs`; empty for programs without stages).
+  let tensors: UnsafeMutablePointer<Double>
+  let tensorCells: Int
 
-  /// Bytes held by a workspace for fields of `pixels` covariances and `taps` table entries.
-  static func bytes(pixels: Int, taps: Int) -> Int {
+  /// Bytes held by a workspace for fields of `pixels` covariances, `taps` table entries and pair
+  /// tensors over `tensorCells` cells.
+  static func bytes(pixels: Int, taps: Int, tensorCells: Int = 0) -> Int {
     3 * pixels * MemoryLayout<Lanes>.stride + taps * MemoryLayout<Int>.stride
+      + tensorDoubles(tensorCells) * MemoryLayout<Double>.stride
   }
 
-  init(pixels: Int, taps: [Int]) {
+  private static func tensorDoubles(_ cells: Int) -> Int {
+    cells == 0 ? 0 : 4 * cells * cells + cells
+  }
+
+  init(pixels: Int, taps: [Int], tensorCells: Int = 0) {
+    self.tensorCells = tensorCells
+    let doubles = Self.tensorDoubles(tensorCells)
+    tensors = .allocate(capacity: max(doubles, 1))
+    tensors.initialize(repeating: 0, count: max(doubles, 1))
     self.taps = .allocate(capacity: taps.count)
     self.taps.initialize(from: taps, count: taps.count)
     covariance = .allocate(capacity: pixels)
@@ -31,5 +45,6 @@ struct EngineWorkspace {
     tangent.deallocate()
     scratch.deallocate()
     taps.deallocate()
+    tensors.deallocate()
   }
 }

@@ -32,7 +32,8 @@ enum FieldOperations {
   }
 
   /// Runs the program's operations on the workspace's fields in place (S and T = 0 already
-  /// there). The first affine step copies S into T instead of filtering zeros.
+  /// there). The first affine step copies S into T instead of filtering zeros, unless
+  /// `hasTangent` says T holds a tangent kernel already (a later stage of a `StagedProgram`).
   ///
   /// `rowFactors` holds (u, v) per activation and pixel for the row image (activation-major,
   /// u block then v block, each `activationCount * P`); `columnFactors` reads the column side's
@@ -42,9 +43,10 @@ enum FieldOperations {
   @inline(__always)
   static func run(
     _ program: CompiledProgram, workspace: EngineWorkspace,
-    rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout, mask: OffsetMask? = nil
+    rowFactors: UnsafePointer<Double>, columnFactors: ColumnLayout, mask: OffsetMask? = nil,
+    hasTangent tangentGiven: Bool = false
   ) {
-    var hasTangent = false
+    var hasTangent = tangentGiven
     let pixels = program.pixelCount
     for operation in program.operations {
       switch operation {

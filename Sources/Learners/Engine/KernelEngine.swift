@@ -76,6 +76,11 @@ public struct KernelEngine: Sendable {
   /// The scratch bytes each thread allocates for images of `shape`: three fields of P SIMD
   /// vectors (P = 1 for dense input), whatever the number of images.
   public func workspaceBytes(for shape: ImageShape) throws(KernelEngineError) -> Int {
+    if StagedProgram.isStaged(program) {
+      let staged = try StagedProgram(program, shape: shape)
+      return EngineWorkspace.bytes(
+        pixels: staged.largestField, taps: staged.taps.count, tensorCells: staged.largestCells)
+    }
     let compiled = try CompiledProgram(program, shape: shape)
     return EngineWorkspace.bytes(pixels: compiled.pixelCount, taps: compiled.taps.count)
   }
@@ -88,10 +93,19 @@ public struct KernelEngine: Sendable {
       guard value.isFinite, value >= 0 else { throw .invalidStandardDeviation(step: step, value: value) }
     }
     for (index, step) in program.steps.enumerated() {
-      if case .affine(let fh, let fw, _, let weightStd, let biasStd) = step {
+      switch step {
+      case .affine(let fh, let fw, _, let weightStd, let biasStd):
         guard fh > 0, fw > 0 else { throw .invalidFilter(step: index, height: fh, width: fw) }
         try check(weightStd, index)
         try check(biasStd, index)
+      case .stridedAffine(let size, let stride, _, let weightStd, let biasStd):
+        guard size > 0, stride > 0 else { throw .invalidWindow(step: index, size: size, stride: stride) }
+        try check(weightStd, index)
+        try check(biasStd, index)
+      case .pool(let window, let stride, _, _):
+        guard window > 0, stride > 0 else { throw .invalidWindow(step: index, size: window, stride: stride) }
+      case .activation:
+        break
       }
     }
     switch program.readout {
@@ -113,7 +127,26 @@ public struct KernelEngine: Sendable {
     guard columns.lowerBound >= 0, columns.upperBound <= y.count else {
       throw .blockOutOfRange(range: columns, count: y.count)
     }
+    if StagedProgram.isStaged(program) {
+      let staged = try StagedProgram(program, shape: x.shape)
+      return assemble(rows: rows, columns: columns) { output in
+        computeStaged(staged, x, rows, y, columns, symmetric, output)
+      }
+    }
     let compiled = try CompiledProgram(program, shape: x.shape)
+    return assemble(rows: rows, columns: columns) { output in
+      if compiled.pools {
+        computePooled(compiled, x, rows, y, columns, symmetric, output)
+      } else {
+        computeDiagonal(compiled, x, rows, y, columns, symmetric, output)
+      }
+    }
+  }
+
+  /// The two output matrices of a block, filled by `fill` (which writes every entry).
+  private func assemble(
+    rows: Range<Int>, columns: Range<Int>, _ fill: (OutputStorage) -> Void
+  ) -> KernelMatrices {
     // Every entry of both blocks is written below (computed, or mirrored in the symmetric
     // case), so the storage is initialised by the computation itself: no single-threaded
     // zero-fill (and first touch of every page) of 2 n^2 doubles first.
@@ -122,12 +155,7 @@ public struct KernelEngine: Sendable {
     let nngpStorage = [Double](unsafeUninitializedCapacity: count) { nngpBuffer, nngpCount in
       ntkStorage = [Double](unsafeUninitializedCapacity: count) { ntkBuffer, ntkCount in
         if let nngpBase = nngpBuffer.baseAddress, let ntkBase = ntkBuffer.baseAddress, count > 0 {
-          let output = OutputStorage(nngp: nngpBase, ntk: ntkBase, columns: columns.count)
-          if compiled.pools {
-            computePooled(compiled, x, rows, y, columns, symmetric, output)
-          } else {
-            computeDiagonal(compiled, x, rows, y, columns, symmetric, output)
-          }
+          fill(OutputStorage(nngp: nngpBase, ntk: ntkBase, columns: columns.count))
         }
         ntkCount = count
       }
@@ -182,6 +210,47 @@ public struct KernelEngine: Sendable {
             }
           }
         }
+      }
+    }
+    if symmetric { mirrorLowerTriangle(output, rows, columns) }
+  }
+
+  /// A program with strided or pooling steps: one item per block entry, as `computePooled`
+  /// (each entry in its canonical orientation, lower index first, so a block has the bits of
+  /// the whole matrix), through the stages and resamplings (`StagedPairs`).
+  private func computeStaged(
+    _ staged: StagedProgram, _ x: ImageBatch, _ rows: Range<Int>, _ y: ImageBatch,
+    _ columns: Range<Int>, _ symmetric: Bool, _ output: OutputStorage
+  ) {
+    let rowRange: Range<Int>
+    let columnRange: Range<Int>
+    if symmetric {
+      let union = min(rows.lowerBound, columns.lowerBound)..<max(rows.upperBound, columns.upperBound)
+      rowRange = union
+      columnRange = union
+    } else {
+      rowRange = rows
+      columnRange = columns
+    }
+    let rowTables = StagedPairs.tables(staged, x, range: rowRange, threads: threads)
+    let columnTables = symmetric ? rowTables : StagedPairs.tables(staged, y, range: columnRange, threads: threads)
+    let mirrored = { (i: Int, j: Int) -> Bool in
+      symmetric && i > j && rows.contains(j) && columns.contains(i)
+    }
+    x.values.withUnsafeBufferPointer { rowValues in
+      ParallelItems.run(
+        count: rows.count * columns.count, threads: threads, pixels: staged.largestField,
+        taps: staged.taps, tensorCells: staged.largestCells
+      ) { workspace, item in
+        let i = rows.lowerBound + item / columns.count
+        let j = columns.lowerBound + item % columns.count
+        if mirrored(i, j) { return }
+        let (first, second) = symmetric && i > j ? (j, i) : (i, j)
+        let value = StagedPairs.kernel(
+          staged, row: first, column: second, rowTables: rowTables,
+          rowValues: rowValues.baseAddress!, columnTables: columnTables, workspace: workspace)
+        output.store(
+          row: i - rows.lowerBound, column: j - columns.lowerBound, nngp: value.nngp, ntk: value.ntk)
       }
     }
     if symmetric { mirrorLowerTriangle(output, rows, columns) }

@@ -12,6 +12,11 @@ public enum KernelEngineError: Error, Equatable, Sendable, CustomStringConvertib
   case invalidFilter(step: Int, height: Int, width: Int)
   /// A valid-padded filter is larger than the feature map it is applied to.
   case filterLargerThanImage(step: Int, filterHeight: Int, filterWidth: Int, height: Int, width: Int)
+  /// A strided or pooling step's window or stride is zero or negative.
+  case invalidWindow(step: Int, size: Int, stride: Int)
+  /// A strided or pooling step's window or stride does not fit the feature map it moves over
+  /// (the layer list's own check: `KernelError.windowLargerThanImage` and its neighbours).
+  case windowDoesNotFit(step: Int, size: Int, stride: Int, height: Int, width: Int)
   /// The program is well formed but the fast engine does not compute it.
   case unsupported(String)
   /// The thread count is not positive.
@@ -31,6 +36,12 @@ public enum KernelEngineError: Error, Equatable, Sendable, CustomStringConvertib
     case .filterLargerThanImage(let step, let filterHeight, let filterWidth, let height, let width):
       return "step \(step) applies a \(filterHeight) x \(filterWidth) valid-padded filter to a "
         + "\(height) x \(width) feature map; use a smaller filter, fewer layers, or same padding"
+    case .invalidWindow(let step, let size, let stride):
+      return "step \(step) has window \(size) and stride \(stride); both must be positive"
+    case .windowDoesNotFit(let step, let size, let stride, let height, let width):
+      return "step \(step) moves a \(size) x \(size) window by \(stride) over a \(height) x \(width) "
+        + "feature map, which needs the window (under valid padding) and the stride to fit; use "
+        + "a smaller window or stride, or fewer layers before it"
     case .unsupported(let message):
       return "not supported by the fast engine: \(message)"
     case .invalidThreadCount(let threads):

@@ -15,6 +15,8 @@ import Symmetries
 ///   1 x 1 and the step is a dense layer.
 /// - `.activation`: K = E[phi(u) phi(v)], Kdot = E[phi'(u) phi'(v)] for (u, v) centred Gaussian
 ///   with variances S_xx(p, p), S_x'x'(q, q) and covariance S(p, q); T' = Kdot T.
+/// - `.stridedAffine`, `.pool`: the strided convolution and window pooling above, on whole pixel
+///   pair tensors.
 /// - Readout `.flatten`: S = b^2 + W^2 mean_p K(p, p), T = S + W^2 mean_p T'(p, p).
 ///   `.globalAveragePool`: the same with the mean over all pixel pairs (p, q).
 ///
@@ -60,6 +62,16 @@ public struct KernelProgram: Sendable, Hashable {
       filterHeight: Int, filterWidth: Int, padding: Padding, weightStd: Double, biasStd: Double)
     /// An element-wise nonlinearity.
     case activation(Activation)
+    /// A k x k convolution moved by `stride` pixels (neural-tangents' padding under stride, as
+    /// `TapTable`): S'(o1, o2) = b^2 + W^2 mean_d K(s o1 + d, s o2 + d) over the taps, T' =
+    /// S' + W^2 mean_d T'(same). Pixel offsets scale by the stride, so the engine runs it on
+    /// whole pair tensors between stages (`PairResampling`).
+    case stridedAffine(filterSize: Int, stride: Int, padding: Padding, weightStd: Double, biasStd: Double)
+    /// k x k window pooling moved by `stride`: S'(o1, o2) = c^2 sum over the window pairs
+    /// (a, b) of S(a, b), likewise T', with c = 1 / k^2 for the average and 1 for the sum
+    /// (padded zeros count, neural-tangents' `normalize_edges=False`). Mixes pixel offsets, so
+    /// it runs on whole pair tensors between stages (`PairResampling`).
+    case pool(window: Int, stride: Int, padding: Padding, average: Bool)
   }
 
   /// The final dense layer to one output, and how it sees the pixels.

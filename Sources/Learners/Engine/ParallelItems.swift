@@ -8,14 +8,16 @@ import Synchronization
 /// one thread in a fixed order, so results are bit-identical for any thread count.
 enum ParallelItems {
   /// Calls `body(workspace, item)` for every item in 0..<count, on `threads` threads, each
-  /// thread with its own workspace of `pixels` lane fields and a copy of `taps`.
+  /// thread with its own workspace of `pixels` lane fields, a copy of `taps` and pair tensors
+  /// over `tensorCells` cells.
   static func run(
-    count: Int, threads: Int, pixels: Int, taps: [Int] = [], _ body: (EngineWorkspace, Int) -> Void
+    count: Int, threads: Int, pixels: Int, taps: [Int] = [], tensorCells: Int = 0,
+    _ body: (EngineWorkspace, Int) -> Void
   ) {
     guard count > 0 else { return }
     let workers = min(threads, count)
     if workers == 1 {
-      let workspace = EngineWorkspace(pixels: pixels, taps: taps)
+      let workspace = EngineWorkspace(pixels: pixels, taps: taps, tensorCells: tensorCells)
       for item in 0..<count { body(workspace, item) }
       workspace.deallocate()
       return
@@ -25,7 +27,7 @@ enum ParallelItems {
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(body)
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        let workspace = EngineWorkspace(pixels: pixels, taps: taps)
+        let workspace = EngineWorkspace(pixels: pixels, taps: taps, tensorCells: tensorCells)
         while true {
           let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
           if item >= count { break }

@@ -165,8 +165,9 @@ extension AffineLayer: LayerKind {
 
   /// Convolution and locally connected layers map to the same engine step: with a flatten
   /// readout only the pixel diagonal matters, where the two kernels coincide (for any padding:
-  /// the diagonal recursion reads the same taps); under global pooling `EngineLowering` refuses
-  /// a locally connected layer. A final dense layer is the readout.
+  /// the diagonal recursion reads the same taps); under global pooling, or with a stride or a
+  /// pooling anywhere, `EngineLowering` refuses a locally connected layer. A strided convolution
+  /// is a `.stridedAffine` step (run on whole pair tensors). A final dense layer is the readout.
   func lower(into program: inout EngineLowering, isLast: Bool) -> EngineUnsupported? {
     if isLast { return program.setReadout(weightStd: weightStd, biasStd: biasStd) }
     if sharing == .none {
@@ -176,7 +177,17 @@ extension AffineLayer: LayerKind {
       return program.append(
         .affine(filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd, biasStd: biasStd))
     }
-    guard stride == 1 else { return EngineUnsupported("\(shortName), a strided layer") }
+    if stride > 1 {
+      // Off the pixel diagonal a strided locally connected layer is not a convolution (its
+      // outputs at distinct pixels are uncorrelated), and the engine's strides run on every pair.
+      guard sharing == .everywhere else {
+        return EngineUnsupported("\(shortName), a strided locally connected layer")
+      }
+      return program.append(
+        .stridedAffine(
+          filterSize: filterSize, stride: stride, padding: padding.engine, weightStd: weightStd,
+          biasStd: biasStd))
+    }
     if sharing == .perLocation { program.sawLocal = true }
     return program.append(
       .affine(

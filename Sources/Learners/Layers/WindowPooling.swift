@@ -109,6 +109,14 @@ struct WindowPooling: LayerKind {
       outputHeight: table.outputHeight, outputWidth: table.outputWidth)
   }
 
+  // MARK: - Engine
+
+  /// A `.pool` step, which the engine runs on whole pair tensors between stages.
+  func lower(into program: inout EngineLowering, isLast: Bool) -> EngineUnsupported? {
+    program.append(
+      .pool(window: window, stride: stride, padding: padding.engine, average: reduction == .average))
+  }
+
   // MARK: - Symmetry
 
   func symmetryRule(_ state: SymmetryState, question: SymmetryQuestion, grid: Grid, position: Int)
