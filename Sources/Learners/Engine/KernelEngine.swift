@@ -27,6 +27,11 @@ import Symmetries
 /// of circular and zero or valid layers throws `KernelEngineError.unsupported` (the two index
 /// offsets differently).
 ///
+/// Strided convolutions and window pooling (`.stridedAffine`, `.pool`) do not keep pixel
+/// offsets; a program with them runs in stages (`StagedProgram`, `StagedPairs`): each stage's
+/// offset fields are scattered into the pair tensor of its grid, resampled on whole tensors
+/// (`PairResampling`) and gathered by the next stage; within a stage the paddings must not mix.
+///
 /// - Complexity: with n1 x n2 entries, P pixels, C channels and L layers: flatten readout
 ///   O(n1 n2 P (C + L)); pooled readout O(n1 n2 P^2 (C + L)) (about 4 times that under zero or
 ///   valid padding, whose offsets do not wrap), halved for one batch; dense input
