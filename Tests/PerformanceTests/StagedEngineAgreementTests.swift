@@ -1,4 +1,5 @@
 import CheckerSupport
+import SymmetryTesting
 import Learners
 import Symmetries
 import Testing
