@@ -30,6 +30,7 @@ public enum Fixtures {
       if isDirectory(current) { return current }
       searched.append(current.path)
       let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Sources/Probes/DataSets
         .deletingLastPathComponent()  // Sources/Probes
         .deletingLastPathComponent()  // Sources
         .deletingLastPathComponent()  // repository root
