@@ -65,6 +65,7 @@ public struct ActionParameters: Sendable, Hashable {
   /// The number of counter-clockwise quarter turns for `quarter-turn`.
   public var turns: Int?
 
+  /// The parameters given; nil fields take the family's defaults.
   public init(shift: PixelShift? = nil, patch: Int? = nil, turns: Int? = nil) {
     self.shift = shift
     self.patch = patch
@@ -73,6 +74,7 @@ public struct ActionParameters: Sendable, Hashable {
 
   /// A parameter, named as the tool's option.
   public enum Field: String, Sendable, Hashable, CaseIterable {
+    /// `--shift`, `--patch` and `--turns`.
     case shift, patch, turns
   }
 
@@ -90,8 +92,11 @@ public struct ActionParameters: Sendable, Hashable {
 
 /// A displacement of dy rows and dx columns.
 public struct PixelShift: Sendable, Hashable, CustomStringConvertible {
+  /// Rows to move down (taken mod H by the action).
   public var dy: Int
+  /// Columns to move right (taken mod W by the action).
   public var dx: Int
+  /// The displacement of `dy` rows and `dx` columns.
   public init(dy: Int, dx: Int) {
     self.dy = dy
     self.dx = dx

@@ -6,6 +6,8 @@ public struct ChannelPermutation: GroupAction {
   /// source[c] = σ(c): output channel c is input channel source[c].
   public let source: [Int]
 
+  /// The permutation with output channel c = input channel `source[c]`; throws unless `source`
+  /// is a permutation of 0..<C.
   public init(source: [Int]) throws(SymmetryError) {
     try validatePermutation(source, count: source.count, of: "channels")
     guard !source.isEmpty else { throw .notAPermutation("a channel permutation needs at least one channel") }
@@ -52,6 +54,7 @@ public struct ChannelPermutation: GroupAction {
 
 /// The catalogue family `channel-permutation`: uniform over non-identity permutations of C.
 public struct ChannelPermutationFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "channel-permutation" }
   public var formula: String { "(g x)(p, c) = x(p, sigma(c)), sigma a permutation of the C channels" }

@@ -44,6 +44,7 @@ public struct ChannelRotation: GroupAction {
 
 /// The catalogue family `channel-rotation`: R Haar in O(C).
 public struct ChannelRotationFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "channel-rotation" }
   public var formula: String { "(g x)(p) = R x(p) at every pixel p, one R Haar-random in O(C)" }

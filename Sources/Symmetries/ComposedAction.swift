@@ -7,6 +7,7 @@ public struct ComposedAction: GroupAction {
   /// Applied to the output of `first`.
   public let second: any GroupAction
 
+  /// The composite g = second ∘ first: `first` acts, then `second`.
   public init(first: any GroupAction, second: any GroupAction) {
     self.first = first
     self.second = second

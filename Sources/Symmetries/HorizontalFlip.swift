@@ -2,6 +2,7 @@
 ///
 /// (g x)(y, x, c) = x(y, W - 1 - x, c). An involution: g = g⁻¹.
 public struct HorizontalFlip: GroupAction {
+  /// The flip (it has no parameters).
   public init() {}
   public var familyName: String { HorizontalFlipFamily().name }
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}
@@ -26,6 +27,7 @@ public struct HorizontalFlip: GroupAction {
 
 /// The catalogue family `horizontal-flip`: the group {e, flip}; draws the flip.
 public struct HorizontalFlipFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "horizontal-flip" }
   public var formula: String { "(g x)(y, x, c) = x(y, W - 1 - x, c)" }

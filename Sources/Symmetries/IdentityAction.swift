@@ -1,5 +1,6 @@
 /// The identity element: e x = x for every image.
 public struct IdentityAction: GroupAction {
+  /// The identity (it has no parameters).
   public init() {}
   public var familyName: String { "identity" }
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}

@@ -53,6 +53,7 @@ public struct OrthogonalAction: GroupAction {
 
 /// The catalogue family `orthogonal`: Haar measure on O(d).
 public struct OrthogonalFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "orthogonal" }
   public var formula: String { "g x = Q x, Q Haar-random in O(d), d = H*W*C (flattened image)" }

@@ -11,6 +11,8 @@ public struct PatchShuffle: GroupAction {
   /// sourcePatch[b] = σ(b): output patch b is input patch sourcePatch[b] (row-major patches).
   public let sourcePatch: [Int]
 
+  /// The shuffle of `patch` x `patch` patches with output patch b = input patch `sourcePatch[b]`;
+  /// throws unless `patch` divides H and W and `sourcePatch` permutes the patches.
   public init(shape: ImageShape, patch: Int, sourcePatch: [Int]) throws(SymmetryError) {
     guard patch > 0, shape.height % patch == 0, shape.width % patch == 0 else {
       throw .patchDoesNotDivide(patch: patch, height: shape.height, width: shape.width)
@@ -69,6 +71,7 @@ public struct PatchShuffleFamily: ActionFamily {
   /// The patch side used when the parameters give none.
   public static let defaultPatch = 2
 
+  /// The family (its patch side comes from the parameters, else `defaultPatch`).
   public init() {}
   public var name: String { "patch-shuffle" }
   public var fixableParameters: Set<ActionParameters.Field> { [.patch] }

@@ -42,6 +42,7 @@ public struct PixelPermutation: GroupAction {
 
 /// The catalogue family `pixel-permutation`: uniform over S_{HW}.
 public struct PixelPermutationFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "pixel-permutation" }
   public var formula: String { "(g x)(p, c) = x(pi(p), c), pi a uniform permutation of the H*W pixels" }

@@ -72,6 +72,7 @@ public struct PixelwiseChannelRotation: GroupAction {
 
 /// The catalogue family `pixelwise-channel-rotation`: independent Haar R_p at every pixel.
 public struct PixelwiseChannelRotationFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "pixelwise-channel-rotation" }
   public var formula: String { "(g x)(p) = R_p x(p), an independent Haar R_p in O(C) at every pixel" }

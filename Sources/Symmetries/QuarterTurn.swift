@@ -6,6 +6,7 @@ public struct QuarterTurn: GroupAction {
   /// Counter-clockwise quarter turns, reduced mod 4 to 0...3.
   public let turns: Int
 
+  /// The rotation by `turns` counter-clockwise quarter turns (any integer; reduced mod 4).
   public init(turns: Int) {
     self.turns = positiveModulo(turns, 4)
   }
@@ -49,6 +50,7 @@ public struct QuarterTurn: GroupAction {
 
 /// The catalogue family `quarter-turn`: uniform over the three non-identity turns of Z_4.
 public struct QuarterTurnFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "quarter-turn" }
   public var fixableParameters: Set<ActionParameters.Field> { [.turns] }

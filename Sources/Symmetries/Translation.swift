@@ -9,6 +9,7 @@ public struct Translation: GroupAction {
   /// Columns to move right (any integer; taken mod W).
   public let dx: Int
 
+  /// The circular shift by `dy` rows down and `dx` columns right (any integers).
   public init(dy: Int, dx: Int) {
     self.dy = dy
     self.dx = dx
@@ -51,6 +52,7 @@ public struct Translation: GroupAction {
 
 /// The catalogue family `translation`: uniform over non-zero shifts of Z_H x Z_W.
 public struct TranslationFamily: ActionFamily {
+  /// The family (its shift comes from the parameters, else a uniform draw).
   public init() {}
   public var name: String { "translation" }
   public var fixableParameters: Set<ActionParameters.Field> { [.shift] }

@@ -2,6 +2,7 @@
 ///
 /// (g x)(y, x, c) = x(H - 1 - y, x, c). An involution: g = g⁻¹.
 public struct VerticalFlip: GroupAction {
+  /// The flip (it has no parameters).
   public init() {}
   public var familyName: String { VerticalFlipFamily().name }
   public func validate(_ shape: ImageShape) throws(SymmetryError) {}
@@ -26,6 +27,7 @@ public struct VerticalFlip: GroupAction {
 
 /// The catalogue family `vertical-flip`: the group {e, flip}; draws the flip.
 public struct VerticalFlipFamily: ActionFamily {
+  /// The family (it has no parameters).
   public init() {}
   public var name: String { "vertical-flip" }
   public var formula: String { "(g x)(y, x, c) = x(H - 1 - y, x, c)" }

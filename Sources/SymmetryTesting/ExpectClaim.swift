@@ -7,9 +7,13 @@ import Testing
 /// Student-t 95% interval, and the verdict of the hypothesis fixed before measuring
 /// (`ClaimHypothesis`: held, failed or inconclusive).
 public struct EmpiricalVerdict: Sendable, Hashable {
+  /// The claim as a sentence, for messages.
   public var statement: String
+  /// The paired effects' mean and Student-t 95% interval.
   public var estimate: PairedEstimate
+  /// The hypothesis fixed before measuring (direction and margin).
   public var hypothesis: ClaimHypothesis
+  /// Held, failed or inconclusive: `hypothesis` applied to `estimate`.
   public var verdict: ClaimVerdict
 
   /// "+0.012 [+0.004, +0.020] over 10 paired repeats".

@@ -14,13 +14,19 @@ import Foundation
 /// keeps only coordinate permutations. Training uses seeded standard-normal targets with
 /// `outputs` columns, since an invariance holds for every training set.
 public struct FiniteSubject: InvarianceSubject {
+  /// The architecture the networks are built from.
   public var architecture: Architecture
+  /// Channels of every hidden layer.
   public var width: Int
+  /// The optimiser that trains every network (its regime decides the predicted verdicts).
   public var optimizer: Optimizer
+  /// Optimiser steps per training.
   public var steps: Int
   /// Networks per ensemble arm at the first look, used only when g does not lift.
   public var seeds: Int
+  /// The seed of the initialisations, the training targets and the ensembles' streams.
   public var seed: UInt64
+  /// Columns of the seeded standard-normal training targets.
   public var outputs = 2
 
   /// Two trainings that coincide mathematically agree to round-off of about 1e-15 per step,
@@ -30,6 +36,7 @@ public struct FiniteSubject: InvarianceSubject {
   /// 1e-3 is seven orders above round-off and two below those breaks.
   public static let thresholds = try! VerdictThresholds(roundOff: 1e-10, effectFloor: 1e-3)
 
+  /// A subject training `architecture` at `width` by `optimizer` for `steps` steps.
   public init(
     _ architecture: Architecture, width: Int = 8, optimizer: Optimizer = .gradientDescent(learningRate: 0.5),
     steps: Int = 20, seeds: Int = 8, seed: UInt64 = 0

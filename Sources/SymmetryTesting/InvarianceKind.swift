@@ -4,7 +4,9 @@
 ///   random learner, equal in distribution); for a kernel, K(g x, g x') = K(x, x');
 /// - functional under g: f_S(g x) = f_S(x) for every S; for a kernel, K(x, g x') = K(x, x').
 public enum InvarianceKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// f_{g.S}(g x) = f_S(x); for a kernel, K(g x, g x') = K(x, x').
   case algorithmic
+  /// f_S(g x) = f_S(x); for a kernel, K(x, g x') = K(x, x').
   case functional
 
   public var description: String { rawValue }

@@ -31,15 +31,20 @@ public protocol InvarianceSubject: Sendable {
 public struct InvarianceReading: Sendable, Hashable {
   /// What was measured, e.g. "NNGP" or "predictions".
   public var quantity: String
+  /// The measured deviation from algorithmic invariance (0 when exactly invariant).
   public var algorithmicDeviation: Double
+  /// The measured deviation from functional invariance (0 when exactly invariant).
   public var functionalDeviation: Double
+  /// The verdict on algorithmic invariance.
   public var algorithmic: Verdict
+  /// The verdict on functional invariance.
   public var functional: Verdict
   /// How the deviation becomes a verdict, in words (the thresholds, or the statistical rule).
   public var rule: String
   /// Anything else the probe found, e.g. "the transport does not lift: ...", or "".
   public var note: String
 
+  /// A reading with verdicts decided by the caller (e.g. by a statistical rule).
   public init(
     quantity: String, algorithmicDeviation: Double, functionalDeviation: Double,
     algorithmic: Verdict, functional: Verdict, rule: String, note: String = ""

@@ -3,8 +3,10 @@
 /// command line.
 public struct KernelSubject<Kernel: KernelFunction>: InvarianceSubject {
   public let subjectName: String
+  /// The kernel measured.
   public let kernel: Kernel
 
+  /// The kernel `kernel`, called `name` in messages.
   public init(_ name: String, _ kernel: Kernel) {
     subjectName = name
     self.kernel = kernel

@@ -11,6 +11,7 @@ public struct LayerSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomT
   /// The layer list, e.g. "conv(3) relu conv(3) relu gap readout".
   public let text: String
 
+  /// The architecture written as a layer list in the `--layers` syntax.
   public init(_ text: String) { self.text = text }
   public init(stringLiteral text: String) { self.text = text }
 

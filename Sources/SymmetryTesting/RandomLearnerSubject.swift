@@ -7,11 +7,14 @@ import Foundation
 ///
 /// No layers, so no prediction. A `CommandLearner` reproduces with `symmetry-probe probe`.
 public struct RandomLearnerSubject<Learner: RandomLearner>: InvarianceSubject {
+  /// The learner measured.
   public let learner: Learner
+  /// The probe that measures it (seeds, margin, jobs).
   public var probe: LearnerInvarianceProbe
   /// Columns of the seeded standard-normal training targets.
   public var outputs = 2
 
+  /// `learner` measured by `probe`.
   public init(_ learner: Learner, probe: LearnerInvarianceProbe = LearnerInvarianceProbe(seeds: 8, maxSeeds: 32)) {
     self.learner = learner
     self.probe = probe

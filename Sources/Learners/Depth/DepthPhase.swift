@@ -15,8 +15,11 @@
 /// Propagation", ICLR 2017; L. Xiao, J. Pennington, S. Schoenholz, "Disentangling Trainability
 /// and Generalization in Deep Neural Networks", ICML 2020, section 3.
 public enum DepthPhase: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+  /// chi_1 < 1: correlations converge to 1 and gradients vanish with depth.
   case ordered
+  /// chi_1 = 1: correlations approach their fixed point only polynomially.
   case critical
+  /// chi_1 > 1: correlations converge to c* < 1 and the NTK's diagonal grows like chi_1^l.
   case chaotic
 
   public var description: String { rawValue }

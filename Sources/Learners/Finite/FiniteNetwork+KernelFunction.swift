@@ -95,9 +95,13 @@ extension FiniteNetwork: KernelFunction {
 /// concentrates with the width (its readout part is <h(x), h(x')> / width), and each traced
 /// output costs a backward pass per image.
 public struct MonteCarloKernel: KernelFunction {
+  /// The architecture whose finite networks are sampled.
   public let architecture: Architecture
+  /// Channels of every hidden layer.
   public let width: Int
+  /// The number of networks averaged.
   public let samples: Int
+  /// Sample s is initialised from `seed + s`.
   public let seed: UInt64
   /// Outputs of each sampled network (the NNGP's trace runs over them).
   public let outputs: Int

@@ -11,6 +11,7 @@ public struct LayerPosition: Sendable, Hashable, CustomStringConvertible {
   /// The 0-based character offset of the layer's first character in the whole layer list.
   public var offset: Int
 
+  /// The position of the layer numbered `numbers` (outermost first) at character `offset`.
   public init(numbers: [Int], offset: Int) {
     self.numbers = numbers
     self.offset = offset

@@ -5,9 +5,12 @@ import Symmetries
 /// Acting on the model instead of the data; `PrecomposedLearner(L, g).fit(S).predict(x)` is by
 /// construction `L.fit(g·S).predict(g x)`.
 public struct PrecomposedLearner: Learner {
+  /// The learner M before precomposition.
   public let base: any Learner
+  /// The group element g applied to every input it fits on or predicts at.
   public let action: any GroupAction
 
+  /// M∘g for M = `base` and g = `action`.
   public init(_ base: any Learner, action: any GroupAction) {
     self.base = base
     self.action = action

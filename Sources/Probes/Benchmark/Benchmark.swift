@@ -10,6 +10,7 @@ import Symmetries
 /// the finite-width issue (a width-128 CNN on 1,000 CIFAR-10 images at 8x8 for tens of epochs
 /// "in minutes").
 public enum BenchmarkWorkload: String, CaseIterable, Sendable {
+  /// The workloads by their `--workload` names; `summary` says what each computes.
   case gap8, gap16, vec8, vec16, fcn, pool16, gemm, cholesky, train, cache
 
   /// What the workload computes, for `--help` and reports.

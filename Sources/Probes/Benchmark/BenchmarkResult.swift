@@ -1,9 +1,11 @@
 /// One workload's measurement: our time, rate and memory, and the project's straightforward
 /// reference implementation measured in the same run.
 public struct BenchmarkResult: Sendable, Codable {
+  /// The workload's `--workload` name.
   public var workload: String
   /// Median wall-clock seconds of the fast path at the full size.
   public var seconds: Double
+  /// Work per second of the fast path, in `rateUnit`.
   public var rate: Double
   /// `image pairs/s` or `GFLOP/s`.
   public var rateUnit: String

@@ -23,6 +23,7 @@ public enum ClaimCatalogue {
 
   // MARK: - Kernel regression
 
+  /// The kernel-regression claims (1a-4a, 6a, 6b) for one kernel, NNGP or NTK.
   public static func kernelClaims(_ kind: KernelKind) -> [EmpiricalClaim] {
     let k = CurveKernel(kind)
     let tag = kind.rawValue

@@ -4,6 +4,7 @@ import Learners
 /// The claims measured at one scale, with the run's protocol: what `symmetry-probe claims`
 /// writes as claims.md, claims.json and one SVG per claim.
 public struct ClaimsReport: Sendable {
+  /// A report of `results` measured at `scale` with the run's protocol.
   public init(
     scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata, ridgeSensitivity: [RidgeSensitivity],
     ridgeVerdicts: [RidgeVerdict] = []
@@ -15,9 +16,13 @@ public struct ClaimsReport: Sendable {
     self.ridgeVerdicts = ridgeVerdicts
   }
 
+  /// The scale the claims were measured at.
   public var scale: ClaimScale
+  /// Each claim's effect, interval and verdict.
   public var results: [ClaimResult]
+  /// The run's protocol and provenance.
   public var metadata: ClaimsRunMetadata
+  /// Every repeat's natural-image accuracy at each sensitivity ridge.
   public var ridgeSensitivity: [RidgeSensitivity]
   /// The natural-image claims decided again at every sensitivity ridge.
   public var ridgeVerdicts: [RidgeVerdict]
@@ -201,29 +206,48 @@ func ridgeSensitivityTable(_ sensitivity: [RidgeSensitivity], markdown: Bool) ->
 
 /// What a claims run measured with: enough to rerun it.
 public struct ClaimsRunMetadata: Sendable, Codable {
+  /// The data set's name, e.g. `cifar10`.
   public var dataset: String
+  /// The image shape after preprocessing, e.g. `8x8x3`.
   public var imageShape: String
+  /// The training-set sizes m of the curves, ascending.
   public var trainSizes: [Int]
+  /// The cap on CNN-GAP's training-set size, or nil when it runs at every size.
   @NullIfAbsent public var gapMaxTrainSize: Int?
+  /// The number of images in the training pool, or nil for the whole training split.
   @NullIfAbsent public var poolSize: Int?
+  /// The number of test images.
   public var testCount: Int
+  /// The number of paired repeats n behind every interval.
   public var repeats: Int
+  /// The kernels measured (`nngp`, `ntk`).
   public var kernels: [String]
   /// The model-side conditions run (empty when the model arm was skipped).
   public var modelActions: [String]
+  /// The number of hidden layers of every architecture.
   public var depth: Int
+  /// The activation of every hidden layer.
   public var activation: String
+  /// The ridge, relative to the mean diagonal of the train-train kernel.
   public var ridge: Double
+  /// Haar draws in the Monte Carlo O(d) symmetrisation of the model arm.
   public var symmetrisationDraws: Int
+  /// The run's seed (subsets, group elements, initialisations).
   public var seed: UInt64
+  /// The confidence level of the intervals (0.95).
   public var confidence: Double
+  /// When the run started (ISO 8601).
   public var started: String
+  /// Wall-clock seconds the run took.
   public var seconds: Double
+  /// The kernel cache's folder, or nil when none was used.
   @NullIfAbsent public var cache: String?
+  /// The number of processor cores the run could use.
   public var threads: Int
   /// The finite networks' training recipe, or nil when the finite-network claims were not run.
   @NullIfAbsent public var finiteRecipe: String?
 
+  /// The metadata of a run, field by field.
   public init(
     dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?, testCount: Int, repeats: Int, kernels: [String], modelActions: [String], depth: Int, activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double, started: String, seconds: Double, cache: String?, threads: Int,
     finiteRecipe: String? = nil

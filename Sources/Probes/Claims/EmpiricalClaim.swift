@@ -14,6 +14,7 @@ public struct EmpiricalClaim: Sendable, Identifiable {
   public let statement: String
   /// What is measured, in words (e.g. "accuracy(CNN-GAP) - accuracy(FCN) at m = 512").
   public let effectDescription: String
+  /// The hypothesis fixed before any run: its direction and margin.
   public let hypothesis: ClaimHypothesis
   /// Each repeat's effect; nil when the curves lack a learner the claim needs.
   let effect: @Sendable (LearningCurves) -> [Double]?
@@ -30,18 +31,30 @@ public struct EmpiricalClaim: Sendable, Identifiable {
 
 /// The result of one claim at one scale.
 public struct ClaimResult: Sendable, Codable {
+  /// The claim as a sentence.
   public var claim: String
+  /// The claim's identifier, e.g. `1a-nngp`.
   public var id: String
+  /// The scale it was measured at.
   public var scale: ClaimScale
+  /// What the effect measures, in words.
   public var effectDescription: String
+  /// The mean paired effect over the repeats (for an exact claim, the bound over all repeats).
   public var effect: Double
+  /// The Student-t 95% interval of the effect, [lower, upper].
   public var interval: [Double]
+  /// The number of paired repeats n.
   public var repeats: Int
+  /// The equivalence margin (used by "about equal" and exact claims).
   public var margin: Double
+  /// Whether the claim is that the effect is positive, within the margin, or exactly zero.
   public var direction: ClaimHypothesis.Direction
+  /// Held, failed or inconclusive.
   public var verdict: ClaimVerdict
+  /// The effect the design detects with 80% power, (t_0.975 + t_0.8) SE; nil for exact claims.
   @NullIfAbsent public var minimumDetectableEffect: Double?
 
+  /// A result, field by field.
   public init(
     claim: String, id: String, scale: ClaimScale, effectDescription: String, effect: Double, interval: [Double],
     repeats: Int, margin: Double, direction: ClaimHypothesis.Direction, verdict: ClaimVerdict,

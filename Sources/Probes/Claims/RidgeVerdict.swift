@@ -13,6 +13,7 @@ public struct RidgeVerdict: Sendable, Codable {
   /// The claim decided on the curves solved at `ridge`, by the same hypothesis and repeats.
   public var result: ClaimResult
 
+  /// The claim `result` decided at `ridge`.
   public init(ridge: Double, result: ClaimResult) {
     self.ridge = ridge
     self.result = result

@@ -9,11 +9,13 @@ import Symmetries
 public struct CurveAction: Sendable, CustomStringConvertible {
   /// The family, nil for `none`.
   public let family: (any ActionFamily)?
+  /// The parameters of the family's elements (e.g. the patch side).
   public let parameters: ActionParameters
 
   /// No action.
   public static let none = CurveAction(family: nil, parameters: ActionParameters())
 
+  /// The action `family` with `parameters`; nil `family` is `none`.
   public init(family: (any ActionFamily)?, parameters: ActionParameters) {
     self.family = family
     self.parameters = parameters

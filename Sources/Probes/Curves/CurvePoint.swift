@@ -11,13 +11,17 @@ public enum ActedOn: String, Sendable, Codable, CaseIterable {
 /// One measured point of a learning curve: a learner at one training-set size, averaged over
 /// repeats (random training subsets and group draws).
 public struct CurvePoint: Sendable, Hashable, Codable {
+  /// The data set's name.
   public var dataset: String
+  /// The architecture's catalogue name.
   public var architecture: String
   /// NNGP, NTK or finite-sgd (JSON key `kernel`).
   public var kernel: CurveKernel
   /// The catalogue name of the action, or `none`.
   public var action: String
+  /// Whether the action moved the data or the model.
   public var actedOn: ActedOn
+  /// The training-set size m.
   public var trainSize: Int
   /// Mean test accuracy (argmax of the prediction against the label).
   public var accuracy: Double
@@ -25,7 +29,9 @@ public struct CurvePoint: Sendable, Hashable, Codable {
   public var mse: Double
   /// Standard deviations over repeats (0 for a single repeat).
   public var accuracyStd: Double
+  /// The standard deviation of the test MSE over repeats.
   public var mseStd: Double
+  /// The number of repeats averaged.
   public var repeats: Int
   /// For a finite network, the mean over repeats of its training-set MSE (same definition as
   /// `mse`) after the last SGD step, so a reader can see that it fitted; nil for kernel
@@ -53,11 +59,16 @@ public struct CurvePoint: Sendable, Hashable, Codable {
 
 /// Identifies one learning curve: a learner under one action.
 public struct CurveKey: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// The architecture's catalogue name.
   public var architecture: String
+  /// NNGP, NTK or finite-sgd.
   public var kernel: CurveKernel
+  /// The catalogue name of the action, or `none`.
   public var action: String
+  /// Whether the action moved the data or the model.
   public var actedOn: ActedOn
 
+  /// The curve of `architecture` by `kernel` under `action` on `actedOn`.
   public init(architecture: String, kernel: CurveKernel, action: String, actedOn: ActedOn) {
     self.architecture = architecture
     self.kernel = kernel

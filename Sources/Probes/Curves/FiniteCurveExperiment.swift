@@ -33,10 +33,13 @@ public struct FiniteCurveExperiment: Sendable {
   /// Where the 1 / sqrt(fan-in) sits (`Parameterisation`); the learning rate means different
   /// things in the two.
   public var parameterisation = Parameterisation.ntk
+  /// The SGD learning rate.
   public var learningRate = 2.0
+  /// Training images per SGD step.
   public var batchSize = 32
   /// Passes over the training set (at least `minimumSteps` steps); with a `fittingRule`, the cap.
   public var epochs = 50
+  /// The fewest SGD steps a network takes, however small its training set.
   public var minimumSteps = 200
   /// Stop each network as soon as its training MSE reaches the rule's threshold (nil: train for
   /// the full `steps(trainSize:)`).
@@ -56,6 +59,7 @@ public struct FiniteCurveExperiment: Sendable {
   /// as the ensemble probe's default learner.
   public var centred = true
 
+  /// The default experiment: width 32, NTK parameterisation, rate 2, batch 32, centred.
   public init() {}
 
   /// The minibatch size at training-set size m.

@@ -47,14 +47,21 @@ public struct LearningCurveExperiment: Sendable {
     case train
   }
 
+  /// The data set the curves are measured on.
   public var dataSet = DataSet.cifar10
   /// Side of the images after average pooling (nil keeps the native size).
   public var size: Int? = 8
+  /// The architectures whose kernels are measured.
   public var architectures: [NamedArchitecture] = NamedArchitecture.allCases
+  /// The activation of every hidden layer.
   public var activation = Activation.relu
+  /// The number of hidden layers.
   public var depth = 2
+  /// The kernels regressed with (NNGP, NTK).
   public var kinds: [KernelKind] = KernelKind.allCases
+  /// The actions applied to the data (`none` for natural images).
   public var dataActions: [CurveAction] = [.none]
+  /// The actions applied to the model instead (group-averaged or symmetrised kernels).
   public var modelActions: [ModelAction] = []
   /// Monte Carlo draws for `orthogonalSymmetrisation`.
   public var symmetrisationDraws = 4
@@ -64,12 +71,15 @@ public struct LearningCurveExperiment: Sendable {
   public var gapMaxTrainSize: Int? = nil
   /// The first `testCount` images of the test split.
   public var testCount = 100
+  /// The number of paired repeats (training orders) per size.
   public var repeats = 2
+  /// How the training subsets are drawn.
   public var subsets = Subsets.random
   /// The training pool: this many images of the training split drawn by the seed, or the whole
   /// split (nil). A smaller pool makes the repeats overlap, which makes the pool Gram cheaper and
   /// the repeats' spread conditional on the pool.
   public var poolSize: Int? = nil
+  /// Which images' statistics standardise the data.
   public var standardiseBy = Standardisation.pool
   /// Ridge relative to the mean diagonal (neural-tangents' diag_reg). 1e-6 keeps the Cholesky
   /// factorisation of nearly singular kernels (FCN at large m) stable while changing the
@@ -79,12 +89,14 @@ public struct LearningCurveExperiment: Sendable {
   /// Ridges at which the natural-image curves are also measured, at every size
   /// (`LearningCurves.ridgeSensitivity`), from the same pool Grams.
   public var sensitivityRidges: [Double] = []
+  /// The seed of the pool, the training orders and the group elements.
   public var seed: UInt64 = 0
   /// Where pool Grams are kept between runs (nil: computed every run, shared within it).
   public var cache: KernelCache? = nil
   /// Finite networks trained by SGD on the same subsets and group draws (nil: kernels only).
   public var finite: FiniteCurveExperiment? = nil
 
+  /// The default experiment: CIFAR-10 at 8 x 8, every architecture, depth 2, ReLU, 2 repeats.
   public init() {}
 
   /// The largest training-set size this architecture runs at.
@@ -345,12 +357,19 @@ func duration(_ seconds: Double) -> String {
 
 /// One repeat's natural-image test accuracy and MSE at one size and one ridge.
 public struct RidgeSensitivity: Sendable, Hashable, Codable {
+  /// The architecture's catalogue name.
   public var architecture: String
+  /// The kernel regressed with.
   public var kernel: CurveKernel
+  /// The training-set size m.
   public var trainSize: Int
+  /// The ridge, relative to the mean diagonal.
   public var ridge: Double
+  /// The repeat (training order) index.
   public var `repeat`: Int
+  /// The test accuracy.
   public var accuracy: Double
+  /// The test MSE.
   public var mse: Double
 
   enum CodingKeys: String, CodingKey {

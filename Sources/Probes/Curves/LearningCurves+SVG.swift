@@ -4,6 +4,7 @@ import Learners
 extension LearningCurves {
   /// What a plot shows on its vertical axis.
   public enum Metric: String, Sendable {
+    /// Test accuracy or test MSE.
     case accuracy, mse
   }
 

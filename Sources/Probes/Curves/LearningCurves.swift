@@ -4,7 +4,9 @@ import Symmetries
 
 /// The measured learning curves: every repeat's accuracy and MSE, summarised per curve and size.
 public struct LearningCurves: Sendable {
+  /// The data set's name.
   public let dataset: String
+  /// The shape of the images after preprocessing.
   public let shape: ImageShape
   let measurements: [Measurement]
   /// Natural-image accuracies and MSEs at every size at the experiment's `sensitivityRidges`.

@@ -10,8 +10,9 @@ import Foundation
 public struct ScalingFit: Sendable, Hashable, Codable {
   /// The exponent alpha (positive when the loss falls with more data).
   public var alpha: Double
-  /// The 95% interval for alpha.
+  /// The lower end of the 95% interval for alpha.
   public var lower: Double
+  /// The upper end of the 95% interval for alpha.
   public var upper: Double
 
   /// The fit to per-repeat curves: `losses[r][i]` is repeat r's loss at `sizes[i]`.

@@ -17,8 +17,11 @@ public struct ExperimentData: Sendable {
   /// The CIFAR-10 test images any tuning run may have seen: the first 500 of the test split.
   public static let tuningTestPool = 500
 
+  /// The data set the images come from.
   public let dataSet: DataSet
+  /// The training images, labels and targets.
   public let train: LabelledImages
+  /// The test images, labels and targets.
   public let test: LabelledImages
 
   /// Loads and preprocesses; throws when the counts exceed the split or `size` does not divide

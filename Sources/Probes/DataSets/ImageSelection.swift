@@ -8,9 +8,12 @@ import Symmetries
 /// (`ExperimentData.tuningTrainPool`, `tuningTestPool`), so a confirmation never sees an image
 /// the rule was chosen on.
 public enum ImageSelection: Sendable, Hashable {
+  /// The first images of each split (the tuning images).
   case first
+  /// Images drawn by `seed` from after the tuning pools, never seen while tuning.
   case heldOut(seed: UInt64)
 
+  /// Whether the images come from after the tuning pools.
   public var isHeldOut: Bool {
     if case .heldOut = self { return true }
     return false

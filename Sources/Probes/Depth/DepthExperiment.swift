@@ -21,8 +21,11 @@ import Symmetries
 public struct DepthExperiment: Sendable {
   /// How many images an architecture is trained and tested on.
   public struct ImageCounts: Sendable, Hashable, Codable {
+    /// Training images.
     public var train: Int
+    /// Test images.
     public var test: Int
+    /// `train` training and `test` test images.
     public init(train: Int, test: Int) {
       self.train = train
       self.test = test
@@ -31,9 +34,13 @@ public struct DepthExperiment: Sendable {
 
   /// One phase diagram: an architecture on the first `counts` images, over `depths`.
   public struct Run: Sendable, Hashable {
+    /// The architecture of the diagram.
     public var architecture: NamedArchitecture
+    /// The images it is trained and tested on.
     public var counts: ImageCounts
+    /// The depths (hidden layers) on the diagram's axis.
     public var depths: [Int]
+    /// A diagram of `architecture` on `counts` images over `depths`.
     public init(_ architecture: NamedArchitecture, counts: ImageCounts, depths: [Int]) {
       self.architecture = architecture
       self.counts = counts
@@ -65,6 +72,7 @@ public struct DepthExperiment: Sendable {
   /// nil: computed every run. A rerun with more times or another summary recomputes nothing.
   public var cache: KernelCache? = nil
 
+  /// The default experiment: the diagrams of `runs` for erf at b^2 = 0.01 on 8 x 8 CIFAR-10.
   public init() {}
 
   /// Runs of `architectures`: CNN-GAP with `pooledCounts` and `pooledDepths`, the others with

@@ -32,6 +32,7 @@ public struct DepthRecord: Sendable, Hashable, Codable {
   /// The same on the test images.
   public let testAccuracy: Double
 
+  /// A record, field by field.
   public init(
     architecture: String, trainCount: Int, testCount: Int, weightVariance: Double, biasVariance: Double, depth: Int, time: Double,
     conditionNumber: Double, lambdaMax: Double, lambdaMin: Double, trainAccuracy: Double,

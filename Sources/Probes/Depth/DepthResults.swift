@@ -6,10 +6,14 @@ import Learners
 public struct DepthResults: Sendable, Codable {
   /// One phase diagram: an architecture on a number of images.
   public struct Panel: Sendable, Hashable, CustomStringConvertible {
+    /// The architecture's catalogue name.
     public let architecture: String
+    /// Training images.
     public let trainCount: Int
+    /// Test images.
     public let testCount: Int
 
+    /// The panel of `architecture` on `trainCount` + `testCount` images.
     public init(architecture: String, trainCount: Int, testCount: Int) {
       self.architecture = architecture
       self.trainCount = trainCount

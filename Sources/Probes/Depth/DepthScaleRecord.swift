@@ -8,17 +8,29 @@ import Learners
 /// (null without a finite fixed point), `c_star`, `chi_1`, `chi_c_star`, `xi_1`, `xi_star`
 /// (the string "inf" when infinite), and `xi_c_star` = -1 / log chi_c*.
 public struct DepthScaleRecord: Sendable, Hashable, Codable {
+  /// The architecture's catalogue name.
   public let architecture: String
+  /// The activation of every hidden layer.
   public let activation: String
+  /// W^2.
   public let weightVariance: Double
+  /// b^2.
   public let biasVariance: Double
+  /// Ordered, critical or chaotic, from chi_1.
   public let phase: DepthPhase
+  /// The fixed point q* of the diagonal's map, nil without a finite one.
   @NullIfAbsent public private(set) var qStar: Double?
+  /// The fixed point c* of the correlation map.
   public let cStar: Double
+  /// chi_1 = W^2 E[phi'(z)^2]: the correlation map's slope at c = 1.
   public let chi1: Double
+  /// chi_c* = W^2 E[phi'(u) phi'(v)]: the correlation map's slope at c*.
   public let chiCStar: Double
+  /// xi_1 = 1 / |log chi_1|.
   public let xi1: Double
+  /// xi_* = -1 / (log chi_c* - log chi_1) (infinite unless chaotic).
   public let xiStar: Double
+  /// xi_c* = -1 / log chi_c*.
   public let xiCStar: Double
 
   /// The record of `analysis` for `architecture`.

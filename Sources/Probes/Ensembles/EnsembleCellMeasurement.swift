@@ -31,6 +31,7 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
   public var pDiffer: Double
   /// Looks L the sequential rule allowed, and cells N decided together.
   public var looks: Int
+  /// Cells N decided together (the family of Holm's procedure).
   public var familySize: Int
   /// The family-wise error rate alpha.
   public var alpha: Double

@@ -22,12 +22,15 @@ public struct EnsembleComparison: Sendable, Hashable, Encodable {
   public var paired: Bool
   /// Runs K per ensemble, outputs n per run.
   public var runs: Int
+  /// Outputs n per run (test images times output columns).
   public var outputs: Int
   /// The measurement, its interval at the confidence 1 - alpha.
   public var measurement: EnsembleMeasurement
   /// The p-values of "rho >= margin" and "rho <= margin".
   public var pEqual: Double
+  /// The p-value of "rho <= margin" (small when the ensembles differ by more than the margin).
   public var pDiffer: Double
+  /// The error rate alpha of the decision.
   public var alpha: Double
   /// The distributional verdict.
   public var distributional: DistributionalVerdict

@@ -27,15 +27,20 @@ public struct EnsembleInvarianceProbe: Sendable {
   /// every cell (see docs/finite-networks.md for how it was chosen).
   public static let defaultMargin = 0.1
 
+  /// The architecture every network is built from.
   public var architecture: Architecture
+  /// Channels of every hidden layer.
   public var width: Int
+  /// The optimiser every network is trained by.
   public var optimizer: Optimizer
+  /// Optimiser steps per network.
   public var steps: Int
   /// Networks per ensemble K.
   public var seeds: Int
   /// The experiment seed: pair r's initial parameters and batch order come from
   /// `derivedSeed(seed, stream: .pair, index: r)`, shared by the S arm and every g.S arm.
   public var seed: UInt64
+  /// The smallest distance rho that counts as a difference (`defaultMargin` unless set).
   public var margin: Double = defaultMargin
   /// One minus the family-wise error rate alpha of the decisions.
   public var confidence: Double = 0.95
@@ -61,6 +66,7 @@ public struct EnsembleInvarianceProbe: Sendable {
   /// The networks' parameterisation (`Parameterisation`; NTK by default).
   public var parameterisation = Parameterisation.ntk
 
+  /// A probe of `seeds` networks per arm at the first look, seeded by `seed`.
   public init(
     architecture: Architecture, width: Int, optimizer: Optimizer, steps: Int, seeds: Int,
     seed: UInt64 = 0

@@ -44,6 +44,7 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   public var interval: [Double]
   /// The bias-corrected rho^2 and its jackknife standard error, before clipping.
   public var squaredEffect: Double
+  /// The jackknife standard error of `squaredEffect`.
   public var squaredStandardError: Double
   /// The decision rule's verdict.
   public var verdict: Verdict
@@ -59,6 +60,7 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
   public var pAboveMargin: Double
   /// The mean test loss (half the mean squared error) of the g.S ensemble and of the S ensemble.
   public var movedTestLoss: Double
+  /// The mean test loss of the S ensemble.
   public var originalTestLoss: Double
 
   /// The effect, interval and verdict of K paired ensembles of predictions (K >= 3, every

@@ -11,12 +11,16 @@ import Symmetries
 public struct FiniteInvarianceGrid: Sendable {
   /// The settings every cell shares; its architecture, action and optimiser are replaced.
   public var template: FiniteInvarianceJob
+  /// The named architectures, one row each.
   public var architectures: [NamedArchitecture]
   /// Layer lists run as architectures of their own, after the named ones.
   public var customArchitectures: [Architecture]
+  /// The action families, one column each.
   public var actions: [any ActionFamily]
+  /// The optimisers; every (architecture, action) cell runs with each.
   public var optimizers: [Optimizer]
 
+  /// The grid of every architecture x action x optimiser, each cell otherwise as `template`.
   public init(
     template: FiniteInvarianceJob, architectures: [NamedArchitecture],
     customArchitectures: [Architecture] = [], actions: [any ActionFamily], optimizers: [Optimizer]

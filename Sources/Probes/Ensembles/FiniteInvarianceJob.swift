@@ -18,25 +18,39 @@ import Symmetries
 /// is `seed` on the tuning images and a hash of it for a held-out confirmation, so no two seeds,
 /// and no tuning run and confirmation, share an initialisation.
 public struct FiniteInvarianceJob: Sendable {
+  /// The named architecture (unless `customLayers` replaces it).
   public var architecture = NamedArchitecture.fcn
   /// A layer list that replaces `architecture` (and with it `depth`, `activation`, `padding`).
   public var customLayers: Architecture? = nil
+  /// The activation of every hidden layer.
   public var activation = Activation.relu
+  /// The number of hidden layers.
   public var depth = 1
+  /// The padding of convolutional and locally connected layers.
   public var padding = Padding.circular
+  /// The action family the cell is probed under.
   public var action: any ActionFamily = OrthogonalFamily()
+  /// The parameters of its elements (shift, patch side, turns).
   public var parameters = ActionParameters()
+  /// The optimiser every network is trained by.
   public var optimizer = Optimizer.gradientDescent(learningRate: 1)
+  /// Channels of every hidden layer.
   public var width = 32
   /// Networks per ensemble at the first look of the sequential rule.
   public var seeds = 16
   /// The most networks per ensemble (nil: 4 `seeds`).
   public var maxSeeds: Int? = nil
+  /// Optimiser steps per network.
   public var steps = 100
+  /// The data set the images come from.
   public var dataSet = DataSet.cifar10
+  /// The image side after average pooling.
   public var size = 8
+  /// Training images.
   public var trainCount = 128
+  /// Test images the predictions are compared on.
   public var testCount = 500
+  /// The experiment seed (`rootSeed` derives every stream from it).
   public var seed: UInt64 = 0
   /// Group elements drawn per cell (distinct ones kept: a fixed `--shift` gives one).
   public var elements = 3
@@ -59,6 +73,7 @@ public struct FiniteInvarianceJob: Sendable {
   /// layer fan-in / W_std^2 times faster at one learning rate.
   public var parameterisation = Parameterisation.ntk
 
+  /// The default cell: FCN of depth 1, width 32, GD at rate 1 for 100 steps, under `orthogonal`.
   public init() {}
 
   /// The architecture's name in reports: the named architecture, or the custom layer list.
@@ -179,14 +194,21 @@ public struct FiniteInvarianceJob: Sendable {
 /// only in the summary `verdict`, which never says plain "invariant" when transport shows a
 /// break.
 public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
+  /// The architecture's name (named, or the custom layer list).
   public var architecture: String
+  /// The action family's name.
   public var action: String
+  /// The optimiser's name.
   public var optimizer: String
+  /// Channels of every hidden layer.
   public var width: Int
+  /// Optimiser steps per network.
   public var steps: Int
+  /// Networks per ensemble at the first look.
   public var seeds: Int
   /// The experiment seed, and whether the images were held out (a confirmation run).
   public var seed: UInt64
+  /// Whether the images were held out (a confirmation run).
   public var heldOut: Bool
   /// Distinct group elements probed.
   public var elements: Int
@@ -203,18 +225,22 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
   public var distributional: DistributionalVerdict
   /// rho of the worst element (the largest), and its simultaneous interval.
   public var ensembleEffect: Double
+  /// The simultaneous interval of the worst element's rho, [lower, upper].
   public var ensembleInterval: [Double]
   /// rho and the interval of every element.
   public var ensembleElementEffects: [Double]
+  /// The simultaneous interval of every element's rho.
   public var ensembleElementIntervals: [[Double]]
   /// The confidence of every interval: 1 - alpha / (N L E), simultaneous over cells, looks and
   /// elements.
   public var ensembleConfidence: Double
   /// The cell's p-values (`EnsembleCellMeasurement`), before Holm's procedure over the family.
   public var ensemblePEqual: Double
+  /// The cell's p-value of "every element has rho <= margin", before Holm's procedure.
   public var ensemblePDiffer: Double
   /// Cells N decided together, and the family-wise error rate.
   public var familySize: Int
+  /// The family-wise error rate alpha.
   public var alpha: Double
   /// The decision rule's margin on rho.
   public var ensembleMargin: Double

@@ -20,6 +20,7 @@ public enum FiniteVerdict: String, Sendable, Codable, CaseIterable, CustomString
 
   public var description: String { rawValue }
 
+  /// The summary of the exact and the distributional evidence.
   public init(exact: ExactVerdict, distributional: DistributionalVerdict) {
     switch (exact, distributional) {
     case (_, .noSignal): self = .noSignal

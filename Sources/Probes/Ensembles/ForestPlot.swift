@@ -12,16 +12,22 @@ import Foundation
 public struct ForestPlot: Sendable {
   /// One cell of the plot.
   public struct Row: Sendable {
+    /// The row's label on the left.
     public var label: String
+    /// The worst element's rho, drawn as a filled circle.
     public var effect: Double
+    /// The worst element's interval, drawn as a bar.
     public var interval: [Double]
+    /// The other elements' rho, drawn as open circles.
     public var otherEffects: [Double]
+    /// The cell's verdict, which colours the row.
     public var verdict: FiniteVerdict
     /// The tooltip after the label.
     public var detail: String
     /// The exact evidence, printed right of the plot.
     public var side: String
 
+    /// A row, field by field.
     public init(
       label: String, effect: Double, interval: [Double], otherEffects: some Sequence<Double>,
       verdict: FiniteVerdict, detail: String, side: String
@@ -36,12 +42,16 @@ public struct ForestPlot: Sendable {
     }
   }
 
+  /// The plot's title.
   public var title: String
   /// The heading of the column on the right.
   public var sideHeader: String
+  /// The cells, top to bottom.
   public var rows: [Row]
+  /// The decision margin on rho, drawn as a vertical line (nil: none).
   public var margin: Double?
 
+  /// A plot of `rows` under `title`.
   public init(title: String, sideHeader: String, rows: [Row], margin: Double?) {
     self.title = title
     self.sideHeader = sideHeader

@@ -17,6 +17,7 @@ public enum SeedStream: UInt64, Sendable, CaseIterable {
   case element = 4
   /// The held-out training and test images of a confirmation.
   case heldOutTrainImages = 5
+  /// The held-out test images of a confirmation.
   case heldOutTestImages = 6
   /// The root of a confirmation run (held-out images): mixed into its seed first, so seed n
   /// held out shares no stream with seed n on the tuning images.

@@ -17,12 +17,16 @@ public struct InvarianceCell: Sendable, Hashable, Codable {
   public var functionalDeviation: Double
   /// The verdicts from `VerdictThresholds.kernel`.
   public var algorithmic: Verdict
+  /// The verdict on functional invariance, from `VerdictThresholds.kernel`.
   public var functional: Verdict
   /// What the architecture's layers predict (nil for a kernel that is not an architecture),
   /// with the reason: the first layer that breaks the symmetry, or "kept by every layer".
   public var expectedAlgorithmic: Verdict?
+  /// What the layers predict for functional invariance (nil without layers).
   public var expectedFunctional: Verdict?
+  /// The layer that breaks algorithmic invariance, or "kept by every layer".
   public var algorithmicReason: String?
+  /// The layer that breaks functional invariance, or "kept by every layer".
   public var functionalReason: String?
   /// Whether the drawn element is the identity on these images (e.g. a channel permutation
   /// of one-channel images), so invariance is trivial.

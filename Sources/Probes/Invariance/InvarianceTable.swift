@@ -6,10 +6,14 @@ import Symmetries
 /// (a named one or a user's layer list), every cell also gets the verdicts its layers predict
 /// (`Architecture.predictedInvariance`); any other kernel is measured without a prediction.
 public struct InvarianceRow: Sendable {
+  /// The row's label, e.g. `CNN-GAP`.
   public var name: String
+  /// The activation's name, printed after the label.
   public var activation: String
+  /// The kernel measured.
   public var kernel: any KernelFunction
 
+  /// The row `name activation` measuring `kernel`.
   public init(name: String, activation: String, kernel: any KernelFunction) {
     self.name = name
     self.activation = activation
@@ -44,6 +48,7 @@ public struct InvarianceTable: Sendable {
   /// The shape of the probe images.
   public var shape: ImageShape
 
+  /// A table of `cells` over the columns `actions` on images of `shape`.
   public init(cells: [InvarianceCell], actions: [String], shape: ImageShape) {
     self.cells = cells
     self.actions = actions

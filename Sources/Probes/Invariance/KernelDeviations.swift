@@ -2,9 +2,12 @@ import Learners
 
 /// The deviations an invariance probe measured, for the NNGP and the NTK.
 public struct KernelDeviations: Sendable, Hashable, Codable {
+  /// The deviation of the NNGP.
   public var nngp: Double
+  /// The deviation of the NTK.
   public var ntk: Double
 
+  /// The deviations `nngp` and `ntk`.
   public init(nngp: Double, ntk: Double) {
     self.nngp = nngp
     self.ntk = ntk

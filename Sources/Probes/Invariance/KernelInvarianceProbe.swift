@@ -48,6 +48,8 @@ public struct KernelInvarianceProbe: Sendable {
 
 /// The two deviations of one probe.
 public struct KernelInvarianceMeasurement: Sendable, Hashable, Codable {
+  /// max |K(gA, gX) - K(A, X)| / max |K(A, X)| for each kernel.
   public var algorithmic: KernelDeviations
+  /// max |K(A, gX) - K(A, X)| / max |K(A, X)| for each kernel.
   public var functional: KernelDeviations
 }

@@ -3,6 +3,8 @@ import Symmetries
 
 /// Which of a kernel function's two kernels.
 public enum KernelKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  /// The NNGP (the prior covariance of the infinitely wide network) and the NTK (the kernel of
+  /// its gradient-descent training).
   case nngp, ntk
   public var description: String { rawValue }
 

@@ -9,10 +9,15 @@ import Symmetries
 /// - functional: f_S(g X*) against f_S(X*).
 /// Each deviation is max |moved - base| / max |base| over all test predictions.
 public struct PredictionInvarianceProbe: Sendable {
+  /// The training images S.
   public let train: ImageBatch
+  /// The training targets, one row per training image.
   public let targets: Matrix
+  /// The test images X* the predictions are compared on.
   public let test: ImageBatch
 
+  /// A probe on `train` with `targets`, predicting `test`; throws when the shapes or counts
+  /// disagree or a set is empty.
   public init(train: ImageBatch, targets: Matrix, test: ImageBatch) throws(ProbeError) {
     guard train.shape == test.shape else {
       throw .mismatch("train images are \(train.shape) but test images are \(test.shape)")
@@ -48,8 +53,12 @@ public struct PredictionInvarianceProbe: Sendable {
 
 /// What a prediction-level probe measured, and its verdicts (`VerdictThresholds.prediction`).
 public struct PredictionInvarianceMeasurement: Sendable, Hashable, Codable {
+  /// max |f_{g·S}(g X*) - f_S(X*)| / max |f_S(X*)|.
   public var algorithmicDeviation: Double
+  /// max |f_S(g X*) - f_S(X*)| / max |f_S(X*)|.
   public var functionalDeviation: Double
+  /// The verdict on algorithmic invariance.
   public var algorithmic: Verdict
+  /// The verdict on functional invariance.
   public var functional: Verdict
 }

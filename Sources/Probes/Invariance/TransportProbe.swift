@@ -18,6 +18,7 @@ public struct TransportProbe: Sendable {
   /// The minibatch order of both runs.
   public var batchSeed: UInt64
 
+  /// A probe training by `optimizer` for `steps` steps, minibatches ordered by `batchSeed`.
   public init(optimizer: Optimizer, steps: Int, batchSeed: UInt64 = 0) {
     self.optimizer = optimizer
     self.steps = steps

@@ -6,9 +6,13 @@
 /// nothing to measure: when every output it compares is zero (an untrained centred network, a
 /// kernel of zeros), equal outputs are no evidence of invariance, so it is `noSignal`.
 public enum Verdict: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  /// The deviation is at round-off level.
   case invariant = "invariant"
+  /// The deviation is above the effect-size floor.
   case notInvariant = "not invariant"
+  /// The deviation lies between round-off and the effect-size floor.
   case inconclusive = "inconclusive"
+  /// Every output compared is zero, so equality is no evidence.
   case noSignal = "no signal"
 
   public var description: String { rawValue }

@@ -15,17 +15,23 @@ import Symmetries
 /// test-train NNGP and NTK matrices, row-major float64; the 64 hexadecimal digits of SHA-256 of
 /// all preceding bytes.
 public struct KernelCache: Sendable {
+  /// The folder holding one file per entry.
   public let directory: URL
 
+  /// The cache kept in `directory`.
   public init(directory: URL) {
     self.directory = directory
   }
 
   /// What was wrong with an entry on disk.
   public enum Problem: Error, Equatable, CustomStringConvertible {
+    /// The file is shorter than its header says (`bytes` of `expected`).
     case truncated(path: String, bytes: Int, expected: Int)
+    /// The file fails its SHA-256 checksum.
     case corrupt(path: String)
+    /// The entry was computed for another key (other inputs).
     case mismatchedKey(path: String)
+    /// The file does not start with the entry's magic bytes.
     case notAnEntry(path: String)
 
     public var description: String {

@@ -14,6 +14,7 @@ public struct KernelCacheKey: Sendable, Hashable {
   /// SHA-256 of the shapes and float64 bytes of the pool and the test images.
   public var inputDigest: String
 
+  /// The key of the kernel and condition `description` on the images `pool` and `test`.
   public init(description: String, pool: ImageBatch, test: ImageBatch) {
     self.description = description
     var hasher = SHA256.Hasher()

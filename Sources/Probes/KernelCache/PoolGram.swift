@@ -13,6 +13,7 @@ public struct PoolGram: Sendable, Equatable {
   /// K(test, pool), NNGP and NTK, T x U.
   public var testTrain: KernelMatrices
 
+  /// The Gram matrices, given.
   public init(trainTrain: KernelMatrices, testTrain: KernelMatrices) {
     self.trainTrain = trainTrain
     self.testTrain = testTrain

@@ -12,6 +12,7 @@ import Symmetries
 /// throws `ProbeError`.
 /// - Complexity: |G| evaluations of the base kernel.
 public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
+  /// The kernel K being averaged.
   public let base: Base
   /// The group elements averaged over.
   public let elements: [any GroupAction]

@@ -6,6 +6,7 @@ import Symmetries
 /// (see `KernelRegression`). It stays in Probes, not beside `Learner` in Learners, because its
 /// errors are `ProbeError`s and it picks a matrix by the probes' `KernelKind`.
 public struct KernelRegressionLearner<Kernel: KernelFunction>: Learner {
+  /// The kernel function whose `kind` matrix is regressed with.
   public let kernel: Kernel
   /// Which of the kernel's two matrices.
   public let kind: KernelKind
@@ -14,6 +15,7 @@ public struct KernelRegressionLearner<Kernel: KernelFunction>: Learner {
   /// Training time for the gradient-flow predictor; nil is t = infinity.
   public let time: Double?
 
+  /// Regression with `kernel`'s `kind` matrix, ridge `diagReg`, at time `time` (nil: infinity).
   public init(_ kernel: Kernel, kind: KernelKind, diagReg: Double = 0, time: Double? = nil) {
     self.kernel = kernel
     self.kind = kind

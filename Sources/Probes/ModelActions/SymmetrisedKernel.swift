@@ -12,9 +12,12 @@ import Symmetries
 /// throws `ProbeError`.
 /// - Complexity: |G| evaluations of the base kernel.
 public struct SymmetrisedKernel<Base: KernelFunction>: KernelFunction {
+  /// The kernel K being symmetrised.
   public let base: Base
+  /// The group elements averaged over (all of G, or a Monte Carlo sample).
   public let elements: [any GroupAction]
 
+  /// E_g K(g x, g x') over `elements` for K = `base`; throws when `elements` is empty.
   public init(_ base: Base, elements: [any GroupAction]) throws(ProbeError) {
     guard !elements.isEmpty else { throw .invalidOption("a symmetrised kernel needs at least one element") }
     self.base = base

@@ -27,8 +27,11 @@ public struct CommandLearner: RandomLearner {
   /// The placeholders a template may hold.
   public static let placeholders = ["train_x", "train_y", "test_x", "predictions", "seed"]
 
+  /// The command line, with `{placeholder}`s for the files and the seed.
   public let template: String
+  /// The folder of the resumable run cache.
   public let cache: URL
+  /// Seconds a run may take before it is stopped.
   public let timeout: Double
   public var name: String { template }
 

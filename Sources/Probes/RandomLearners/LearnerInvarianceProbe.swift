@@ -35,12 +35,14 @@ public struct LearnerInvarianceProbe: Sendable {
   public var maxSeeds = 64
   /// The experiment seed; run r's seed is `runSeed(seed, pair: r)`.
   public var seed: UInt64 = 0
+  /// The smallest distance rho that counts as a difference.
   public var margin = EnsembleInvarianceProbe.defaultMargin
   /// The family-wise error rate of the two verdicts.
   public var alpha = 0.05
   /// Runs executed at the same time.
   public var jobs = 1
 
+  /// A probe of `seeds` pairs at the first look, up to `maxSeeds`, `jobs` runs at a time.
   public init(seeds: Int = 16, maxSeeds: Int = 64, seed: UInt64 = 0, jobs: Int = 1) {
     self.seeds = seeds
     self.maxSeeds = maxSeeds
@@ -203,11 +205,14 @@ public struct LearnerInvarianceProbe: Sendable {
 /// What `LearnerInvarianceProbe` measured: the algorithmic and the functional cell, decided
 /// together.
 public struct LearnerInvarianceMeasurement: Sendable, Hashable {
+  /// The algorithmic cell: f_{g.S}(g x*) against f_S(x*) over the ensembles.
   public var algorithmic: EnsembleCellMeasurement
+  /// The functional cell: f_S(g x*) against f_S(x*) over the ensembles.
   public var functional: EnsembleCellMeasurement
   /// The largest relative deviation between the two runs of a pair: f_{g.S}(g x*) against
   /// f_S(x*) (algorithmic), f_S(g x*) against f_S(x*) (functional).
   public var algorithmicDeviation: Double
+  /// The largest relative deviation f_S(g x*) against f_S(x*) over the pairs.
   public var functionalDeviation: Double
   /// Runs of the learner the probe used.
   public var runs: Int

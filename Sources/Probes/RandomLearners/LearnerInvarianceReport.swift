@@ -8,17 +8,25 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
   public struct Part: Sendable, Encodable {
     /// The summary (`FiniteVerdict`) of the exact and distributional evidence.
     public var verdict: FiniteVerdict
+    /// Weight transport's (run by run) verdict.
     public var exact: ExactVerdict
+    /// The ensembles' verdict, after the multiplicity rule.
     public var distributional: DistributionalVerdict
     /// The worst element's rho and its interval at the simultaneous confidence.
     public var effect: Double
+    /// The worst element's interval, [lower, upper].
     public var interval: [Double]
+    /// Every element's rho.
     public var elementEffects: [Double]
+    /// Every element's interval.
     public var elementIntervals: [[Double]]
+    /// The p-value of "some element has rho >= margin".
     public var pEqual: Double
+    /// The p-value of "every element has rho <= margin".
     public var pDiffer: Double
     /// The largest relative deviation between the two runs of a pair.
     public var pairedDeviation: Double
+    /// Whether some interval of rho^2 excludes 0: the laws differ, by however little.
     public var differenceDetected: Bool
 
     init(_ cell: EnsembleCellMeasurement, exact: ExactVerdict, distributional: DistributionalVerdict, deviation: Double) {
@@ -38,24 +46,34 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
 
   /// The learner (a command line, or a Swift learner's name) and the action.
   public var learner: String
+  /// The action family's name.
   public var action: String
   /// What the data were, e.g. "128 cifar10 training images of 8 x 8 x 3, 100 test images".
   public var data: String
+  /// Distinct group elements probed.
   public var elements: Int
+  /// The experiment seed.
   public var seed: UInt64
   /// Pairs K used, and runs of the learner.
   public var pairs: Int
+  /// Runs of the learner.
   public var runs: Int
+  /// The decision margin on rho.
   public var margin: Double
+  /// The family-wise error rate alpha of the two verdicts.
   public var alpha: Double
   /// The confidence of every interval: 1 - alpha / (2 L E).
   public var confidence: Double
+  /// The multiplicity rule, in words.
   public var multiplicity: String
+  /// Functional invariance: f_S(g x*) against f_S(x*).
   public var functional: Part
+  /// Algorithmic invariance: f_{g.S}(g x*) against f_S(x*).
   public var algorithmic: Part
   /// The mean test loss of the S runs (half the mean squared error against the test targets).
   public var testLoss: Double
 
+  /// The report of `measurement` of `learner` under `action` on `data`.
   public init(
     learner: String, action: String, data: String, seed: UInt64, measurement: LearnerInvarianceMeasurement
   ) {

@@ -24,10 +24,14 @@ public protocol RandomLearner: Sendable {
 /// One run of a probe: its arm (`S`, or `g2.S` for the model trained on element 2's moved
 /// data), its pair index and its seed.
 public struct LearnerRun: Sendable, Hashable, CustomStringConvertible {
+  /// `S`, or `gE.S` for the arm trained on element E's moved data.
   public var arm: String
+  /// The pair index r.
   public var pair: Int
+  /// The seed the learner is run with.
   public var seed: UInt64
 
+  /// The run of `arm` in pair `pair` with `seed`.
   public init(arm: String, pair: Int, seed: UInt64) {
     self.arm = arm
     self.pair = pair
@@ -43,6 +47,7 @@ public struct SeededLearner: RandomLearner {
   public let name: String
   let make: @Sendable (UInt64) throws -> any Learner
 
+  /// The learner `make(seed)` for each run's seed, called `name` in reports.
   public init(name: String, _ make: @escaping @Sendable (UInt64) throws -> any Learner) {
     self.name = name
     self.make = make

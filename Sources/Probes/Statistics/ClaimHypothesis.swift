@@ -24,6 +24,7 @@ public struct ClaimHypothesis: Sendable, Hashable, Codable {
     case equivalent
   }
 
+  /// Which way the effect is claimed to go.
   public var direction: Direction
   /// The equivalence margin (in the effect's units); 0 for a directional claim.
   public var margin: Double

@@ -24,7 +24,9 @@ public struct PairedEstimate: Sendable, Hashable, Codable {
   public var repeats: Int
   /// The two-sided confidence level of the interval (0.95 by default).
   public var confidence: Double
+  /// The lower end of the Student-t interval: mean - t_{(1 + c) / 2} s / sqrt(n).
   public var lower: Double
+  /// The upper end of the Student-t interval: mean + t_{(1 + c) / 2} s / sqrt(n).
   public var upper: Double
   /// (t_{(1 + c) / 2} + t_{power}) s / sqrt(n), power 0.8.
   public var minimumDetectableEffect: Double

@@ -7,8 +7,10 @@
 /// `null` for nil. Decoding accepts `null` or a missing key as nil, like a plain optional.
 @propertyWrapper
 public struct NullIfAbsent<Value: Codable & Sendable>: Codable, Sendable {
+  /// The value, nil when absent (written as `null`).
   public var wrappedValue: Value?
 
+  /// Wraps `wrappedValue`.
   public init(wrappedValue: Value?) {
     self.wrappedValue = wrappedValue
   }

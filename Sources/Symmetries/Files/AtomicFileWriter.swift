@@ -15,6 +15,7 @@ import Foundation
 public final class AtomicFileWriter {
   /// The path written: the requested one, or the target of the symbolic link it names.
   public let url: URL
+  /// The temporary file written until `commit()` renames it onto `url`, in the same folder.
   public let temporaryURL: URL
   private var descriptor: Int32
   /// The permission bits of the file being replaced, if any.
@@ -134,5 +135,7 @@ public final class AtomicFileWriter {
     return result
   }
 
+  /// The marker in every temporary file's name, by which `foreignTemporaries(in:)` finds the
+  /// temporaries an interrupted writer left behind.
   public static let temporaryMarker = ".tmp-"
 }
