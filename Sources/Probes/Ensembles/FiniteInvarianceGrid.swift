@@ -67,10 +67,8 @@ public struct FiniteInvarianceGrid: Sendable {
         progress: { progress("  " + $0) }, samples: samples.map { sink in { try sink(job, $0, $1) } })
       progress(
         label + ": exact \(report.exact), worst rho "
-          + String(
-            format: "%.3f, p(equal) %.2g, p(differ) %.2g, test loss %.4f (zero predictor %.4f) (%.1f s)",
-            report.ensembleEffect, report.ensemblePEqual, report.ensemblePDiffer,
-            report.ensembleTestLoss, report.zeroPredictorLoss, Date().timeIntervalSince(start)))
+          + String(format: "%.3f, p(equal) %.2g, p(differ) %.2g, ", report.ensembleEffect, report.ensemblePEqual, report.ensemblePDiffer)
+          + report.testLossLine + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
       return report
     }
     let verdicts = DistributionalVerdict.decide(
@@ -83,22 +81,23 @@ public struct FiniteInvarianceGrid: Sendable {
   }
 
   /// A Markdown table of reports, one row per cell (rho and interval: the worst element's, at
-  /// the simultaneous confidence; test loss: the S ensemble's mean, to set against the zero
-  /// predictor's, which depends only on the test labels), and the multiplicity rule under it.
+  /// the simultaneous confidence; probes: natural test images or coordinate probes; test loss:
+  /// the S ensemble's mean, to set against the zero predictor's, which depends only on the test
+  /// labels, "-" on coordinate probes), and the multiplicity rule under it.
   public static func markdown(_ reports: [FiniteInvarianceReport]) -> String {
     var lines = [
-      "| architecture | action | optimizer | verdict | exact | transport deviation | distributional | rho (worst of E) | interval | E | K | differ | test loss |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| architecture | action | optimizer | verdict | exact | transport deviation | distributional | rho (worst of E) | interval | E | K | differ | probes | test loss |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | \(report.verdict) | "
           + "\(report.exact) | \(deviation) | \(report.distributional) | "
-          + String(format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | %.4f |", report.ensembleEffect,
+          + String(format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | ", report.ensembleEffect,
             report.ensembleInterval[0], report.ensembleInterval[1], report.elements,
-            report.ensembleSeeds, report.ensembleDifferenceDetected ? "yes" : "no",
-            report.ensembleTestLoss))
+            report.ensembleSeeds, report.ensembleDifferenceDetected ? "yes" : "no")
+          + "\(report.probes) | \(report.ensembleTestLoss.map { String(format: "%.4f", $0) } ?? "-") |")
     }
     if let first = reports.first {
       lines.append("")
