@@ -35,7 +35,7 @@ struct FiniteInvarianceJobTests {
         "ensemble_element_intervals", "ensemble_confidence", "ensemble_p_equal", "ensemble_p_differ",
         "family_size", "alpha", "multiplicity", "seed", "held_out", "elements", "ensemble_margin",
         "ensemble_seeds", "ensemble_difference_detected", "centred", "ensemble_loss_change",
-        "parameterisation",
+        "parameterisation", "probes",
       ] {
         #expect(object[key] != nil, "missing \(key)")
       }
@@ -49,7 +49,27 @@ struct FiniteInvarianceJobTests {
       #expect((object["multiplicity"] as? String)?.hasPrefix("Holm over the 2 one-sided tests of 1 cell") == true)
       #expect(object["centred"] as? Bool == true)
       #expect(object["parameterisation"] as? String == "ntk")
+      #expect(object["probes"] as? String == "natural")
+      #expect(object["ensemble_test_loss"] is Double && object["zero_predictor_loss"] is Double)
     }
+  }
+
+  @Test("An Adam cell compares the ensembles at coordinate probes, which carry no labels: its test losses are null")
+  func adamCoordinateProbes() throws {
+    var job = tinyJob(.fcn, OrthogonalFamily())
+    job.optimizer = .adam(learningRate: 0.03)
+    let report = try job.run()
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+    #expect(object["probes"] as? String == "coordinates")
+    for key in ["ensemble_test_loss", "zero_predictor_loss", "ensemble_loss_change"] {
+      #expect(object[key] is NSNull, "\(key) should be null on coordinate probes")
+    }
+    #expect(report.text().contains("coordinate probes") && report.text().contains("test loss: none"))
+    let row = FiniteInvarianceGrid.markdown([report]).split(separator: "\n")[2]
+    #expect(row.hasSuffix("| coordinates | - |"), "\(row)")
+    job.probeInputs = .natural
+    #expect(try job.run().ensembleTestLoss != nil)
   }
 
   @Test("The Markdown table has one row per cell under its header")
