@@ -114,6 +114,9 @@ public struct FiniteSubject: InvarianceSubject {
       + "--optimizer \(optimizer.name) --lr \(optimizer.learningRate) --width \(width) --steps \(steps) --seeds \(seeds) "
       + images.toolOptions
     if let batch = optimizer.batchSize { command += " --batch \(batch)" }
+    // This subject's ensembles compare at the test images; `train` compares Adam at coordinate
+    // probes unless told otherwise.
+    if case .adam = optimizer { command += " --probes natural" }
     return command
   }
 }

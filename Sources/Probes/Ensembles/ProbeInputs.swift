@@ -21,9 +21,12 @@ import Symmetries
 /// descent moves the first layer only inside the span of the training images, and its grid was
 /// confirmed on natural images, so it keeps them.
 public enum ProbeInputs: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// The test images themselves.
   case natural
+  /// One probe per input coordinate, c e_k, with c the test images' root-mean-square norm.
   case coordinates
 
+  /// The command-line name: natural or coordinates.
   public var description: String { rawValue }
 
   /// The probe inputs of an optimiser when none is chosen: `coordinates` for Adam, whose break
