@@ -34,33 +34,43 @@ extension KernelProgram.Activation {
       return 2 / Double.pi * asin(2 * s / (1 + 2 * s))
     }
   }
+}
 
-  /// (K, Kdot) lane-wise for covariances `s` and pair factors `uu`, `vv`.
-  @inline(__always)
-  func kernels(_ s: Lanes, uu: Lanes, vv: Lanes) -> (k: Lanes, kdot: Lanes) {
-    switch self {
-    case .relu:
-      // c = S (1/sqrt s)(1/sqrt s') carries a few roundings, so an image paired with itself
-      // lands within a few ulps of 1, where arccos and sqrt(1 - c^2) amplify one ulp to 1e-8
-      // (neural-tangents' own diagonal error). Snapping |c| >= 1 - 8 ulp to 1 gives identical
-      // images exactly c = 1, as the layer-by-layer path does, and moves a genuinely
-      // nearly-parallel pair by at most sqrt(16 ulp) ~ 6e-8 in angle, the size of the
-      // uncertainty its round-off already puts on c.
-      let raw = clippedMagnitude(s * uu)
-      let a = raw.replacing(with: 1, where: raw .>= 1 - 8 * Double.ulpOfOne)
-      let c = withSign(of: s, magnitude: a)
-      let complement = Double.pi - arcCosine(c, magnitude: a)
-      let sine = squareRoot((1 - a) * (1 + a))
-      return (vv * (sine + complement * c) * inverseTwoPi, complement * inverseTwoPi)
-    case .erf:
-      let a = clippedMagnitude(2 * s * uu)
-      let argument = withSign(of: s, magnitude: a)
-      let difference = vv - 4 * s * s
-      let radicand = difference.replacing(
-        with: .leastNormalMagnitude, where: difference .< .leastNormalMagnitude)
-      return ((2 / Double.pi) * arcSine(argument, magnitude: a), (4 / Double.pi) * inverseSquareRoot(radicand))
-    }
-  }
+// MARK: - Lane kernels
+
+/// ReLU's (K, Kdot) lane-wise for covariances `s` and pair factors `uu`, `vv` (see
+/// `KernelProgram.Activation` above for the formulas).
+@inline(__always)
+func reluKernels(_ s: Lanes, _ uu: Lanes, _ vv: Lanes) -> (k: Lanes, kdot: Lanes) {
+  // c = S (1/sqrt s)(1/sqrt s') carries a few roundings, so an image paired with itself
+  // lands within a few ulps of 1, where arccos and sqrt(1 - c^2) amplify one ulp to 1e-8
+  // (neural-tangents' own diagonal error). Snapping |c| >= 1 - 8 ulp to 1 gives identical
+  // images exactly c = 1, as the layer-by-layer path does, and moves a genuinely
+  // nearly-parallel pair by at most sqrt(16 ulp) ~ 6e-8 in angle, the size of the
+  // uncertainty its round-off already puts on c.
+  let raw = clippedMagnitude(s * uu)
+  let a = raw.replacing(with: 1, where: raw .>= 1 - 8 * Double.ulpOfOne)
+  let c = withSign(of: s, magnitude: a)
+  // pi - arccos c, written out here rather than called: as a call (the inliner leaves it one,
+  // @inline(__always) notwithstanding) its lanes went through memory in 128-bit halves.
+  // arccos a = pi/2 - w for a <= 1/2 and 2 w above, with w from `reducedArcSine`;
+  // pi - arccos c is pi - arccos a for c >= 0 and arccos a for c < 0.
+  let (w, large) = reducedArcSine(a)
+  let angle = (Double.pi / 2 - w).replacing(with: w + w, where: large)
+  let complement = (Double.pi - angle).replacing(with: angle, where: s .< 0)
+  let sine = squareRoot((1 - a) * (1 + a))
+  return (vv * multiplyAdd(complement, c, sine) * inverseTwoPi, complement * inverseTwoPi)
+}
+
+/// Erf's (K, Kdot) lane-wise for covariances `s` and pair factors `uu`, `vv`.
+@inline(__always)
+func erfKernels(_ s: Lanes, _ uu: Lanes, _ vv: Lanes) -> (k: Lanes, kdot: Lanes) {
+  let a = clippedMagnitude(2 * s * uu)
+  let argument = withSign(of: s, magnitude: a)
+  let difference = vv - 4 * s * s
+  let radicand = difference.replacing(
+    with: .leastNormalMagnitude, where: difference .< .leastNormalMagnitude)
+  return ((2 / Double.pi) * arcSine(argument, magnitude: a), (4 / Double.pi) * inverseSquareRoot(radicand))
 }
 
 private let inverseTwoPi = 1 / (2 * Double.pi)

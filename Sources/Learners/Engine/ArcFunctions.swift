@@ -1,18 +1,26 @@
 // MARK: - Vectorised inverse trigonometric functions
 
-/// Coefficients of fdlibm's minimax rational approximation R(z) = z P(z) / Q(z) with
-/// arcsin(s) = s + s R(s^2) on 0 <= s <= 1/2, error below 2^-58.
-/// Reference: Sun Microsystems fdlibm 5.3, `e_asin.c` (freely distributable).
-private let pS0 = 1.66666666666666657415e-01
-private let pS1 = -3.25565818622400915405e-01
-private let pS2 = 2.01212532134862925881e-01
-private let pS3 = -4.00555345006794114027e-02
-private let pS4 = 7.91534994289814532176e-04
-private let pS5 = 3.47933107596021167570e-05
-private let qS1 = -2.40339491173441421878e+00
-private let qS2 = 2.02094576023350569471e+00
-private let qS3 = -6.88283971605453293030e-01
-private let qS4 = 7.70381505559019352791e-02
+/// Coefficients of P(z) ~ (arcsin(sqrt z) - sqrt z) / z^(3/2) on 0 <= z <= 1/4, so that
+/// arcsin(s) = s + s z P(z) with z = s^2, s <= 1/2: interpolation at the 13 Chebyshev points of
+/// [0, 1/4] in 60-digit arithmetic, rounded to doubles (`scripts/arcsine-polynomial.py` fits them
+/// again and bounds the error). |P_double(z) - P(z)| <= 1.2e-16 on [0, 1/4], so the polynomial
+/// term, at most z P(z) <= 0.045 of arcsin s, adds below 6e-18 relative error: less than the
+/// rounding of the additions around it. A polynomial instead of fdlibm's rational function
+/// R = z P / Q saves the division, which shares the one divide-and-square-root unit with the
+/// two square roots per entry.
+private let arcSineP0 = 0.16666666666666669
+private let arcSineP1 = 0.07499999999998433
+private let arcSineP2 = 0.04464285714635543
+private let arcSineP3 = 0.030381944138531247
+private let arcSineP4 = 0.02237217294214989
+private let arcSineP5 = 0.017352392720869973
+private let arcSineP6 = 0.013971212973552933
+private let arcSineP7 = 0.011479177415184906
+private let arcSineP8 = 0.01032281435018578
+private let arcSineP9 = 0.005457506718640358
+private let arcSineP10 = 0.01740087944269402
+private let arcSineP11 = -0.014851887071247204
+private let arcSineP12 = 0.028757851367421566
 
 // Lane selections (`replacing(with:where:)` on comparison masks) cost about five
 // instructions per register pair; magnitudes and sign transfers written as per-lane loops
@@ -34,49 +42,53 @@ func withSign(of x: Lanes, magnitude w: Lanes) -> Lanes {
   return result
 }
 
+/// a b + c lane-wise: one fused multiply-add per register where the build targets FMA
+/// (`SYMMETRY_PROBES_AVX2`), a multiply and an add otherwise (without the instruction,
+/// `addingProduct` is a libm call per lane). The two builds round differently; each is
+/// deterministic.
+@inline(__always)
+func multiplyAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
+  #if SYMMETRY_PROBES_AVX2
+    return c.addingProduct(a, b)
+  #else
+    return a * b + c
+  #endif
+}
+
 /// The argument reduction shared by arcsin and arccos, given a = |x| <= 1.
 ///
-/// For a <= 1/2 it returns arcsin a = a + a R(a^2). For a > 1/2 it returns arcsin s with
-/// s = sqrt((1 - a) / 2), for which arccos a = 2 arcsin s; reducing to small s keeps the error
-/// near one ulp where arccos is steep (a -> 1). One division and one square root per lane.
+/// For a <= 1/2 it returns arcsin a = a + a z P(z), z = a^2. For a > 1/2 it returns arcsin s
+/// with s = sqrt(z), z = (1 - a) / 2 (exact), for which arccos a = 2 arcsin s; reducing to small
+/// s keeps the error near one ulp where arccos is steep (a -> 1). One square root per lane,
+/// no division.
 @inline(__always)
-private func reducedArcSine(_ a: Lanes) -> (arcSineOfS: Lanes, large: SIMDMask<Lanes.MaskStorage>) {
+func reducedArcSine(_ a: Lanes) -> (arcSineOfS: Lanes, large: SIMDMask<Lanes.MaskStorage>) {
   let large = a .> 0.5
   let half = (1 - a) * 0.5
   let z = (a * a).replacing(with: half, where: large)
   let s = a.replacing(with: squareRoot(half), where: large)
-  // Estrin's scheme: independent pairs joined by powers of z, so the chain to the division is
-  // three multiply-adds deep instead of six (the loop is latency-bound, not throughput-bound).
+  // Estrin's scheme: pairs joined by powers of z, four multiply-adds deep instead of twelve.
   let z2 = z * z
   let z4 = z2 * z2
-  let n01: Lanes = pS0 + z * pS1
-  let n23: Lanes = pS2 + z * pS3
-  let n45: Lanes = pS4 + z * pS5
-  let numerator = z * (n01 + z2 * n23 + z4 * n45)
-  let d01: Lanes = 1 + z * qS1
-  let d23: Lanes = qS2 + z * qS3
-  let denominator = d01 + z2 * d23 + z4 * qS4
-  return (s + s * (numerator / denominator), large)
-}
-
-/// arccos(x) lane-wise for x in [-1, 1] with a = |x| given, in [0, pi], within a few ulp.
-///
-/// With w the reduced arcsine carrying the sign of x: arccos x = pi/2 - w for |x| <= 1/2, and
-/// 2 w for x > 1/2, pi + 2 w for x < -1/2 (w < 0 there), with s = sqrt((1 - |x|) / 2).
-@inline(__always)
-func arcCosine(_ x: Lanes, magnitude a: Lanes) -> Lanes {
-  let (w, large) = reducedArcSine(a)
-  let signed = withSign(of: x, magnitude: w)
-  let halfPi = Lanes(repeating: Double.pi / 2)
-  // pi for negative x, 0 for positive x, without a comparison.
-  let offset = halfPi - withSign(of: x, magnitude: halfPi)
-  let small = halfPi - signed
-  return small.replacing(with: offset + (signed + signed), where: large)
+  let z8 = z4 * z4
+  let p01 = multiplyAdd(z, Lanes(repeating: arcSineP1), Lanes(repeating: arcSineP0))
+  let p23 = multiplyAdd(z, Lanes(repeating: arcSineP3), Lanes(repeating: arcSineP2))
+  let p45 = multiplyAdd(z, Lanes(repeating: arcSineP5), Lanes(repeating: arcSineP4))
+  let p67 = multiplyAdd(z, Lanes(repeating: arcSineP7), Lanes(repeating: arcSineP6))
+  let p89 = multiplyAdd(z, Lanes(repeating: arcSineP9), Lanes(repeating: arcSineP8))
+  let p1011 = multiplyAdd(z, Lanes(repeating: arcSineP11), Lanes(repeating: arcSineP10))
+  let p03 = multiplyAdd(z2, p23, p01)
+  let p47 = multiplyAdd(z2, p67, p45)
+  let p811 = multiplyAdd(z2, p1011, p89)
+  let p07 = multiplyAdd(z4, p47, p03)
+  let p812 = multiplyAdd(z4, Lanes(repeating: arcSineP12), p811)
+  let p = multiplyAdd(z8, p812, p07)
+  return (multiplyAdd(s * z, p, s), large)
 }
 
 /// arcsin(x) lane-wise for x in [-1, 1] with a = |x| given, within a few ulp.
 ///
-/// arcsin|x| = s + s R(s^2) for |x| <= 1/2 and pi/2 - 2 arcsin s for |x| > 1/2, signed like x.
+/// arcsin|x| = s + s z P(z) for |x| <= 1/2 and pi/2 - 2 arcsin s for |x| > 1/2, signed like x.
 @inline(__always)
 func arcSine(_ x: Lanes, magnitude a: Lanes) -> Lanes {
   let (w, large) = reducedArcSine(a)

@@ -94,12 +94,56 @@ enum FieldOperations {
 
   /// K and T' = Kdot T in place on rows `rows` and columns `columns`, with pair factors
   /// uu = u u', vv = v v' formed per pixel.
-  @inline(__always)
   private static func activate(
     _ activation: KernelProgram.Activation, _ workspace: EngineWorkspace,
     rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
     columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
     rows: Range<Int>, columns: Range<Int>
+  ) {
+    // One loop per activation, each in its own small function: inlined into the pair loop
+    // (as it once was), the arc-cosine was left as a call taking and returning its lanes
+    // through memory and compiled to 128-bit halves; on its own the loop keeps all of it in
+    // 256-bit registers.
+    switch activation {
+    case .relu:
+      activateReLU(
+        workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors, uChannel: uChannel,
+        vChannel: vChannel, program: program, rows: rows, columns: columns)
+    case .erf:
+      activateErf(
+        workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors, uChannel: uChannel,
+        vChannel: vChannel, program: program, rows: rows, columns: columns)
+    }
+  }
+
+  @inline(never)
+  private static func activateReLU(
+    _ workspace: EngineWorkspace, rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
+    rows: Range<Int>, columns: Range<Int>
+  ) {
+    forEachPixel(
+      workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors, uChannel: uChannel,
+      vChannel: vChannel, program: program, rows: rows, columns: columns, reluKernels)
+  }
+
+  @inline(never)
+  private static func activateErf(
+    _ workspace: EngineWorkspace, rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
+    rows: Range<Int>, columns: Range<Int>
+  ) {
+    forEachPixel(
+      workspace, rowU: rowU, rowV: rowV, columnFactors: columnFactors, uChannel: uChannel,
+      vChannel: vChannel, program: program, rows: rows, columns: columns, erfKernels)
+  }
+
+  @inline(__always)
+  private static func forEachPixel(
+    _ workspace: EngineWorkspace, rowU: UnsafePointer<Double>, rowV: UnsafePointer<Double>,
+    columnFactors: ColumnLayout, uChannel: Int, vChannel: Int, program: CompiledProgram,
+    rows: Range<Int>, columns: Range<Int>,
+    _ kernels: (Lanes, Lanes, Lanes) -> (k: Lanes, kdot: Lanes)
   ) {
     let stride = program.width
     let step = columnFactors.elementStride
@@ -114,7 +158,7 @@ enum FieldOperations {
         let p = y * stride + x
         let uu = Lanes(repeating: rowU[p]) * (columnU + x * step).loadLanes()
         let vv = Lanes(repeating: rowV[p]) * (columnV + x * step).loadLanes()
-        let (k, kdot) = activation.kernels(covariance[p], uu: uu, vv: vv)
+        let (k, kdot) = kernels(covariance[p], uu, vv)
         covariance[p] = k
         tangent[p] = kdot * tangent[p]
       }
