@@ -1,3 +1,4 @@
+import Foundation
 import CheckerSupport
 import SymmetryTesting
 import Learners
@@ -79,6 +80,31 @@ struct EngineAgreementTests {
       expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(spec) NNGP")
       expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(spec) NTK")
     }
+  }
+
+  @Test(
+    "The engine's arc-cosine and arc-sine agree with the definition at every angle between two images",
+    arguments: Activation.allCases)
+  func inverseTrigonometryEqualsReferenceAtEveryAngle(activation: Activation) throws {
+    // Points on a circle: pair (i, j) has cosine cos(phi_i - phi_j), so 240 points put about
+    // 29,000 cosines across [-1, 1], through the polynomial's branch at |c| = 1/2 and up to
+    // nearly parallel pairs (the closest are about 1e-4 apart in angle, far from the snap to
+    // c = 1 within 8 ulp). Radii vary so the factors are not all 1.
+    var generator = SeededGenerator(seed: 21)
+    let count = 240
+    var values: [Double] = []
+    for _ in 0..<count {
+      let angle = Double.random(in: 0..<(2 * Double.pi), using: &generator)
+      let radius = Double.random(in: 0.5...2, using: &generator)
+      values += [radius * cos(angle), radius * sin(angle)]
+    }
+    let x = try ImageBatch(shape: shape(1, 1, 2), values: values)
+    let network = try NamedArchitecture.fcn.architecture(depth: 1, activation: activation)
+    let engine = try KernelEngine(program: try #require(network.kernelProgram))
+    let fast = try engine.kernels(x)
+    let reference = try network.referenceKernels(x, nil)
+    expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(activation) NNGP")
+    expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(activation) NTK")
   }
 
   @Test("Architectures the engine does not run take the reference path, and the capability check says why")

@@ -12,7 +12,7 @@ import Foundation
 /// - Erf: u = 1 / sqrt(1 + 2 s), v = 1 + 2 s, so uu = 1 / sqrt(D) and vv = D;
 ///   K = (2 / pi) arcsin(clip(2 S uu)), Kdot = (4 / pi) / sqrt(D - 4 S^2).
 /// Clipping keeps arguments in [-1, 1] and radicands positive, so no entry is ever NaN.
-/// The square roots are `squareRoot`/`inverseSquareRoot` (vectorised Newton iterations).
+/// The square roots are `squareRoot`/`inverseSquareRoot` (the hardware instruction).
 extension KernelProgram.Activation {
   /// The factors (u, v) of one image at one pixel with variance `variance`.
   func factors(variance s: Double) -> (u: Double, v: Double) {
