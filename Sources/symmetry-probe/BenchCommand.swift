@@ -14,7 +14,9 @@ struct BenchCommand: Command {
       text (default) or json, printed to standard output; json keys:
       workload, seconds, rate, rate_unit, peak_memory_bytes,
       reference_seconds, reference_size, speedup_vs_reference (the last
-      three null without a reference)
+      three null without a reference), arithmetic_limit_seconds,
+      fraction_of_arithmetic_limit, peak_gflops (null except for the
+      gap, vec and fcn kernels)
       """),
   ]
   static let help = """
@@ -24,7 +26,10 @@ struct BenchCommand: Command {
     the peak resident memory, and the ratio to the project's straightforward reference
     implementation (the layer-by-layer kernel definition, the triple-loop product, the
     Cholesky–Banachiewicz recursion) measured in the same run on a subset and extrapolated by its
-    rate. The training workload has no reference (its rate is images per second through forward
+    rate. For the unstaged kernel workloads the last column is the arithmetic limit: the
+    engine's floating-point operations, square roots and divisions (counted from its source)
+    at the multiply-add, square-root and division rates measured on the cores in the same run,
+    and the fraction of it the workload reached. The training workload has no reference (its rate is images per second through forward
     and backward passes); the cache workload's reference is the same learning-curve run with an
     empty kernel cache (cold), its time the warm rerun. Build with -c release: unoptimised timings mean nothing.
 
@@ -58,7 +63,7 @@ struct BenchCommand: Command {
       print(try RunMetadata().annotate(String(decoding: try encoder.encode(results), as: UTF8.self)))
       return
     }
-    var rows = [["workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup", "neural-tangents", "vs nt"]]
+    var rows = [["workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup", "neural-tangents", "vs nt", "arithmetic limit"]]
     for (workload, r) in zip(workloads, results) {
       let nt = workload.neuralTangentsSeconds
       rows.append([
@@ -70,6 +75,9 @@ struct BenchCommand: Command {
         r.speedupVsReference.map { String(format: "%.1fx", $0) } ?? "-",
         nt.map { String(format: "%.2f s", $0) } ?? "",
         nt.map { String(format: "%.1fx", $0 / r.seconds) } ?? "",
+        r.arithmeticLimitSeconds.map { limit in
+          String(format: "%.3g s (%.0f%%)", limit, 100 * (r.fractionOfArithmeticLimit ?? 0))
+        } ?? "",
       ])
     }
     let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }

@@ -67,7 +67,8 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     guard let program = network.kernelProgram else {
       throw ProbeError.invalidOption("the engine does not run \(architecture)")
     }
-    let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
+    let threads = ProcessInfo.processInfo.activeProcessorCount
+    let engine = try KernelEngine(program: program, threads: threads)
     var generator = SeededGenerator(seed: 2024)
     let shape = try ImageShape(height: h, width: w, channels: c)
     let x = try ImageBatch(shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
@@ -79,10 +80,19 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let referenceTime = try median(1) { _ = try network.referenceKernels(subset, nil) }
     let referenceRate = Double(referenceN * (referenceN + 1) / 2) / referenceTime
     progress("\(rawValue): \(String(format: "%.3f", seconds)) s")
-    return BenchmarkResult(
+    var result = BenchmarkResult(
       workload: rawValue, seconds: seconds, rate: pairs / seconds, rateUnit: "image pairs/s",
       peakMemoryBytes: memory, referenceSeconds: pairs / referenceRate, referenceSize: referenceN,
       speedupVsReference: (pairs / seconds) / referenceRate)
+    if let arithmetic = try engine.arithmetic(images: n, shape: shape) {
+      let peak = ArithmeticPeak.measure(threads: threads)
+      let limit = peak.seconds(
+        arithmetic.operations, squareRoots: arithmetic.squareRoots, divisions: arithmetic.divisions)
+      result.arithmeticLimitSeconds = limit
+      result.fractionOfArithmeticLimit = limit / seconds
+      result.peakGFLOPS = peak.operationsPerSecond / 1e9
+    }
+    return result
   }
 
   /// The pooling workload of issue 25 (not depth 3: the layers are the issue's).

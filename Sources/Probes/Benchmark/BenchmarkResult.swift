@@ -19,6 +19,15 @@ public struct BenchmarkResult: Sendable, Codable {
   @NullIfAbsent public var referenceSize: Int?
   /// rate / reference rate.
   @NullIfAbsent public var speedupVsReference: Double?
+  /// The engine's arithmetic (its operations, square roots and divisions, counted from its
+  /// source: `KernelEngine.arithmetic(images:shape:)`) at the rates measured on the machine in
+  /// the same run (`peakGFLOPS`, the square-root and division rates): the time no
+  /// implementation of the same arithmetic could beat. Nil for workloads it is not counted for.
+  @NullIfAbsent public var arithmeticLimitSeconds: Double? = nil
+  /// arithmeticLimitSeconds / seconds: 1 would be the arithmetic limit.
+  @NullIfAbsent public var fractionOfArithmeticLimit: Double? = nil
+  /// The measured multiply-add peak of the cores used, GFLOP/s (a fused multiply-add is two).
+  @NullIfAbsent public var peakGFLOPS: Double? = nil
 
   enum CodingKeys: String, CodingKey {
     case workload, seconds, rate
@@ -27,5 +36,8 @@ public struct BenchmarkResult: Sendable, Codable {
     case referenceSeconds = "reference_seconds"
     case referenceSize = "reference_size"
     case speedupVsReference = "speedup_vs_reference"
+    case arithmeticLimitSeconds = "arithmetic_limit_seconds"
+    case fractionOfArithmeticLimit = "fraction_of_arithmetic_limit"
+    case peakGFLOPS = "peak_gflops"
   }
 }
