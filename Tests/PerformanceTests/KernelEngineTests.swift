@@ -126,4 +126,26 @@ struct KernelEngineTests {
     _ = try engine.kernels(randomBatch(shape, count: 2, seed: 1))
     _ = try engine.kernels(randomBatch(shape, count: 17, seed: 2))
   }
+
+  @Test("The arithmetic count covers every pixel offset of every image pair at each activation, lanes past the last offset included")
+  func arithmeticCountsEveryEntry() throws {
+    let count = 5
+    let pairs = Double(count * (count + 1) / 2)
+    // 3 x 5 circular: 3 rows of offsets, one group of 8 lanes (5 offsets and 3 idle lanes) over
+    // 15 pixels; two activations; ReLU: two square roots per entry and no division beyond the
+    // input covariance's one per field entry.
+    let pooled = try KernelEngine(program: engineProgram(.cnnGap, depth: 2, activation: .relu))
+    let gap = try #require(try pooled.arithmetic(images: count, shape: shape(3, 5, 2)))
+    #expect(gap.activationEntries == pairs * 3 * 8 * 15 * 2)
+    #expect(gap.squareRoots == 2 * gap.activationEntries)
+    #expect(gap.divisions == pairs * 3 * 8 * 15)
+    // Flatten readout: offset 0 only, one entry per pixel.
+    let flatten = try KernelEngine(program: engineProgram(.cnnVec, depth: 2, activation: .erf))
+    let vec = try #require(try flatten.arithmetic(images: count, shape: shape(3, 5, 2)))
+    #expect(vec.activationEntries == pairs * 15 * 2)
+    #expect(vec.divisions == pairs * 15 + vec.activationEntries)
+    // Stages are not counted.
+    let staged = try KernelEngine(program: try #require(Architecture(parsing: "conv(3) relu avgpool(2) conv(3) relu gap readout").kernelProgram))
+    #expect(try staged.arithmetic(images: count, shape: shape(4, 4, 1)) == nil)
+  }
 }

@@ -13,9 +13,13 @@ struct NullIfAbsentTests {
     let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
     #expect(Set(object.keys) == [
       "workload", "seconds", "rate", "rate_unit", "peak_memory_bytes", "reference_seconds",
-      "reference_size", "speedup_vs_reference",
+      "reference_size", "speedup_vs_reference", "arithmetic_limit_seconds",
+      "fraction_of_arithmetic_limit", "peak_gflops",
     ])
-    for key in ["peak_memory_bytes", "reference_seconds", "reference_size", "speedup_vs_reference"] {
+    for key in [
+      "peak_memory_bytes", "reference_seconds", "reference_size", "speedup_vs_reference",
+      "arithmetic_limit_seconds", "fraction_of_arithmetic_limit", "peak_gflops",
+    ] {
       #expect(object[key] is NSNull, "\(key)")
     }
   }
