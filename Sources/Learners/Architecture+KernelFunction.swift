@@ -14,6 +14,8 @@ extension Architecture: KernelFunction {
   /// unordered pair is computed once and mirrored. Entries are independent, so the result has the
   /// same bits for any number of threads; it is also bitwise symmetric under swapping the batches.
   ///
+  /// - Parameter x1: the images of the rows.
+  /// - Parameter x2: the images of the columns; nil for `x1` again.
   /// - Parameter parallel: spread rows over the cores with `DispatchQueue.concurrentPerform`.
   /// - Throws: `KernelError` on batches of different shapes, a `valid` filter that does not fit,
   ///   or an entry that overflows.

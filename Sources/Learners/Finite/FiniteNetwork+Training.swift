@@ -28,6 +28,13 @@ extension FiniteNetwork {
   /// targets). Two runs with the same seed see the same batches in the same order, whatever
   /// the network. Deterministic by seed, whatever `threads`.
   ///
+  /// - Parameter images: the training images.
+  /// - Parameter targets: the training targets, one row per image.
+  /// - Parameter optimizer: the update rule and its learning rate (and batch size).
+  /// - Parameter steps: the number of optimiser steps, or their cap with `rule`.
+  /// - Parameter rule: stops training once the training set is fitted; nil trains `steps` steps.
+  /// - Parameter seed: the minibatch order.
+  /// - Parameter threads: threads of the matrix products (the result does not depend on them).
   /// - Parameter progress: called with (step, loss) after each step.
   /// - Throws: `.targetMismatch`, `.shapeMismatch`, `.invalidHyperparameter`, and
   ///   `.diverged(step:loss:)` as soon as the loss is NaN, infinite or above `divergenceFactor`

@@ -58,6 +58,12 @@ public struct InvarianceTable: Sendable {
   /// Measures every row under one element of every family, drawn per family from `seed` (the
   /// same element for every row, so rows compare like with like).
   ///
+  /// - Parameter rows: the learners, one row each.
+  /// - Parameter families: the actions, one column each.
+  /// - Parameter probe: the probe, holding the train and test images.
+  /// - Parameter seed: the seed of the elements (family i draws from `seed + i`).
+  /// - Parameter parameters: the parameters of the elements (shift, patch side, turns).
+  /// - Parameter thresholds: the deviations that make a verdict.
   /// - Parameter progress: called with a line per row, for long runs.
   /// - Complexity: 3 kernel evaluations of (n + m) x n pairs per row and action.
   public static func measure(

@@ -63,6 +63,11 @@ public struct LearnerInvarianceProbe: Sendable {
 
   /// Runs the learner and measures both kinds of invariance under `elements`.
   ///
+  /// - Parameter learner: the learner, run once per arm and pair.
+  /// - Parameter elements: the group elements; each gets its own g.S arm.
+  /// - Parameter train: the training images S.
+  /// - Parameter targets: the training targets, one row per training image.
+  /// - Parameter test: the test images x* the predictions are compared on.
   /// - Parameter testTargets: the test images' targets (m x k), for the test loss; nil when
   ///   unknown (the loss is then that of predicting 0).
   /// - Parameter progress: called with a line after each run.

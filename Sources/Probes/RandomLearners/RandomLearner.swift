@@ -16,6 +16,10 @@ public protocol RandomLearner: Sendable {
 
   /// The (m x k) predictions at `test` (m images) of the learner trained on `train` with
   /// `targets` (n x k) from `seed`.
+  /// - Parameter train: the training images (n of them).
+  /// - Parameter targets: the training targets (n x k).
+  /// - Parameter test: the images to predict at (m of them).
+  /// - Parameter seed: the seed of the learner's randomness.
   /// - Parameter run: which run of a probe this is, for messages and caches.
   func predictions(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun) throws
     -> Matrix

@@ -28,6 +28,8 @@ extension ShardPlan {
   /// the kernel engine's workspace for them, whatever n is. Every block goes through
   /// `computeBlock`, the one place that calls the kernel engine.
   ///
+  /// - Parameter index: the shard to compute, 0 ..< `count`.
+  /// - Parameter count: the number of shards N the blocks are dealt into.
   /// - Parameter progress: receives one line per block (the tool prints them on stderr).
   /// - Throws: `ShardingError.invalidShard`, `.inputChanged`, `.kernelFailed`, `.dataFile`.
   /// - Complexity: O(inputs' size) to verify them, plus the kernel cost of the shard's blocks.

@@ -48,6 +48,8 @@ public enum OutputPath {
   /// Checks every output as `destination(of:)` does and refuses an output that is also an
   /// input or another output (the same path, through links or not, or the same file).
   ///
+  /// - Parameter outputs: the paths about to be written.
+  /// - Parameter inputs: the paths read by the same command.
   /// - Parameter creatingFolders: outputs whose folder does not exist yet are accepted (the
   ///   command creates it).
   /// - Throws: `DataFileError.refusedOutput` naming both paths.
