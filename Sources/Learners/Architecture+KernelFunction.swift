@@ -33,7 +33,8 @@ extension Architecture: KernelFunction {
     let second = x2 ?? x1
     let columns = second.count
     let firstVariances = Self.trajectories(x1, plan: plan, parallel: parallel)
-    let secondVariances = x2 == nil ? firstVariances : Self.trajectories(second, plan: plan, parallel: parallel)
+    let secondVariances =
+      x2 == nil ? firstVariances : Self.trajectories(second, plan: plan, parallel: parallel)
     var nngp = Matrix(uncheckedRows: rows, columns: columns)
     var ntk = Matrix(uncheckedRows: rows, columns: columns)
     nngp.storage.withUnsafeMutableBufferPointer { nngpBuffer in
@@ -82,10 +83,12 @@ extension Architecture: KernelFunction {
     _ = try grids(on: x1.shape)
     let result: KernelMatrices
     do {
-      let engine = try KernelEngine(program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
+      let engine = try KernelEngine(
+        program: program, threads: ProcessInfo.processInfo.activeProcessorCount)
       result = try x2.map { try engine.kernels(x1, $0) } ?? engine.kernels(x1)
     } catch {
-      preconditionFailure("internal: the engine refused a program it was chosen for (\(self)): \(error)")
+      preconditionFailure(
+        "internal: the engine refused a program it was chosen for (\(self)): \(error)")
     }
     try Self.requireFinite(result)
     return result
@@ -103,7 +106,8 @@ extension Architecture: KernelFunction {
       return .reference(reason: "the fast engine does not run \(unsupported.reason)")
     case .success(let program):
       if Self.isDebugBuild {
-        return .reference(reason: "a debug build, where the unoptimised engine is slower than the reference path")
+        return .reference(
+          reason: "a debug build, where the unoptimised engine is slower than the reference path")
       }
       return .engine(program)
     }
@@ -121,7 +125,9 @@ extension Architecture: KernelFunction {
   /// Throws `nonFiniteEntry` for the first NaN or infinite entry (an overflow on huge inputs).
   static func requireFinite(_ kernels: KernelMatrices) throws(KernelError) {
     let columns = kernels.nngp.columns
-    for (index, value) in zip(kernels.nngp.storage.indices, zip(kernels.nngp.storage, kernels.ntk.storage)) {
+    for (index, value) in zip(
+      kernels.nngp.storage.indices, zip(kernels.nngp.storage, kernels.ntk.storage))
+    {
       guard value.0.isFinite, value.1.isFinite else {
         throw .nonFiniteEntry(
           row: index / columns, column: index % columns,

@@ -63,7 +63,8 @@ struct EngineLowering {
       return .failure(EngineUnsupported("a dense layer between the reduction and the readout"))
     }
     let candidate = KernelProgram(
-      input: input, steps: steps, readout: .flatten(weightStd: readout.weightStd, biasStd: readout.biasStd))
+      input: input, steps: steps,
+      readout: .flatten(weightStd: readout.weightStd, biasStd: readout.biasStd))
     if StagedProgram.isStaged(candidate) {
       return finishStaged(candidate, readout: readout)
     }
@@ -79,7 +80,8 @@ struct EngineLowering {
       }
       if mixesBorders {
         return .failure(
-          EngineUnsupported("circular and zero or valid padded layers mixed under global average pooling"))
+          EngineUnsupported(
+            "circular and zero or valid padded layers mixed under global average pooling"))
       }
       return .success(
         KernelProgram(

@@ -27,7 +27,8 @@ extension Architecture {
   /// The layer-list syntax of `init(parsing:)`, for a command's help text.
   public static let layerListSyntax: String = {
     let lines = Layer.catalogue.flatMap { $0.syntax }.map { "  " + $0 }
-    return (["Layers are separated by spaces and/or commas; each is  name  or  name(arguments)."]
+    return
+      (["Layers are separated by spaces and/or commas; each is  name  or  name(arguments)."]
       + lines + [
         "An integer argument is the filter size k, a padding name (circular, same, valid) the padding;",
         "keys k=, padding=, stride=, w= (W_std) and b= (b_std) name them; omitted values take the defaults",
@@ -46,11 +47,14 @@ extension Architecture {
   /// layer at `enclosing` (nil: the whole list) and starts at character `offset` of the whole
   /// list, so that every error gives the position of its layer in the text the user wrote.
   static func layers(
-    parsing text: String, defaults: LayerArguments.Defaults, enclosing: LayerPosition? = nil, offset: Int = 0
+    parsing text: String, defaults: LayerArguments.Defaults, enclosing: LayerPosition? = nil,
+    offset: Int = 0
   ) throws(ArchitectureError) -> [Layer] {
     var layers: [Layer] = []
     for (index, token) in try tokens(text, enclosing: enclosing, offset: offset).enumerated() {
-      let position = enclosing?.inner(index + 1, offset: token.offset) ?? LayerPosition(layer: index + 1, offset: token.offset)
+      let position =
+        enclosing?.inner(index + 1, offset: token.offset)
+        ?? LayerPosition(layer: index + 1, offset: token.offset)
       layers.append(try layer(token.text, at: position, defaults: defaults))
     }
     return layers
@@ -67,7 +71,8 @@ extension Architecture {
     var depth = 0
     var opened: [Int] = []
     func position(_ start: Int) -> LayerPosition {
-      enclosing?.inner(tokens.count + 1, offset: start) ?? LayerPosition(layer: tokens.count + 1, offset: start)
+      enclosing?.inner(tokens.count + 1, offset: start)
+        ?? LayerPosition(layer: tokens.count + 1, offset: start)
     }
     for (index, character) in text.enumerated() {
       let at = offset + index
@@ -81,7 +86,9 @@ extension Architecture {
         guard depth > 0 else {
           throw .malformedArguments(
             layer: current + ")", position: position(start),
-            reason: "the ')' at character \(at + 1) has no matching '('; delete it or add a '(' before it")
+            reason:
+              "the ')' at character \(at + 1) has no matching '('; delete it or add a '(' before it"
+          )
         }
         depth -= 1
         opened.removeLast()
@@ -124,7 +131,9 @@ extension Architecture {
     }
     var arguments =
       kind.takesLayerList
-      ? LayerArguments(token: token, position: position, layerList: text ?? "", textOffset: textOffset, defaults: defaults)
+      ? LayerArguments(
+        token: token, position: position, layerList: text ?? "", textOffset: textOffset,
+        defaults: defaults)
       : try LayerArguments(token: token, position: position, text: text, defaults: defaults)
     let layer = try parse(kind, name, &arguments)
     try arguments.requireAllUsed()

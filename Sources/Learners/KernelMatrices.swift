@@ -14,7 +14,8 @@ public struct KernelMatrices: Sendable, Equatable {
     guard nngp.rows == ntk.rows, nngp.columns == ntk.columns else {
       throw .dimensionMismatch(
         "the NNGP is \(nngp.rows) x \(nngp.columns) but the NTK is \(ntk.rows) x \(ntk.columns); "
-          + "the two matrices of one kernel compare the same two batches, so pass matrices of one shape")
+          + "the two matrices of one kernel compare the same two batches, so pass matrices of one shape"
+      )
     }
     self.init(uncheckedNNGP: nngp, ntk: ntk)
   }

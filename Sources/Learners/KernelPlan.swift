@@ -108,7 +108,8 @@ extension KernelPlan {
   /// The variances of one image at every step that reads them, from the recursion of the image
   /// with itself (the variances are then the diagonal of the current S).
   /// - Complexity: that of one pair.
-  func variances(of image: ArraySlice<Double>, workspace: inout PairWorkspace) -> VarianceTrajectory {
+  func variances(of image: ArraySlice<Double>, workspace: inout PairWorkspace) -> VarianceTrajectory
+  {
     var cursor = VarianceCursor()
     _ = run(image, image, cursor: &cursor, workspace: &workspace)
     return cursor.recorded

@@ -66,7 +66,8 @@ public enum KernelRegression {
     try validate(trainTrain: trainTrain, testTrain: testTrain, targets: targets, diagReg: diagReg)
     let n = trainTrain.rows
     let k = targets.columns
-    let (values, vectors) = try regularised(trainTrain, diagReg: diagReg).symmetricEigen(threads: threads)
+    let (values, vectors) = try regularised(trainTrain, diagReg: diagReg).symmetricEigen(
+      threads: threads)
     let s = learningRate * time / Double(max(1, n * k))
     // Eigen-coordinates of Y, scaled by phi(lambda), mapped back.
     var projected = try Matrix.product(vectors, targets, transposeA: true, threads: threads)
@@ -97,7 +98,8 @@ public enum KernelRegression {
   ) throws(LinearAlgebraError) {
     let n = trainTrain.rows
     guard trainTrain.columns == n else {
-      throw .dimensionMismatch("the train-train kernel must be square, got \(n) x \(trainTrain.columns)")
+      throw .dimensionMismatch(
+        "the train-train kernel must be square, got \(n) x \(trainTrain.columns)")
     }
     guard testTrain.columns == n else {
       throw .dimensionMismatch(
@@ -106,12 +108,15 @@ public enum KernelRegression {
     }
     guard targets.rows == n else {
       throw .dimensionMismatch(
-        "the targets have \(targets.rows) rows but there are \(n) training points; pass n x k targets")
+        "the targets have \(targets.rows) rows but there are \(n) training points; pass n x k targets"
+      )
     }
     guard diagReg.isFinite, diagReg >= 0 else {
       throw .invalidArgument("diagReg must be finite and non-negative, got \(diagReg)")
     }
-    for (matrix, role) in [(trainTrain, "train-train kernel"), (testTrain, "test-train kernel"), (targets, "targets")] {
+    for (matrix, role) in [
+      (trainTrain, "train-train kernel"), (testTrain, "test-train kernel"), (targets, "targets"),
+    ] {
       if let index = matrix.storage.firstIndex(where: { !$0.isFinite }) {
         throw .nonFinite(
           "\(role) entry (\(index / max(1, matrix.columns)), \(index % max(1, matrix.columns))) "

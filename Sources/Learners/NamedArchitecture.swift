@@ -50,7 +50,8 @@ public enum NamedArchitecture: String, CaseIterable, Sendable, Hashable, CustomS
     case .fcn:
       hidden = .dense(weightStd: weightStd, biasStd: biasStd)
     case .lcn:
-      hidden = .locallyConnected(filterSize, padding: padding, weightStd: weightStd, biasStd: biasStd)
+      hidden = .locallyConnected(
+        filterSize, padding: padding, weightStd: weightStd, biasStd: biasStd)
     case .cnnVec, .cnnGap:
       hidden = .conv(filterSize, padding: padding, weightStd: weightStd, biasStd: biasStd)
     }

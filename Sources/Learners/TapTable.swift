@@ -23,7 +23,8 @@ struct TapTable: Sendable {
   var outputCells: Int { outputHeight * outputWidth }
 
   /// The one tap of a dense layer on a vector.
-  static let vector = TapTable(inputCells: 1, outputHeight: 1, outputWidth: 1, tapCount: 1, taps: [0])
+  static let vector = TapTable(
+    inputCells: 1, outputHeight: 1, outputWidth: 1, tapCount: 1, taps: [0])
 
   private init(inputCells: Int, outputHeight: Int, outputWidth: Int, tapCount: Int, taps: [Int]) {
     self.inputCells = inputCells
@@ -82,7 +83,9 @@ struct TapTable: Sendable {
   }
 
   /// The output length along one axis of `size` pixels and the padding before its first pixel.
-  static func axis(size: Int, window k: Int, stride s: Int, padding: Padding) -> (output: Int, low: Int) {
+  static func axis(size: Int, window k: Int, stride s: Int, padding: Padding) -> (
+    output: Int, low: Int
+  ) {
     if padding == .valid { return (size >= k ? (size - k) / s + 1 : 0, 0) }
     let output = (size + s - 1) / s
     return (output, max((output - 1) * s + k - size, 0) / 2)

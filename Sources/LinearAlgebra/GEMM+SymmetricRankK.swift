@@ -23,7 +23,8 @@ extension GEMM {
     threads: Int = defaultThreadCount
   ) throws(LinearAlgebraError) {
     try validateDimensions(n: n, k: k)
-    try validateStride("lda", lda, rows: transposeA ? k : n, rowLength: transposeA ? n : k, operand: "A")
+    try validateStride(
+      "lda", lda, rows: transposeA ? k : n, rowLength: transposeA ? n : k, operand: "A")
     try validateStride("ldc", ldc, rows: n, rowLength: n, operand: "C")
     uncheckedSymmetricRankK(
       n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA, beta: beta, c: c,

@@ -79,8 +79,10 @@ public enum GEMM {
     threads: Int = defaultThreadCount
   ) throws(LinearAlgebraError) {
     try validateDimensions(m: m, n: n, k: k)
-    try validateStride("lda", lda, rows: transposeA ? k : m, rowLength: transposeA ? m : k, operand: "A")
-    try validateStride("ldb", ldb, rows: transposeB ? n : k, rowLength: transposeB ? k : n, operand: "B")
+    try validateStride(
+      "lda", lda, rows: transposeA ? k : m, rowLength: transposeA ? m : k, operand: "A")
+    try validateStride(
+      "ldb", ldb, rows: transposeB ? n : k, rowLength: transposeB ? k : n, operand: "B")
     try validateStride("ldc", ldc, rows: m, rowLength: n, operand: "C")
     uncheckedMultiply(
       m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
@@ -133,7 +135,8 @@ public enum GEMM {
     guard rows <= 1 || stride >= rowLength else {
       throw .invalidArgument(
         "\(name) = \(stride) is shorter than a stored row of \(operand) (\(rowLength) entries), "
-          + "so rows would overlap; pass the row length of \(operand) as stored, at least \(rowLength)")
+          + "so rows would overlap; pass the row length of \(operand) as stored, at least \(rowLength)"
+      )
     }
   }
 

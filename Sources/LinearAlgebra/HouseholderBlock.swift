@@ -77,7 +77,8 @@ struct HouseholderBlock: Sendable {
               m: count, n: columns, k: length, a: vs, lda: length, b: c, ldb: ldc,
               c: wb.baseAddress!, ldc: columns, threads: threads)
             GEMM.uncheckedMultiply(
-              m: count, n: columns, k: count, a: tb.baseAddress!, lda: count, transposeA: transposed,
+              m: count, n: columns, k: count, a: tb.baseAddress!, lda: count,
+              transposeA: transposed,
               b: wb.baseAddress!, ldb: columns, c: w2b.baseAddress!, ldc: columns, threads: threads)
             GEMM.uncheckedMultiply(
               m: length, n: columns, k: count, alpha: -1, a: vs, lda: length, transposeA: true,
@@ -128,7 +129,8 @@ extension HouseholderBlock {
   /// computed on x scaled by its largest entry, so it neither overflows nor underflows.
   ///
   /// - Complexity: O(L).
-  static func reflect(_ x: UnsafeMutablePointer<Double>, count: Int) -> (tau: Double, beta: Double) {
+  static func reflect(_ x: UnsafeMutablePointer<Double>, count: Int) -> (tau: Double, beta: Double)
+  {
     var scale = 0.0
     for i in 0..<count { scale = max(scale, abs(x[i])) }
     if scale == 0 {

@@ -23,7 +23,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
       return "matrix is not positive definite: pivot \(pivot) is \(value); "
         + "add a ridge (e.g. diag_reg = 1e-6, which adds diag_reg * trace(K) / n to the diagonal)"
     case .notSymmetric(let row, let column, let difference):
-      return "matrix is not symmetric: entries (\(row), \(column)) and (\(column), \(row)) differ by "
+      return
+        "matrix is not symmetric: entries (\(row), \(column)) and (\(column), \(row)) differ by "
         + "\(difference); pass (A + A^T) / 2 if the asymmetry is round-off"
     case .singular(let pivot):
       return "triangular matrix is singular: diagonal entry \(pivot) is zero"

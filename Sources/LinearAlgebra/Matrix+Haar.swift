@@ -16,7 +16,8 @@ extension Matrix {
     dimension n: Int, using generator: inout SeededGenerator
   ) throws(LinearAlgebraError) -> Matrix {
     guard n >= 0 else {
-      throw .invalidArgument("O(\(n)) has no elements: a Haar orthogonal matrix needs dimension >= 0")
+      throw .invalidArgument(
+        "O(\(n)) has no elements: a Haar orthogonal matrix needs dimension >= 0")
     }
     return haarOrthogonal(uncheckedDimension: n, using: &generator)
   }

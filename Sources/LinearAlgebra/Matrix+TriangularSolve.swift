@@ -16,7 +16,8 @@ extension Matrix {
     try requireSquare("the triangular matrix")
     guard b.rows == rows else {
       throw .dimensionMismatch(
-        "the right-hand side has \(b.rows) rows; the \(rows) x \(rows) triangular system needs \(rows)")
+        "the right-hand side has \(b.rows) rows; the \(rows) x \(rows) triangular system needs \(rows)"
+      )
     }
     try b.requireFinite("the right-hand side")
     for i in 0..<rows where self[i, i] == 0 { throw .singular(pivot: i) }
@@ -34,7 +35,9 @@ extension Matrix {
             let ib = min(block, n - i0)
             for r in i0..<(i0 + ib) {
               let xr = xs + r * k
-              for s in i0..<r { Matrix.subtract(l[r * n + s], times: xs + s * k, from: xr, count: k) }
+              for s in i0..<r {
+                Matrix.subtract(l[r * n + s], times: xs + s * k, from: xr, count: k)
+              }
               Matrix.divide(xr, by: l[r * n + r], count: k)
             }
             let below = n - i0 - ib
@@ -70,7 +73,8 @@ extension Matrix {
   /// y <- y - alpha x on `count` contiguous entries.
   @inline(__always)
   static func subtract(
-    _ alpha: Double, times x: UnsafePointer<Double>, from y: UnsafeMutablePointer<Double>, count: Int
+    _ alpha: Double, times x: UnsafePointer<Double>, from y: UnsafeMutablePointer<Double>,
+    count: Int
   ) {
     if alpha == 0 { return }
     for j in 0..<count { y[j] -= alpha * x[j] }

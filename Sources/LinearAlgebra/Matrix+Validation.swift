@@ -15,7 +15,8 @@ extension Matrix {
   func requireFinite(_ role: String) throws(LinearAlgebraError) {
     if let index = storage.firstIndex(where: { !$0.isFinite }) {
       throw .nonFinite(
-        "\(role) entry (\(index / max(1, columns)), \(index % max(1, columns))) is \(storage[index])")
+        "\(role) entry (\(index / max(1, columns)), \(index % max(1, columns))) is \(storage[index])"
+      )
     }
   }
 

@@ -33,7 +33,8 @@ public struct Matrix: Sendable, Equatable {
     }
     guard !rows.multipliedReportingOverflow(by: columns).overflow else {
       throw .invalidArgument(
-        "a \(rows) x \(columns) matrix has more entries than an Int can count; pass smaller dimensions")
+        "a \(rows) x \(columns) matrix has more entries than an Int can count; pass smaller dimensions"
+      )
     }
     self.init(uncheckedRows: rows, columns: columns, repeating: value)
   }

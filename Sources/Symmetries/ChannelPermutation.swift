@@ -10,7 +10,9 @@ public struct ChannelPermutation: GroupAction {
   /// is a permutation of 0..<C.
   public init(source: [Int]) throws(SymmetryError) {
     try validatePermutation(source, count: source.count, of: "channels")
-    guard !source.isEmpty else { throw .notAPermutation("a channel permutation needs at least one channel") }
+    guard !source.isEmpty else {
+      throw .notAPermutation("a channel permutation needs at least one channel")
+    }
     self.source = source
   }
 
@@ -41,7 +43,8 @@ public struct ChannelPermutation: GroupAction {
   public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
     try validate(shape)
     let identity = source == Array(source.indices)
-    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .permutation)
+    return .pixelMap(
+      motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .permutation)
   }
 
   public var inverse: any GroupAction {
@@ -57,7 +60,9 @@ public struct ChannelPermutationFamily: ActionFamily {
   /// The family (it has no parameters).
   public init() {}
   public var name: String { "channel-permutation" }
-  public var formula: String { "(g x)(p, c) = x(p, sigma(c)), sigma a permutation of the C channels" }
+  public var formula: String {
+    "(g x)(p, c) = x(p, sigma(c)), sigma a permutation of the C channels"
+  }
 
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator

@@ -35,7 +35,8 @@ public struct ChannelRotation: GroupAction {
   public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
     try validate(shape)
     let identity = rotation == Matrix.uncheckedIdentity(rotation.rows)
-    return .pixelMap(motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .rotation)
+    return .pixelMap(
+      motion: .none(pixels: shape.pixelCount), channels: identity ? .none : .rotation)
   }
 
   public var inverse: any GroupAction { ChannelRotation(uncheckedRotation: rotation.transposed) }
@@ -53,7 +54,8 @@ public struct ChannelRotationFamily: ActionFamily {
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
   ) throws(SymmetryError) -> any GroupAction {
     ChannelRotation(
-      uncheckedRotation: Matrix.haarOrthogonal(uncheckedDimension: shape.channels, using: &generator))
+      uncheckedRotation: Matrix.haarOrthogonal(
+        uncheckedDimension: shape.channels, using: &generator))
   }
 
   public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {

@@ -12,7 +12,8 @@ public struct HorizontalFlip: GroupAction {
   }
 
   public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
-    .pixelMap(motion: PixelMotion(kind: .horizontalFlip, source: Self.source(shape)), channels: .none)
+    .pixelMap(
+      motion: PixelMotion(kind: .horizontalFlip, source: Self.source(shape)), channels: .none)
   }
 
   /// Output pixel (y, x) reads (y, W - 1 - x).

@@ -27,11 +27,14 @@ public struct ImageBatch: Sendable, Equatable {
   }
 
   /// A batch of `count` images of H x W x C from NHWC values.
-  public init(count: Int, height: Int, width: Int, channels: Int, values: [Double]) throws(SymmetryError) {
+  public init(count: Int, height: Int, width: Int, channels: Int, values: [Double])
+    throws(SymmetryError)
+  {
     let shape = try ImageShape(height: height, width: width, channels: channels)
     guard count >= 0, values.count == count * shape.dimension else {
       throw .invalidShape(
-        "\(count) images of \(shape) need \(max(0, count) * shape.dimension) values, got \(values.count)")
+        "\(count) images of \(shape) need \(max(0, count) * shape.dimension) values, got \(values.count)"
+      )
     }
     try self.init(shape: shape, values: values)
   }
@@ -79,7 +82,8 @@ public struct ImageBatch: Sendable, Equatable {
   private func requireIndex(_ i: Int) throws(SymmetryError) {
     guard i >= 0, i < count else {
       throw .invalidParameter(
-        "image index \(i) is outside 0..<\(count) of this batch of \(count) images; pass an index below \(count)")
+        "image index \(i) is outside 0..<\(count) of this batch of \(count) images; pass an index below \(count)"
+      )
     }
   }
 

@@ -11,7 +11,8 @@ public struct ImageShape: Hashable, Sendable, Codable, CustomStringConvertible {
   public init(height: Int, width: Int, channels: Int) throws(SymmetryError) {
     guard height > 0, width > 0, channels > 0 else {
       throw .invalidShape(
-        "an image needs positive height, width and channels, got \(height) x \(width) x \(channels)")
+        "an image needs positive height, width and channels, got \(height) x \(width) x \(channels)"
+      )
     }
     self.height = height
     self.width = width

@@ -75,7 +75,9 @@ public struct PatchShuffleFamily: ActionFamily {
   public init() {}
   public var name: String { "patch-shuffle" }
   public var fixableParameters: Set<ActionParameters.Field> { [.patch] }
-  public var formula: String { "permute the (H/k)*(W/k) non-overlapping k x k patches, each kept intact" }
+  public var formula: String {
+    "permute the (H/k)*(W/k) non-overlapping k x k patches, each kept intact"
+  }
 
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator

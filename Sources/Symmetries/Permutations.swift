@@ -11,7 +11,8 @@ func validatePermutation(_ candidate: [Int], count: Int, of what: String) throws
         "entry \(position) is \(value), outside 0..<\(count); entries must index the \(what)")
     }
     guard !seen[value] else {
-      throw .notAPermutation("\(value) appears twice; each of the \(count) \(what) must appear once")
+      throw .notAPermutation(
+        "\(value) appears twice; each of the \(count) \(what) must appear once")
     }
     seen[value] = true
   }

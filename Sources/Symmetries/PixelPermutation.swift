@@ -45,7 +45,9 @@ public struct PixelPermutationFamily: ActionFamily {
   /// The family (it has no parameters).
   public init() {}
   public var name: String { "pixel-permutation" }
-  public var formula: String { "(g x)(p, c) = x(pi(p), c), pi a uniform permutation of the H*W pixels" }
+  public var formula: String {
+    "(g x)(p, c) = x(pi(p), c), pi a uniform permutation of the H*W pixels"
+  }
 
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator

@@ -75,7 +75,9 @@ public struct PixelwiseChannelRotationFamily: ActionFamily {
   /// The family (it has no parameters).
   public init() {}
   public var name: String { "pixelwise-channel-rotation" }
-  public var formula: String { "(g x)(p) = R_p x(p), an independent Haar R_p in O(C) at every pixel" }
+  public var formula: String {
+    "(g x)(p) = R_p x(p), an independent Haar R_p in O(C) at every pixel"
+  }
 
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
@@ -83,7 +85,8 @@ public struct PixelwiseChannelRotationFamily: ActionFamily {
     var rotations: [Double] = []
     rotations.reserveCapacity(shape.pixelCount * shape.channels * shape.channels)
     for _ in 0..<shape.pixelCount {
-      rotations += Matrix.haarOrthogonal(uncheckedDimension: shape.channels, using: &generator).storage
+      rotations +=
+        Matrix.haarOrthogonal(uncheckedDimension: shape.channels, using: &generator).storage
     }
     return PixelwiseChannelRotation(uncheckedShape: shape, rotations: rotations)
   }
@@ -93,5 +96,7 @@ public struct PixelwiseChannelRotationFamily: ActionFamily {
   }
 
   /// A sign per pixel for C = 1, 2^(H W); continuous otherwise.
-  public func groupOrder(for shape: ImageShape) -> Int? { shape.channels == 1 && shape.pixelCount < 62 ? 1 << shape.pixelCount : nil }
+  public func groupOrder(for shape: ImageShape) -> Int? {
+    shape.channels == 1 && shape.pixelCount < 62 ? 1 << shape.pixelCount : nil
+  }
 }

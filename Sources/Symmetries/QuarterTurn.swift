@@ -59,7 +59,8 @@ public struct QuarterTurnFamily: ActionFamily {
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
   ) throws(SymmetryError) -> any GroupAction {
-    let action = QuarterTurn(turns: parameters.turns ?? 1 + Int(generator.bounded(uncheckedBound: 3)))
+    let action = QuarterTurn(
+      turns: parameters.turns ?? 1 + Int(generator.bounded(uncheckedBound: 3)))
     try action.validate(shape)
     return action
   }

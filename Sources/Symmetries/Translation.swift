@@ -25,7 +25,8 @@ public struct Translation: GroupAction {
 
   public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
     .pixelMap(
-      motion: PixelMotion(kind: .translation(dy: dy, dx: dx), source: source(shape)), channels: .none)
+      motion: PixelMotion(kind: .translation(dy: dy, dx: dx), source: source(shape)),
+      channels: .none)
   }
 
   /// Output pixel (y, x) reads ((y - dy) mod H, (x - dx) mod W).

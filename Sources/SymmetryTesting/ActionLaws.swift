@@ -47,7 +47,8 @@ public func checkGroupActionLaws(
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
   guard batch.count >= 2 else {
-    throw ProbeError.tooFewImages("the group-law check needs at least two images, got \(batch.count)")
+    throw ProbeError.tooFewImages(
+      "the group-law check needs at least two images, got \(batch.count)")
   }
   let moved = try action.apply(to: batch)
   #expect(moved.shape == batch.shape, "\(action) changed the shape", sourceLocation: sourceLocation)
@@ -96,7 +97,8 @@ public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) t
   let structure = try action.structure(on: shape)
   let g = try action.matrix(for: shape)
   if structure.isIdentity != (try g == Matrix.identity(shape.dimension)) {
-    return "\(action) declares \(structure), but its matrix \(structure.isIdentity ? "is not" : "is") the identity"
+    return
+      "\(action) declares \(structure), but its matrix \(structure.isIdentity ? "is not" : "is") the identity"
   }
   guard case .pixelMap(let motion, let channels) = structure else { return nil }
   let c = shape.channels
@@ -113,7 +115,8 @@ public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) t
         if column / c == q {
           block.append(value)
         } else if value != 0 {
-          return "\(action): output pixel \(p) reads input pixel \(column / c), not only its declared source \(q)"
+          return
+            "\(action): output pixel \(p) reads input pixel \(column / c), not only its declared source \(q)"
         }
       }
     }
@@ -122,7 +125,9 @@ public func structureMismatch(_ action: any GroupAction, on shape: ImageShape) t
   let identity = try Matrix.identity(c).storage
   switch channels {
   case .none:
-    if !blocks.allSatisfy({ $0 == identity }) { return "\(action) declares no channel map but maps channels" }
+    if !blocks.allSatisfy({ $0 == identity }) {
+      return "\(action) declares no channel map but maps channels"
+    }
   case .permutation, .rotation:
     if !blocks.allSatisfy({ $0 == blocks[0] }) {
       return "\(action) declares one channel map for every pixel, but they differ"
@@ -157,13 +162,16 @@ public func expectActionFamilyLaws(
     type(of: clash) != type(of: family)
   {
     Issue.record(
-      "\(family.name) is already the name of a catalogue action; pick another name", sourceLocation: sourceLocation)
+      "\(family.name) is already the name of a catalogue action; pick another name",
+      sourceLocation: sourceLocation)
   }
   let elements = try family.testingElements(for: shape)
-  #expect(!elements.isEmpty, "\(family.name) lists no testing elements", sourceLocation: sourceLocation)
+  #expect(
+    !elements.isEmpty, "\(family.name) lists no testing elements", sourceLocation: sourceLocation)
   let batch = try gaussianBatch(shape, count: 3, seed: 7)
   for element in elements + [try family.element(for: shape, seed: 99)] {
-    try checkGroupActionLaws(element, on: batch, tolerance: tolerance, sourceLocation: sourceLocation)
+    try checkGroupActionLaws(
+      element, on: batch, tolerance: tolerance, sourceLocation: sourceLocation)
     try checkDeclaredStructure(element, on: shape, sourceLocation: sourceLocation)
   }
   let probe = try gaussianBatch(shape, count: 1, seed: 41)
@@ -181,6 +189,7 @@ public func expectActionFamilyLaws(
   for seed in UInt64(0)..<5 {
     #expect(
       try !family.element(for: shape, seed: seed).isIdentity(on: shape),
-      "\(family.name): seed \(seed) drew the identity, which no probe can learn from", sourceLocation: sourceLocation)
+      "\(family.name): seed \(seed) drew the identity, which no probe can learn from",
+      sourceLocation: sourceLocation)
   }
 }

@@ -14,7 +14,9 @@ extension Architecture {
       return arguments.isEmpty ? String(name) : "\(name)(\(arguments.joined(separator: ",")))"
     }
     let compact = layers.joined(separator: " ")
-    guard let parsed = try? Architecture(parsing: compact), parsed == self else { return description }
+    guard let parsed = try? Architecture(parsing: compact), parsed == self else {
+      return description
+    }
     return compact
   }
 }

@@ -23,7 +23,9 @@ extension Architecture: InvarianceSubject {
 }
 
 /// The NNGP and NTK readings of `kernel` under `element` on `images`.
-func kernelReadings(_ kernel: some KernelFunction, under element: any GroupAction, on images: ProbeImages)
+func kernelReadings(
+  _ kernel: some KernelFunction, under element: any GroupAction, on images: ProbeImages
+)
   throws -> [InvarianceReading]
 {
   let probe = try KernelInvarianceProbe(train: images.train, test: images.test)

@@ -19,7 +19,8 @@ public struct EmpiricalVerdict: Sendable, Hashable {
   /// "+0.012 [+0.004, +0.020] over 10 paired repeats".
   public var summary: String {
     String(
-      format: "%+.4f [%+.4f, %+.4f] over %d paired repeats", estimate.mean, estimate.lower, estimate.upper,
+      format: "%+.4f [%+.4f, %+.4f] over %d paired repeats", estimate.mean, estimate.lower,
+      estimate.upper,
       estimate.repeats)
   }
 }
@@ -39,13 +40,15 @@ public func expectClaim(
 ) throws -> EmpiricalVerdict {
   let estimate = try PairedEstimate(effects)
   let verdict = EmpiricalVerdict(
-    statement: statement, estimate: estimate, hypothesis: hypothesis, verdict: hypothesis.verdict(estimate))
+    statement: statement, estimate: estimate, hypothesis: hypothesis,
+    verdict: hypothesis.verdict(estimate))
   let measured =
     "\(statement): effect \(verdict.summary) (Student-t 95% interval), hypothesis \(hypothesis.summary), "
     + "verdict \(verdict.verdict); minimum detectable effect \(String(format: "%.4f", estimate.minimumDetectableEffect))"
     + (reproduce.map { "\n  reproduce: \($0)" } ?? "")
   expectHeld(
-    verdict.verdict, measured: measured, effect: estimate.mean, interval: estimate.lower...estimate.upper,
+    verdict.verdict, measured: measured, effect: estimate.mean,
+    interval: estimate.lower...estimate.upper,
     known: known, sourceLocation: sourceLocation)
   return verdict
 }
@@ -66,7 +69,10 @@ public func expectHeld(
     "\(result.id) at \(result.scale) scale: \(result.effectDescription) = \(result.summary) over \(result.repeats) "
     + "repeats, margin \(result.margin), verdict \(result.verdict)\n"
     + "  reproduce: swift run -c release symmetry-probe claims --scale \(result.scale)"
-  let interval = result.interval.count == 2 ? result.interval[0]...max(result.interval[0], result.interval[1]) : result.effect...result.effect
+  let interval =
+    result.interval.count == 2
+    ? result.interval[0]...max(result.interval[0], result.interval[1])
+    : result.effect...result.effect
   expectHeld(
     result.verdict, measured: measured, effect: result.effect, interval: interval, known: known,
     sourceLocation: sourceLocation)
@@ -74,7 +80,8 @@ public func expectHeld(
 
 /// The rule both claim expectations share.
 func expectHeld(
-  _ verdict: ClaimVerdict, measured: String, effect: Double, interval: ClosedRange<Double>, known: KnownVerdict?,
+  _ verdict: ClaimVerdict, measured: String, effect: Double, interval: ClosedRange<Double>,
+  known: KnownVerdict?,
   sourceLocation: SourceLocation
 ) {
   guard let known else {

@@ -13,10 +13,12 @@ import Testing
 @discardableResult
 public func expectInvariant(
   _ subject: some InvarianceSubject, _ kind: InvarianceKind, under family: any ActionFamily,
-  on images: ProbeImages = .standard, seed: UInt64 = 0, parameters: ActionParameters = ActionParameters(),
+  on images: ProbeImages = .standard, seed: UInt64 = 0,
+  parameters: ActionParameters = ActionParameters(),
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [InvarianceReading] {
-  let check = try InvarianceCheck(subject, family: family, parameters: parameters, seed: seed, images: images)
+  let check = try InvarianceCheck(
+    subject, family: family, parameters: parameters, seed: seed, images: images)
   check.expect(kind, .invariant, why: "", sourceLocation: sourceLocation)
   return check.readings
 }
@@ -28,10 +30,12 @@ public func expectInvariant(
 @discardableResult
 public func expectNotInvariant(
   _ subject: some InvarianceSubject, _ kind: InvarianceKind, under family: any ActionFamily,
-  on images: ProbeImages = .standard, seed: UInt64 = 0, parameters: ActionParameters = ActionParameters(),
+  on images: ProbeImages = .standard, seed: UInt64 = 0,
+  parameters: ActionParameters = ActionParameters(),
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [InvarianceReading] {
-  let check = try InvarianceCheck(subject, family: family, parameters: parameters, seed: seed, images: images)
+  let check = try InvarianceCheck(
+    subject, family: family, parameters: parameters, seed: seed, images: images)
   check.expect(kind, .notInvariant, why: "", sourceLocation: sourceLocation)
   return check.readings
 }

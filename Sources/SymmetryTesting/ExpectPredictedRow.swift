@@ -9,11 +9,13 @@ import Testing
 /// is a finding: the action's declared structure, a layer's rule or the kernel is wrong.
 @discardableResult
 public func expectPredictedVerdicts(
-  _ subject: some InvarianceSubject, under family: any ActionFamily, on images: ProbeImages = .standard,
+  _ subject: some InvarianceSubject, under family: any ActionFamily,
+  on images: ProbeImages = .standard,
   seed: UInt64 = 0, parameters: ActionParameters = ActionParameters(),
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [InvarianceReading] {
-  let check = try InvarianceCheck(subject, family: family, parameters: parameters, seed: seed, images: images)
+  let check = try InvarianceCheck(
+    subject, family: family, parameters: parameters, seed: seed, images: images)
   guard check.prediction != nil else {
     Issue.record(
       "\(subject.subjectName) has no layers, so nothing predicts its verdicts; state expectInvariant or expectNotInvariant instead",
@@ -34,10 +36,12 @@ public func expectPredictedVerdicts(
 /// predicted row.
 public func expectPredictedRow(
   _ subject: some InvarianceSubject, under families: [any ActionFamily] = ActionCatalogue.families,
-  on images: ProbeImages = .standard, seed: UInt64 = 0, sourceLocation: SourceLocation = #_sourceLocation
+  on images: ProbeImages = .standard, seed: UInt64 = 0,
+  sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
   for (index, family) in families.enumerated() {
     try expectPredictedVerdicts(
-      subject, under: family, on: images, seed: seed &+ UInt64(index), sourceLocation: sourceLocation)
+      subject, under: family, on: images, seed: seed &+ UInt64(index),
+      sourceLocation: sourceLocation)
   }
 }

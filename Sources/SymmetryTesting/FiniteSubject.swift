@@ -38,7 +38,8 @@ public struct FiniteSubject: InvarianceSubject {
 
   /// A subject training `architecture` at `width` by `optimizer` for `steps` steps.
   public init(
-    _ architecture: Architecture, width: Int = 8, optimizer: Optimizer = .gradientDescent(learningRate: 0.5),
+    _ architecture: Architecture, width: Int = 8,
+    optimizer: Optimizer = .gradientDescent(learningRate: 0.5),
     steps: Int = 20, seeds: Int = 8, seed: UInt64 = 0
   ) {
     self.architecture = architecture
@@ -49,16 +50,20 @@ public struct FiniteSubject: InvarianceSubject {
     self.seed = seed
   }
 
-  public var subjectName: String { "\(architecture.compactSpec) (finite, width \(width), \(optimizer), \(steps) steps)" }
+  public var subjectName: String {
+    "\(architecture.compactSpec) (finite, width \(width), \(optimizer), \(steps) steps)"
+  }
 
   public func measureInvariance(under element: any GroupAction, on images: ProbeImages) throws
     -> [InvarianceReading]
   {
     let targets = images.randomTargets(outputs: outputs, seed: seed)
     let network = try FiniteNetwork(
-      architecture: architecture, inputShape: images.train.shape, width: width, outputs: outputs, seed: seed)
+      architecture: architecture, inputShape: images.train.shape, width: width, outputs: outputs,
+      seed: seed)
     let trained = try network.trained(
-      on: images.train, targets: targets, optimizer: optimizer, steps: steps, seed: seed).network
+      on: images.train, targets: targets, optimizer: optimizer, steps: steps, seed: seed
+    ).network
     let functional = relativeDeviation(
       try trained.predictions(element.apply(to: images.test)).storage,
       try trained.predictions(images.test).storage)
@@ -73,15 +78,18 @@ public struct FiniteSubject: InvarianceSubject {
           quantity: "predictions", algorithmicDeviation: deviation, functionalDeviation: functional,
           algorithmic: Verdict(deviation: deviation, thresholds: Self.thresholds),
           functional: functionalVerdict,
-          rule: rule + " (algorithmic: weight transport, trained on g.S from theta and on S from T_g theta)")
+          rule: rule
+            + " (algorithmic: weight transport, trained on g.S from theta and on S from T_g theta)")
       ]
     }
     var probe = EnsembleInvarianceProbe(
-      architecture: architecture, width: width, optimizer: optimizer, steps: steps, seeds: seeds, seed: seed)
+      architecture: architecture, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
+      seed: seed)
     probe.workers = 1
     let testTargets = try Matrix(rows: images.test.count, columns: outputs)
     let cell = try probe.measure(
-      under: [element], train: images.train, targets: targets, test: images.test, testTargets: testTargets)
+      under: [element], train: images.train, targets: targets, test: images.test,
+      testTargets: testTargets)
     let worst = cell.worst
     let algorithmic: Verdict
     switch cell.verdict {
@@ -92,12 +100,16 @@ public struct FiniteSubject: InvarianceSubject {
     }
     return [
       InvarianceReading(
-        quantity: "predictions", algorithmicDeviation: worst.effect, functionalDeviation: functional,
+        quantity: "predictions", algorithmicDeviation: worst.effect,
+        functionalDeviation: functional,
         algorithmic: algorithmic, functional: functionalVerdict,
-        rule: rule + String(
-          format: " (functional); algorithmic: ensemble distance rho %.3f, interval [%.3f, %.3f] over %d pairs, "
-            + "equal within margin %.2f or not at alpha %.2f",
-          worst.effect, worst.interval[0], worst.interval[1], cell.pairs, worst.margin, cell.alpha),
+        rule: rule
+          + String(
+            format:
+              " (functional); algorithmic: ensemble distance rho %.3f, interval [%.3f, %.3f] over %d pairs, "
+              + "equal within margin %.2f or not at alpha %.2f",
+            worst.effect, worst.interval[0], worst.interval[1], cell.pairs, worst.margin, cell.alpha
+          ),
         note: "the action does not lift to the parameters: \(transport.reason ?? "")")
     ]
   }
@@ -105,7 +117,8 @@ public struct FiniteSubject: InvarianceSubject {
   public func predictedVerdicts(under element: any GroupAction, on shape: ImageShape) throws
     -> InvariancePrediction?
   {
-    try architecture.predictedInvariance(under: element, on: shape, regime: LearnerRegime(optimizer))
+    try architecture.predictedInvariance(
+      under: element, on: shape, regime: LearnerRegime(optimizer))
   }
 
   public func reproduceCommand(action: String, images: ProbeImages) -> String? {

@@ -41,12 +41,15 @@ struct InvarianceCheck {
   }
 
   /// Records an issue at `sourceLocation` unless every reading of `kind` has `expected`.
-  func expect(_ kind: InvarianceKind, _ expected: Verdict, why: String, sourceLocation: SourceLocation) {
+  func expect(
+    _ kind: InvarianceKind, _ expected: Verdict, why: String, sourceLocation: SourceLocation
+  ) {
     if trivial {
       if expected != .invariant {
         Issue.record(
           Comment(
-            rawValue: "\(element) is the identity on images of \(images.train.shape), so \(subject.subjectName) "
+            rawValue:
+              "\(element) is the identity on images of \(images.train.shape), so \(subject.subjectName) "
               + "cannot fail to be invariant under it: use images on which \(actionName) acts (e.g. 2 or more "
               + "channels for a channel action) or another element\n" + reproduceLine),
           sourceLocation: sourceLocation)
@@ -55,7 +58,9 @@ struct InvarianceCheck {
     }
     let failing = readings.filter { $0[kind].verdict != expected }
     guard !failing.isEmpty else { return }
-    Issue.record(Comment(rawValue: message(kind, expected: expected, why: why)), sourceLocation: sourceLocation)
+    Issue.record(
+      Comment(rawValue: message(kind, expected: expected, why: why)), sourceLocation: sourceLocation
+    )
   }
 
   /// The failure message: what was expected, each reading's deviation and verdict, the
@@ -81,7 +86,8 @@ struct InvarianceCheck {
   /// "  reproduce: <command>", or why the tool cannot.
   var reproduceLine: String {
     guard ActionCatalogue.names.contains(actionName) else {
-      return "  reproduce: rerun this test; the tool's catalogue has no action \"\(actionName)\" (it is yours)"
+      return
+        "  reproduce: rerun this test; the tool's catalogue has no action \"\(actionName)\" (it is yours)"
     }
     guard var command = subject.reproduceCommand(action: actionName, images: images) else {
       return "  reproduce: rerun this test; the tool cannot build \(subject.subjectName)"

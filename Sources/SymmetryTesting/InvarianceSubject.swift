@@ -68,7 +68,8 @@ public struct InvarianceReading: Sendable, Hashable {
       functionalDeviation: functionalDeviation,
       algorithmic: Verdict(deviation: algorithmicDeviation, thresholds: thresholds),
       functional: Verdict(deviation: functionalDeviation, thresholds: thresholds),
-      rule: "invariant at or below \(short(thresholds.roundOff)), not invariant above \(short(thresholds.effectFloor))",
+      rule:
+        "invariant at or below \(short(thresholds.roundOff)), not invariant above \(short(thresholds.effectFloor))",
       note: note)
   }
 

@@ -5,7 +5,8 @@ import Testing
 ///
 /// The text is parsed when the test case runs, not when the arguments are built, so a spec that
 /// does not parse fails its own case with `ArchitectureError` instead of stopping the suite.
-public struct LayerSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomTestStringConvertible,
+public struct LayerSpec: Sendable, Hashable, ExpressibleByStringLiteral,
+  CustomTestStringConvertible,
   CustomStringConvertible
 {
   /// The layer list, e.g. "conv(3) relu conv(3) relu gap readout".
@@ -26,7 +27,8 @@ public struct LayerSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomT
   {
     var specs: [LayerSpec] = []
     for name in NamedArchitecture.allCases {
-      specs.append(LayerSpec(try name.architecture(depth: depth, activation: activation).description))
+      specs.append(
+        LayerSpec(try name.architecture(depth: depth, activation: activation).description))
     }
     return specs
   }

@@ -54,7 +54,8 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
     return try ProbeImages(
       train: gaussianBatch(shape, count: train, seed: seed),
       test: gaussianBatch(shape, count: test, seed: seed &+ 1),
-      description: "\(train) train and \(test) test standard-normal images of \(shape), seed \(seed)",
+      description:
+        "\(train) train and \(test) test standard-normal images of \(shape), seed \(seed)",
       toolOptions: "--train \(train) --test \(test)")
   }
 
@@ -70,7 +71,8 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
     let data = try ExperimentData.load(dataSet, size: size, trainCount: train, testCount: test)
     return try ProbeImages(
       train: data.train.images, test: data.test.images,
-      description: "the first \(train) train and \(test) test \(dataSet.rawValue) images at \(size) x \(size)",
+      description:
+        "the first \(train) train and \(test) test \(dataSet.rawValue) images at \(size) x \(size)",
       toolOptions: "--dataset \(dataSet.rawValue) --size \(size) --train \(train) --test \(test)")
   }
 
@@ -78,7 +80,8 @@ public struct ProbeImages: Sendable, CustomStringConvertible {
   /// the learner for every training set, so any targets test it.
   func randomTargets(outputs: Int, seed: UInt64) -> Matrix {
     var generator = SeededGenerator(seed: seed)
-    return try! Matrix(rows: train.count, columns: outputs, storage: generator.gaussians(train.count * outputs))
+    return try! Matrix(
+      rows: train.count, columns: outputs, storage: generator.gaussians(train.count * outputs))
   }
 }
 

@@ -15,7 +15,10 @@ public struct RandomLearnerSubject<Learner: RandomLearner>: InvarianceSubject {
   public var outputs = 2
 
   /// `learner` measured by `probe`.
-  public init(_ learner: Learner, probe: LearnerInvarianceProbe = LearnerInvarianceProbe(seeds: 8, maxSeeds: 32)) {
+  public init(
+    _ learner: Learner,
+    probe: LearnerInvarianceProbe = LearnerInvarianceProbe(seeds: 8, maxSeeds: 32)
+  ) {
     self.learner = learner
     self.probe = probe
   }
@@ -30,15 +33,19 @@ public struct RandomLearnerSubject<Learner: RandomLearner>: InvarianceSubject {
       targets: images.randomTargets(outputs: outputs, seed: probe.seed), test: images.test)
     let (algorithmic, functional) = measured.distributional
     let rule = String(
-      format: "exact run by run at %.0e / %.0e, else ensembles over %d pairs: rho within margin %.2f or not, alpha %.2f",
+      format:
+        "exact run by run at %.0e / %.0e, else ensembles over %d pairs: rho within margin %.2f or not, alpha %.2f",
       VerdictThresholds.prediction.roundOff, VerdictThresholds.prediction.effectFloor,
       measured.algorithmic.pairs, probe.margin, probe.alpha)
     return [
       InvarianceReading(
         quantity: "predictions",
-        algorithmicDeviation: measured.algorithmicDeviation, functionalDeviation: measured.functionalDeviation,
-        algorithmic: Self.verdict(FiniteVerdict(exact: measured.algorithmicExact, distributional: algorithmic)),
-        functional: Self.verdict(FiniteVerdict(exact: measured.functionalExact, distributional: functional)),
+        algorithmicDeviation: measured.algorithmicDeviation,
+        functionalDeviation: measured.functionalDeviation,
+        algorithmic: Self.verdict(
+          FiniteVerdict(exact: measured.algorithmicExact, distributional: algorithmic)),
+        functional: Self.verdict(
+          FiniteVerdict(exact: measured.functionalExact, distributional: functional)),
         rule: rule,
         note: String(
           format: "ensemble distance rho: algorithmic %.3f, functional %.3f",
@@ -64,7 +71,8 @@ public struct RandomLearnerSubject<Learner: RandomLearner>: InvarianceSubject {
 
   public func reproduceCommand(action: String, images: ProbeImages) -> String? {
     guard let command = learner as? CommandLearner else { return nil }
-    return "swift run -c release symmetry-probe probe --action \(action) --learner '\(command.template)' "
+    return
+      "swift run -c release symmetry-probe probe --action \(action) --learner '\(command.template)' "
       + images.toolOptions
   }
 }

@@ -7,7 +7,8 @@ extension ActionParameters {
     for field in given where !families.contains(where: { $0.fixableParameters.contains(field) }) {
       throw .notApplicable(
         option: "--\(field.rawValue)", actions: families.map(\.name),
-        appliesTo: ActionCatalogue.families.filter { $0.fixableParameters.contains(field) }.map(\.name))
+        appliesTo: ActionCatalogue.families.filter { $0.fixableParameters.contains(field) }.map(
+          \.name))
     }
   }
 }

@@ -6,7 +6,9 @@ import Symmetries
 struct ActionsCommand: Command {
   static let name = "actions"
   static let abstract = "List the group actions (the names --action and the reports use)."
-  static let options = [OptionDoc.format("text (default), json (an array of {name, formula}) or markdown")]
+  static let options = [
+    OptionDoc.format("text (default), json (an array of {name, formula}) or markdown")
+  ]
 
   static let help = """
     USAGE: symmetry-probe actions [--format text|json|markdown]
@@ -31,7 +33,8 @@ struct ActionsCommand: Command {
     case .text:
       let width = families.map(\.name.count).max() ?? 0
       for family in families {
-        print(family.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + family.formula)
+        print(
+          family.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + family.formula)
       }
     case .markdown:
       print("| action | formula |\n|---|---|")

@@ -17,7 +17,8 @@ struct ArgumentList {
   /// A command reads only the options it declares, so its help lists every one it takes
   /// (`CommandOptionTests` checks every command's source against its help).
   private func requireDeclared(_ name: String) {
-    precondition(declared.contains(name), "internal: \(command) reads --\(name) without declaring it")
+    precondition(
+      declared.contains(name), "internal: \(command) reads --\(name) without declaring it")
   }
 
   /// Refuses the first option the command does not declare, before anything is read, so an
@@ -71,23 +72,30 @@ struct ArgumentList {
 
   /// The value of a required `--name`.
   mutating func required(_ name: String) throws(CommandLineError) -> String {
-    guard let value = try option(name) else { throw .missingOption(option: "--\(name)", command: command) }
+    guard let value = try option(name) else {
+      throw .missingOption(option: "--\(name)", command: command)
+    }
     return value
   }
 
   /// The value of `--name` as a case of `T`, matched in any letter case.
-  mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError) -> T?
+  mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError)
+    -> T?
   where T.RawValue == String {
-    try option(name, expected: T.allCases.map(\.rawValue).joined(separator: ", ")) { T(matching: $0) }
+    try option(name, expected: T.allCases.map(\.rawValue).joined(separator: ", ")) {
+      T(matching: $0)
+    }
   }
 
   /// Every value of the list `--name` as a case of `T`, each matched in any letter case.
-  mutating func choices<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError) -> [T]?
+  mutating func choices<T: RawRepresentable & CaseIterable>(_ name: String) throws(CommandLineError)
+    -> [T]?
   where T.RawValue == String {
     try list(name)?.map { (text: String) throws(CommandLineError) -> T in
       guard let value = T(matching: text) else {
         throw .invalidValue(
-          option: "--\(name)", value: text, expected: T.allCases.map(\.rawValue).joined(separator: ", "))
+          option: "--\(name)", value: text,
+          expected: T.allCases.map(\.rawValue).joined(separator: ", "))
       }
       return value
     }
@@ -135,7 +143,8 @@ struct ArgumentList {
 extension RawRepresentable where Self: CaseIterable, RawValue == String {
   /// The case whose name is `text` in any letter case.
   init?(matching text: String) {
-    guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+    guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() })
+    else {
       return nil
     }
     self = value
@@ -175,7 +184,8 @@ enum CommandLineError: Error, CustomStringConvertible {
       return "\(option) does not apply to \(actions.joined(separator: ", ")): it fixes the element "
         + "of \(appliesTo.joined(separator: " or ")) only; remove it or choose that action"
     case .notApplicableHere(let option, let reason, let command):
-      return "\(option) does not apply here: \(reason); remove it (see 'symmetry-probe \(command) --help')"
+      return
+        "\(option) does not apply here: \(reason); remove it (see 'symmetry-probe \(command) --help')"
     case .unknownOption(let option, let command, let known):
       return "\(command) has no option \(Self.quoted(option)); its options: "
         + known.map { "--\($0)" }.joined(separator: ", ")

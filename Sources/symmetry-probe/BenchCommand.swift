@@ -60,17 +60,25 @@ struct BenchCommand: Command {
     if format == .json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      print(try RunMetadata().annotate(String(decoding: try encoder.encode(results), as: UTF8.self)))
+      print(
+        try RunMetadata().annotate(String(decoding: try encoder.encode(results), as: UTF8.self)))
       return
     }
-    var rows = [["workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup", "neural-tangents", "vs nt", "arithmetic limit"]]
+    var rows = [
+      [
+        "workload", "seconds", "rate", "peak memory", "reference (extrapolated)", "speedup",
+        "neural-tangents", "vs nt", "arithmetic limit",
+      ]
+    ]
     for (workload, r) in zip(workloads, results) {
       let nt = workload.neuralTangentsSeconds
       rows.append([
-        r.workload, String(format: "%.3f", r.seconds), String(format: "%.3g %@", r.rate, r.rateUnit),
+        r.workload, String(format: "%.3f", r.seconds),
+        String(format: "%.3g %@", r.rate, r.rateUnit),
         r.peakMemoryBytes.map { String(format: "%.0f MB", Double($0) / 1e6) } ?? "n/a",
         r.referenceSeconds.map { seconds in
-          r.referenceSize.map { String(format: "%.3g s (n = %d)", seconds, $0) } ?? String(format: "%.3g s (cold)", seconds)
+          r.referenceSize.map { String(format: "%.3g s (n = %d)", seconds, $0) }
+            ?? String(format: "%.3g s (cold)", seconds)
         } ?? "-",
         r.speedupVsReference.map { String(format: "%.1fx", $0) } ?? "-",
         nt.map { String(format: "%.2f s", $0) } ?? "",
@@ -82,7 +90,9 @@ struct BenchCommand: Command {
     }
     let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
     for row in rows {
-      print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+      print(
+        row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+          .joined(separator: "  "))
     }
   }
 }

@@ -6,10 +6,12 @@ import Symmetries
 /// inconclusive at a named scale.
 struct ClaimsCommand: Command {
   static let name = "claims"
-  static let abstract = "Decide the empirical claims of docs/design.md: held, failed or inconclusive, with intervals."
+  static let abstract =
+    "Decide the empirical claims of docs/design.md: held, failed or inconclusive, with intervals."
   static let options: [OptionDoc] = [
     OptionDoc("scale", "S", "small, medium (default) or large"),
-    .output("claims.md, claims.json and claim-<id>.svg", default: "symmetry-probe-output/claims-<scale>"),
+    .output(
+      "claims.md, claims.json and claim-<id>.svg", default: "symmetry-probe-output/claims-<scale>"),
     OptionDoc(
       "cache", "DIR",
       """
@@ -24,7 +26,10 @@ struct ClaimsCommand: Command {
       do not compute CNN-GAP symmetrised over O(d) (4 Monte Carlo Grams at
       the medium scale, about half its kernel work); claim 4a is then left out
       """),
-    OptionDoc("finite", nil, "also decide the finite-network claims at the medium or large scale\n(the small scale always does)"),
+    OptionDoc(
+      "finite", nil,
+      "also decide the finite-network claims at the medium or large scale\n(the small scale always does)"
+    ),
     OptionDoc(
       "finite-standard", nil,
       """
@@ -47,7 +52,9 @@ struct ClaimsCommand: Command {
     guard let finite = scale.finiteExperiment.finite, let m = finite.trainSizes?.first else {
       return "no finite networks"
     }
-    let rate = finite.learningRate == finite.learningRate.rounded() ? String(Int(finite.learningRate)) : "\(finite.learningRate)"
+    let rate =
+      finite.learningRate == finite.learningRate.rounded()
+      ? String(Int(finite.learningRate)) : "\(finite.learningRate)"
     return "width \(finite.width), rate \(rate), \(finite.steps(trainSize: m)) steps, m = \(m)"
   }
 
@@ -94,7 +101,8 @@ struct ClaimsCommand: Command {
 
   init(_ arguments: inout ArgumentList) throws {
     scale = try arguments.choice("scale") ?? scale
-    output = try arguments.folder("output")
+    output =
+      try arguments.folder("output")
       ?? URL(fileURLWithPath: "symmetry-probe-output/claims-\(scale.rawValue)", isDirectory: true)
     cache = try arguments.folder("cache") ?? cache
     format = try OutputFormat.parse(&arguments)
@@ -110,14 +118,18 @@ struct ClaimsCommand: Command {
     try OutputPath.checkFolder(output)
     progress("claims at the \(scale) scale; kernel cache \(cache.path)")
     let report = try ClaimsReport.run(
-      scale: scale, seed: seed, cache: KernelCache(directory: cache), modelArm: modelArm, finite: finite,
+      scale: scale, seed: seed, cache: KernelCache(directory: cache), modelArm: modelArm,
+      finite: finite,
       standardFinite: standardFinite, kernelClaims: kernelClaims, progress: progress)
     switch format {
     case .text: print(report.table(markdown: false))
     case .markdown: print(report.table(markdown: true))
     case .json: print(try RunMetadata(seed: seed).annotate(report.json()))
     }
-    var files = [("claims.json", try RunMetadata(seed: seed).annotate(report.json())), ("claims.md", "# Claims at the \(scale) scale\n\n" + report.table(markdown: true) + "\n")]
+    var files = [
+      ("claims.json", try RunMetadata(seed: seed).annotate(report.json())),
+      ("claims.md", "# Claims at the \(scale) scale\n\n" + report.table(markdown: true) + "\n"),
+    ]
     for result in report.results {
       files.append(("claim-\(result.id).svg", report.svg(for: result)))
     }

@@ -18,7 +18,9 @@ protocol Command {
 enum OutputFormat: String, CaseIterable {
   case text, json, markdown
 
-  static func parse(_ arguments: inout ArgumentList, allowed: [OutputFormat] = OutputFormat.allCases)
+  static func parse(
+    _ arguments: inout ArgumentList, allowed: [OutputFormat] = OutputFormat.allCases
+  )
     throws(CommandLineError) -> OutputFormat
   {
     try arguments.option(

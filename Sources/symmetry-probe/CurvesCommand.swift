@@ -12,7 +12,8 @@ struct CurvesCommand: Command {
     OptionDoc("max-train", "M", "largest training set, at least 16 (default 1024)"),
     OptionDoc(
       "gap-max-train", "M",
-      "cap for CNN-GAP, whose kernel costs O((H W)^2) per pair (default 512;\nonly with CNN-GAP among --architectures)"),
+      "cap for CNN-GAP, whose kernel costs O((H W)^2) per pair (default 512;\nonly with CNN-GAP among --architectures)"
+    ),
     .architectures(default: "FCN,LCN,CNN-VEC,CNN-GAP"),
     OptionDoc("kernels", "LIST", "nngp, ntk (default: both)"),
     OptionDoc(
@@ -76,7 +77,8 @@ struct CurvesCommand: Command {
       """),
     OptionDoc("finite-architectures", "LIST", "default: CNN-VEC (LCN is the finite control)"),
     OptionDoc(
-      "finite-actions", "LIST", "data actions to train on, from --actions\n(default: none, pixelwise-channel-rotation)"),
+      "finite-actions", "LIST",
+      "data actions to train on, from --actions\n(default: none, pixelwise-channel-rotation)"),
     OptionDoc("finite-width", "W", "channels per hidden layer (default 32)"),
     OptionDoc("finite-lr", "ETA", "SGD learning rate (default 2, for the NTK parameterisation)"),
     OptionDoc(
@@ -95,8 +97,10 @@ struct CurvesCommand: Command {
       reported (train_steps in the JSON)
       """),
     OptionDoc("finite-batch", "B", "minibatch size (default 32)"),
-    OptionDoc("finite-epochs", "E", "passes over the training set, at least 200 steps (default 50)"),
-    OptionDoc("finite-max-train", "M", "largest training set for the finite networks (default 512)"),
+    OptionDoc(
+      "finite-epochs", "E", "passes over the training set, at least 200 steps (default 50)"),
+    OptionDoc(
+      "finite-max-train", "M", "largest training set for the finite networks (default 512)"),
     OptionDoc(
       "finite-train-sizes", "LIST",
       "train only at these sizes of the grid (default: every size up to\n--finite-max-train)"),
@@ -142,19 +146,23 @@ struct CurvesCommand: Command {
   var cachePath: String? = nil
 
   init(_ arguments: inout ArgumentList) throws {
-    experiment.dataActions = try ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2",
-      "patch-shuffle:4", "pixelwise-channel-rotation", "translation"].map { try CurveAction(parsing: $0) }
+    experiment.dataActions = try [
+      "none", "orthogonal", "pixel-permutation", "patch-shuffle:2",
+      "patch-shuffle:4", "pixelwise-channel-rotation", "translation",
+    ].map { try CurveAction(parsing: $0) }
     experiment.modelActions = ModelAction.allCases
     experiment.gapMaxTrainSize = 512
     experiment.dataSet = try arguments.dataSet("dataset") ?? .cifar10
     experiment.testCount = experiment.dataSet == .cifar10 ? 1000 : 500
     experiment.size = try arguments.option("size", .positiveInteger) ?? 8
     let maxTrain = try arguments.option("max-train", .integer(atLeast: 16)) ?? 1024
-    experiment.architectures = try arguments.architectures("architectures") ?? experiment.architectures
+    experiment.architectures =
+      try arguments.architectures("architectures") ?? experiment.architectures
     if !experiment.architectures.contains(.cnnGap) {
       try arguments.refuse(["gap-max-train"], because: "CNN-GAP is not among --architectures")
     }
-    experiment.gapMaxTrainSize = try arguments.option("gap-max-train", .positiveInteger) ?? experiment.gapMaxTrainSize
+    experiment.gapMaxTrainSize =
+      try arguments.option("gap-max-train", .positiveInteger) ?? experiment.gapMaxTrainSize
     experiment.kinds = try arguments.choices("kernels") ?? experiment.kinds
     if let names = try arguments.list("actions") {
       experiment.dataActions = try names.map { try CurveAction(parsing: $0) }
@@ -193,27 +201,36 @@ struct CurvesCommand: Command {
     if arguments.flag("finite") {
       var finite = FiniteCurveExperiment()
       finite.maxTrainSize = 512
-      finite.architectures = try arguments.architectures("finite-architectures") ?? finite.architectures
-      finite.actions = try arguments.list("finite-actions")?.map { try CurveAction(parsing: $0).description }
+      finite.architectures =
+        try arguments.architectures("finite-architectures") ?? finite.architectures
+      finite.actions =
+        try arguments.list("finite-actions")?.map { try CurveAction(parsing: $0).description }
         ?? finite.actions
       finite.width = try arguments.option("finite-width", .positiveInteger) ?? finite.width
-      finite.learningRate = try arguments.option("finite-lr", .positiveNumber) ?? finite.learningRate
+      finite.learningRate =
+        try arguments.option("finite-lr", .positiveNumber) ?? finite.learningRate
       finite.batchSize = try arguments.option("finite-batch", .positiveInteger) ?? finite.batchSize
       finite.epochs = try arguments.option("finite-epochs", .positiveInteger) ?? finite.epochs
-      finite.maxTrainSize = try arguments.option("finite-max-train", .positiveInteger) ?? finite.maxTrainSize
+      finite.maxTrainSize =
+        try arguments.option("finite-max-train", .positiveInteger) ?? finite.maxTrainSize
       finite.centred = !arguments.flag("finite-uncentred")
-      finite.parameterisation = try arguments.choice("finite-parameterisation") ?? finite.parameterisation
-      finite.fittingRule = try arguments.option("finite-fit-mse", .positiveNumber).map { try FittingRule(trainMSE: $0) }
+      finite.parameterisation =
+        try arguments.choice("finite-parameterisation") ?? finite.parameterisation
+      finite.fittingRule = try arguments.option("finite-fit-mse", .positiveNumber).map {
+        try FittingRule(trainMSE: $0)
+      }
       finite.trainSizes = try arguments.list("finite-train-sizes")?.map { text in
         guard let m = Int(text), m > 0 else {
           throw CommandLineError.invalidValue(
-            option: "--finite-train-sizes", value: text, expected: "positive sizes of the grid, e.g. 512")
+            option: "--finite-train-sizes", value: text,
+            expected: "positive sizes of the grid, e.g. 512")
         }
         return m
       }
       experiment.finite = finite
     } else {
-      try arguments.refuse(Self.finiteOptions, because: "it sets up the finite networks, which only --finite trains")
+      try arguments.refuse(
+        Self.finiteOptions, because: "it sets up the finite networks, which only --finite trains")
     }
     format = try OutputFormat.parse(&arguments)
     output = try arguments.folder("output") ?? output
@@ -249,16 +266,25 @@ struct CurvesCommand: Command {
     let label = "\(curves.dataset) \(curves.shape)"
     for metric in [LearningCurves.Metric.accuracy, .mse] {
       files.append(
-        ("architectures-\(metric.rawValue).svg",
-         curves.svg(metric, title: "Natural images, \(label): test \(metric.rawValue)") { $0.action == "none" }))
+        (
+          "architectures-\(metric.rawValue).svg",
+          curves.svg(metric, title: "Natural images, \(label): test \(metric.rawValue)") {
+            $0.action == "none"
+          }
+        ))
     }
     for architecture in experiment.architectures {
       for kind in experiment.kinds {
         files.append(
-          ("\(architecture.rawValue)-\(kind.rawValue)-mse.svg",
-           curves.svg(.mse, title: "\(architecture.rawValue) \(kind.rawValue.uppercased()), \(label): test MSE") {
-             $0.architecture == architecture.rawValue && $0.kernel == CurveKernel(kind)
-           }))
+          (
+            "\(architecture.rawValue)-\(kind.rawValue)-mse.svg",
+            curves.svg(
+              .mse,
+              title: "\(architecture.rawValue) \(kind.rawValue.uppercased()), \(label): test MSE"
+            ) {
+              $0.architecture == architecture.rawValue && $0.kernel == CurveKernel(kind)
+            }
+          ))
       }
     }
     if let finite = experiment.finite {
@@ -266,11 +292,15 @@ struct CurvesCommand: Command {
       let finiteArchitectures = Set(finite.architectures.map(\.rawValue)).union(["CNN-VEC", "LCN"])
       for metric in [LearningCurves.Metric.accuracy, .mse] {
         files.append(
-          ("finite-\(metric.rawValue).svg",
-           curves.svg(metric, title: "Finite SGD against kernels, \(label): test \(metric.rawValue)") {
-             finiteArchitectures.contains($0.architecture) && finite.actions.contains($0.action)
-               && $0.actedOn == .data
-           }))
+          (
+            "finite-\(metric.rawValue).svg",
+            curves.svg(
+              metric, title: "Finite SGD against kernels, \(label): test \(metric.rawValue)"
+            ) {
+              finiteArchitectures.contains($0.architecture) && finite.actions.contains($0.action)
+                && $0.actedOn == .data
+            }
+          ))
       }
     }
     try writeOutputs(files, into: output)

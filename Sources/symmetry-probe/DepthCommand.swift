@@ -34,7 +34,8 @@ struct DepthCommand: Command {
       redraw the report and figures from a saved depth.json instead of
       computing (the computing options are then refused)
       """),
-    .output("depth.json, depth-spectra.svg and one\ndepth-phase-ARCH-nN-tT.svg heat map per run and time"),
+    .output(
+      "depth.json, depth-spectra.svg and one\ndepth-phase-ARCH-nN-tT.svg heat map per run and time"),
     OptionDoc(
       "cache", "DIR",
       """
@@ -45,7 +46,9 @@ struct DepthCommand: Command {
   ]
 
   /// The options that set up a computation, which a redrawn report does not make.
-  static let computingOptions = options.map(\.name).filter { !["format", "from-json", "output"].contains($0) }
+  static let computingOptions = options.map(\.name).filter {
+    !["format", "from-json", "output"].contains($0)
+  }
 
   /// The options only CNN-GAP's runs read.
   static let pooledOptions = ["gap-train", "gap-test", "gap-depths"]
@@ -87,15 +90,21 @@ struct DepthCommand: Command {
       try arguments.refuse(Self.pooledOptions, because: "CNN-GAP is not among --architectures")
     }
     experiment.activation = try arguments.activation("activation") ?? experiment.activation
-    experiment.weightVariances = try Self.numbers(
-      &arguments, "weight-variances",
-      "positive numbers (at W^2 = 0 every layer ignores its input: all kernels are equal and singular)"
-    ) { $0 > 0 } ?? experiment.weightVariances
-    experiment.biasVariance = try arguments.option("bias-variance", .nonNegativeNumber) ?? experiment.biasVariance
+    experiment.weightVariances =
+      try Self.numbers(
+        &arguments, "weight-variances",
+        "positive numbers (at W^2 = 0 every layer ignores its input: all kernels are equal and singular)"
+      ) { $0 > 0 } ?? experiment.weightVariances
+    experiment.biasVariance =
+      try arguments.option("bias-variance", .nonNegativeNumber) ?? experiment.biasVariance
     let integers: (Double) -> Bool = { $0 >= 1 && $0 == $0.rounded() }
-    let depths = try Self.numbers(&arguments, "depths", "positive integers", integers).map { $0.map { Int($0) } }
-    let pooledDepths = try Self.numbers(&arguments, "gap-depths", "positive integers", integers).map { $0.map { Int($0) } }
-    experiment.times = try Self.numbers(&arguments, "times", "positive numbers") { $0 > 0 } ?? experiment.times
+    let depths = try Self.numbers(&arguments, "depths", "positive integers", integers).map {
+      $0.map { Int($0) }
+    }
+    let pooledDepths = try Self.numbers(&arguments, "gap-depths", "positive integers", integers).map
+    { $0.map { Int($0) } }
+    experiment.times =
+      try Self.numbers(&arguments, "times", "positive numbers") { $0 > 0 } ?? experiment.times
     let counts = DepthExperiment.ImageCounts(
       train: try arguments.option("train", .positiveInteger) ?? 256,
       test: try arguments.option("test", .positiveInteger) ?? 256)
@@ -111,7 +120,8 @@ struct DepthCommand: Command {
     let cachePath = try arguments.option("cache")
     try arguments.finish()
     if let folder = cachePath.map({ URL(fileURLWithPath: $0, isDirectory: true) })
-      ?? output?.appendingPathComponent("kernel-cache", isDirectory: true), cachePath != "none", input == nil
+      ?? output?.appendingPathComponent("kernel-cache", isDirectory: true), cachePath != "none",
+      input == nil
     {
       experiment.cache = KernelCache(directory: folder)
     }
@@ -138,10 +148,15 @@ struct DepthCommand: Command {
     default: print(results.text() + "\n\n" + results.summary())
     }
     if let output {
-      var files = [("depth.json", try metadata.annotate(results.json())), ("depth-spectra.svg", results.spectraSVG())]
+      var files = [
+        ("depth.json", try metadata.annotate(results.json())),
+        ("depth-spectra.svg", results.spectraSVG()),
+      ]
       for panel in results.panels {
         for time in results.times {
-          files.append((DepthResults.heatMapFileName(panel, time: time), results.heatMapSVG(panel, time: time)))
+          files.append(
+            (DepthResults.heatMapFileName(panel, time: time), results.heatMapSVG(panel, time: time))
+          )
         }
       }
       try writeOutputs(files, into: output, inputs: input.map { [$0] } ?? [])

@@ -8,7 +8,8 @@ struct KernelCommand: Command {
   static let name = "kernel"
   static let abstract = "Compute infinite-width NNGP and NTK Gram matrices of .npy images."
   static let options: [OptionDoc] = [
-    OptionDoc("architecture", "A", NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")),
+    OptionDoc(
+      "architecture", "A", NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")),
     .activation(default: .relu, " (with --architecture)"),
     .depth("1 to \(maximumDepth), with --architecture", default: 2),
     .layers("a custom architecture instead of --architecture"),
@@ -21,7 +22,8 @@ struct KernelCommand: Command {
     OptionDoc("ntk", "T.npy", "where to write the NTK matrix"),
     OptionDoc("plan", "DIR", "the plan folder (created by --block-size, read by --shard)"),
     OptionDoc("block-size", "B", "images per block side when planning (e.g. 256)"),
-    OptionDoc("shard", "I", "compute shard I (0 <= I < N) of --of N, e.g. a job array's task index"),
+    OptionDoc(
+      "shard", "I", "compute shard I (0 <= I < N) of --of N, e.g. a job array's task index"),
     OptionDoc("of", "N", "the number of shards"),
     OptionDoc(
       "explain", nil,
@@ -89,10 +91,12 @@ struct KernelCommand: Command {
     let count = try arguments.option("of", .positiveInteger)
     if index != nil || count != nil {
       guard let plan else {
-        throw CommandLineError.missingOption(option: "--plan DIR (with --shard)", command: Self.name)
+        throw CommandLineError.missingOption(
+          option: "--plan DIR (with --shard)", command: Self.name)
       }
       guard let index, let count else {
-        throw CommandLineError.missingOption(option: "both --shard I and --of N", command: Self.name)
+        throw CommandLineError.missingOption(
+          option: "both --shard I and --of N", command: Self.name)
       }
       try arguments.finish()
       job = .shard(directory: plan, index: index, count: count)
@@ -139,7 +143,9 @@ struct KernelCommand: Command {
           report.skipped.count))
     case .kernel(let architecture, let input, let input2, let mode):
       let inputs = [input] + (input2.map { [$0] } ?? [])
-      if case .direct(let nngp, let ntk) = mode { try OutputPath.check([nngp, ntk], inputs: inputs) }
+      if case .direct(let nngp, let ntk) = mode {
+        try OutputPath.check([nngp, ntk], inputs: inputs)
+      }
       let x1 = try ImageBatch(npyAt: input)
       let x2 = try input2.map { try ImageBatch(npyAt: $0) }
       switch mode {
@@ -159,8 +165,9 @@ struct KernelCommand: Command {
           [(nngp, try kernels.nngp.npyData(for: nngp)), (ntk, try kernels.ntk.npyData(for: ntk))],
           inputs: inputs)
         progress(
-          String(format: "wrote %@ and %@ (%d x %d) in %.2f s", nngp.path, ntk.path,
-                 kernels.nngp.rows, kernels.nngp.columns, Date().timeIntervalSince(start)))
+          String(
+            format: "wrote %@ and %@ (%d x %d) in %.2f s", nngp.path, ntk.path,
+            kernels.nngp.rows, kernels.nngp.columns, Date().timeIntervalSince(start)))
       }
     }
   }
@@ -175,7 +182,8 @@ struct KernelCommand: Command {
     let text = architecture.description
     guard text.count > 200 else { return text }
     let words = text.split(separator: " ")
-    return "\(words.prefix(2).joined(separator: " ")) ... \(words.suffix(2).joined(separator: " ")) "
+    return
+      "\(words.prefix(2).joined(separator: " ")) ... \(words.suffix(2).joined(separator: " ")) "
       + "(\(words.count) layers)"
   }
 
@@ -189,7 +197,8 @@ struct KernelCommand: Command {
     let layers = try arguments.option("layers")
     if layers != nil {
       try arguments.refuse(
-        ["activation", "depth"], because: "a --layers list spells out its own layers and activations")
+        ["activation", "depth"],
+        because: "a --layers list spells out its own layers and activations")
     }
     let activation = try arguments.activation("activation") ?? .relu
     let depth = try arguments.option("depth", .integer(in: 1...maximumDepth)) ?? 2

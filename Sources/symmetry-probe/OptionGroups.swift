@@ -13,18 +13,22 @@ import Symmetries
 
 extension OptionDoc {
   /// The architecture names, for the texts.
-  static var architectureNames: String { NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ") }
+  static var architectureNames: String {
+    NamedArchitecture.allCases.map(\.rawValue).joined(separator: ", ")
+  }
 
   /// `--architectures LIST`: several named architectures.
   static func architectures(default text: String) -> OptionDoc {
-    OptionDoc("architectures", "LIST", "comma-separated, from: \(architectureNames) (default: \(text))")
+    OptionDoc(
+      "architectures", "LIST", "comma-separated, from: \(architectureNames) (default: \(text))")
   }
 
   /// `--activation F`: the activation of every hidden layer.
   static func activation(default value: Activation, _ note: String = "") -> OptionDoc {
     OptionDoc(
       "activation", "F",
-      Activation.allCases.map(\.rawValue).joined(separator: ", ") + " (default \(value.rawValue))" + note)
+      Activation.allCases.map(\.rawValue).joined(separator: ", ") + " (default \(value.rawValue))"
+        + note)
   }
 
   /// `--depth L`, hidden layers.
@@ -63,7 +67,8 @@ extension OptionDoc {
   static func dataset(_ note: String = "") -> OptionDoc {
     OptionDoc(
       "dataset", "NAME",
-      "\(note.isEmpty ? "" : note + ": ")" + DataSet.allCases.map(\.rawValue).joined(separator: " or ")
+      "\(note.isEmpty ? "" : note + ": ")"
+        + DataSet.allCases.map(\.rawValue).joined(separator: " or ")
         + " (default \(DataSet.cifar10.rawValue))")
   }
 
@@ -109,7 +114,8 @@ extension OptionDoc {
   static func cache(default folder: String) -> OptionDoc {
     OptionDoc(
       "cache", "DIR",
-      "kernel cache, shared by curves, claims and depth: a rerun recomputes\nnothing (default \(folder); 'none' for none)")
+      "kernel cache, shared by curves, claims and depth: a rerun recomputes\nnothing (default \(folder); 'none' for none)"
+    )
   }
 }
 
@@ -151,7 +157,8 @@ extension ActionParameters {
   /// The element options of `OptionDoc.element` that are given, read and checked against the
   /// action families they would fix (`--shift` with only a flip is refused, not ignored).
   static func parse(
-    _ arguments: inout ArgumentList, for families: [any ActionFamily], patch: Bool = true, turns: Bool = true
+    _ arguments: inout ArgumentList, for families: [any ActionFamily], patch: Bool = true,
+    turns: Bool = true
   ) throws(CommandLineError) -> ActionParameters {
     let parameters = ActionParameters(
       shift: try arguments.option("shift", .shift),

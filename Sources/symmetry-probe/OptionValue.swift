@@ -36,7 +36,9 @@ extension OptionValue where Value == Int {
   /// One of the integers `values` (e.g. the image sides a data set offers).
   static func integer(oneOf values: [Int]) -> OptionValue {
     let names = values.map(String.init)
-    return OptionValue(expected: names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")) { text in
+    return OptionValue(
+      expected: names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    ) { text in
       Int(text).flatMap { values.contains($0) ? $0 : nil }
     }
   }

@@ -7,7 +7,8 @@ import Symmetries
 /// `.npy` files) algorithmically or functionally invariant to an action?
 struct ProbeCommand: Command {
   static let name = "probe"
-  static let abstract = "Probe a learner from outside Swift (a command reading and writing .npy files)."
+  static let abstract =
+    "Probe a learner from outside Swift (a command reading and writing .npy files)."
   static let options: [OptionDoc] = [
     OptionDoc("learner", "'COMMAND'", "the learner's command template (above)"),
     OptionDoc("action", "G", "an action name (see 'symmetry-probe actions')"),
@@ -109,11 +110,16 @@ struct ProbeCommand: Command {
     let seed = try arguments.option("seed", .seed) ?? 0
     let jobs = try arguments.option("jobs", .positiveInteger) ?? 1
     let timeout = try arguments.option("timeout", .positiveNumber) ?? 600
-    let cache = try arguments.folder("cache") ?? URL(fileURLWithPath: "symmetry-probe-cache", isDirectory: true)
+    let cache =
+      try arguments.folder("cache")
+      ?? URL(fileURLWithPath: "symmetry-probe-cache", isDirectory: true)
     if Self.arrayOptions.contains(where: { arguments.contains($0) }) {
       try arguments.refuse(
-        Self.fixtureOptions, because: "your own arrays (--train-x, --train-y, --test-x) replace the fixture images")
-      let arrays = try Self.arrayOptions.map { (name: String) throws(CommandLineError) in try arguments.file(name) }
+        Self.fixtureOptions,
+        because: "your own arrays (--train-x, --train-y, --test-x) replace the fixture images")
+      let arrays = try Self.arrayOptions.map { (name: String) throws(CommandLineError) in
+        try arguments.file(name)
+      }
       guard let trainX = arrays[0], let trainY = arrays[1], let testX = arrays[2] else {
         throw CommandLineError.invalidValue(
           option: "--train-x/--train-y/--test-x", value: "only some of them",
@@ -122,7 +128,8 @@ struct ProbeCommand: Command {
       source = .arrays(trainX: trainX, trainY: trainY, testX: testX, testY: arrays[3])
     } else {
       source = .fixtures(
-        try arguments.dataSet("dataset") ?? .cifar10, size: try arguments.option("size", .positiveInteger) ?? 8,
+        try arguments.dataSet("dataset") ?? .cifar10,
+        size: try arguments.option("size", .positiveInteger) ?? 8,
         train: try arguments.option("train", .positiveInteger) ?? 128,
         test: try arguments.option("test", .positiveInteger) ?? 100)
     }
@@ -134,13 +141,16 @@ struct ProbeCommand: Command {
   }
 
   /// The images, targets and a line saying what they are.
-  func loadData() throws -> (train: ImageBatch, targets: Matrix, test: ImageBatch, testTargets: Matrix?, description: String) {
+  func loadData() throws -> (
+    train: ImageBatch, targets: Matrix, test: ImageBatch, testTargets: Matrix?, description: String
+  ) {
     switch source {
     case .fixtures(let dataSet, let size, let train, let test):
       let data = try ExperimentData.load(dataSet, size: size, trainCount: train, testCount: test)
       let shape = data.train.images.shape
       return (
-        data.train.images, data.train.centredOneHotTargets, data.test.images, data.test.centredOneHotTargets,
+        data.train.images, data.train.centredOneHotTargets, data.test.images,
+        data.test.centredOneHotTargets,
         "\(train) \(dataSet.rawValue) training images of \(shape), \(test) test images (standardised, centred one-hot targets)"
       )
     case .arrays(let trainX, let trainY, let testX, let testY):
@@ -178,8 +188,11 @@ struct ProbeCommand: Command {
     }
     if let output {
       try writeOutputs(
-        [("probe.md", report.markdown() + "\n"), ("probe.json", try metadata.annotate(try report.json()) + "\n"),
-         ("probe.svg", report.svg())],
+        [
+          ("probe.md", report.markdown() + "\n"),
+          ("probe.json", try metadata.annotate(try report.json()) + "\n"),
+          ("probe.svg", report.svg()),
+        ],
         into: output)
     }
     progress(String(format: "done in %.1f s", Date().timeIntervalSince(start)))

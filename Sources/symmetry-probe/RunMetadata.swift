@@ -7,7 +7,8 @@ struct RunMetadata: Encodable {
   /// The tool's version; bumped with the JSON formats.
   static let version = "0.4.0"
 
-  var command: String = (["symmetry-probe"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+  var command: String = (["symmetry-probe"] + CommandLine.arguments.dropFirst()).joined(
+    separator: " ")
   var version: String = RunMetadata.version
   var date: String = ISO8601DateFormatter().string(from: Date())
   var seed: UInt64?
@@ -29,6 +30,7 @@ struct RunMetadata: Encodable {
       let rest = body.dropFirst().drop(while: \.isWhitespace)
       return rest.hasPrefix("}") ? "{\n  \"run\" : \(run)\n}" : "{\n  \"run\" : \(run),\n  " + rest
     }
-    return "{\n  \"run\" : \(run),\n  \"results\" : \(body.replacingOccurrences(of: "\n", with: "\n  "))\n}"
+    return
+      "{\n  \"run\" : \(run),\n  \"results\" : \(body.replacingOccurrences(of: "\n", with: "\n  "))\n}"
   }
 }

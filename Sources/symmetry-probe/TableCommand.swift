@@ -8,25 +8,26 @@ import Symmetries
 struct TableCommand: Command {
   static let name = "table"
   static let abstract = "Measure which learners are invariant to which actions (the main job)."
-  static let options: [OptionDoc] = [
-    .architectures(default: "all"),
-    OptionDoc("activations", "LIST", "relu, erf (default: both)"),
-    OptionDoc("actions", "LIST", "action names (default: all; see 'symmetry-probe actions')"),
-    .depth(default: 2), .filter, .padding,
-    .layers("add your own architecture as a row (repeatable)"),
-    .dataset(), .size(default: 8),
-    .train("probe images", default: "8"), .test("probe test images", default: "4"),
-  ] + OptionDoc.element.filter { $0.name != "turns" } + [
-    .format("text (default), json or markdown"),
-    .output("invariance-table.md, .json and .svg"),
-    OptionDoc(
-      "explain", nil,
-      """
-      also print, for every row, which path computes its kernels (the
-      fast engine, or the reference definition and why) and the reason
-      behind every predicted verdict (to standard error)
-      """),
-  ]
+  static let options: [OptionDoc] =
+    [
+      .architectures(default: "all"),
+      OptionDoc("activations", "LIST", "relu, erf (default: both)"),
+      OptionDoc("actions", "LIST", "action names (default: all; see 'symmetry-probe actions')"),
+      .depth(default: 2), .filter, .padding,
+      .layers("add your own architecture as a row (repeatable)"),
+      .dataset(), .size(default: 8),
+      .train("probe images", default: "8"), .test("probe test images", default: "4"),
+    ] + OptionDoc.element.filter { $0.name != "turns" } + [
+      .format("text (default), json or markdown"),
+      .output("invariance-table.md, .json and .svg"),
+      OptionDoc(
+        "explain", nil,
+        """
+        also print, for every row, which path computes its kernels (the
+        fast engine, or the reference definition and why) and the reason
+        behind every predicted verdict (to standard error)
+        """),
+    ]
 
   static let help = """
     USAGE: symmetry-probe table [--architectures LIST] [--activations LIST] [--actions LIST]
@@ -89,7 +90,8 @@ struct TableCommand: Command {
 
   /// The run's settings for the JSON reports.
   var metadata: RunMetadata {
-    RunMetadata(seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
+    RunMetadata(
+      seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
   }
 
   func run() throws {
@@ -110,7 +112,8 @@ struct TableCommand: Command {
     }
     if let output {
       let files = [
-        ("invariance-table.md", table.markdown()), ("invariance-table.json", try metadata.annotate(table.json())),
+        ("invariance-table.md", table.markdown()),
+        ("invariance-table.json", try metadata.annotate(table.json())),
         ("invariance-table.svg", table.svg()),
       ]
       try writeOutputs(files, into: output)

@@ -45,7 +45,8 @@ struct Tool {
       report(CommandLineError.unknownCommand(name, known: commands.map(\.name)))
       return 2
     }
-    var list = ArgumentList(Array(arguments.dropFirst()), command: command.name, declared: command.options)
+    var list = ArgumentList(
+      Array(arguments.dropFirst()), command: command.name, declared: command.options)
     if list.wantsHelp {
       print(command.help)
       return 0

@@ -6,7 +6,8 @@ import Symmetries
 /// `symmetry-probe train`: is a finite network trained by an optimiser invariant to an action?
 struct TrainCommand: Command {
   static let name = "train"
-  static let abstract = "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
+  static let abstract =
+    "Probe finite networks trained by gd, sgd or adam: weight transport and ensembles."
   static let options: [OptionDoc] = [
     OptionDoc("architecture", "A", "comma-separated, from: \(OptionDoc.architectureNames); or all"),
     .layers(
@@ -15,7 +16,10 @@ struct TrainCommand: Command {
       ones); --depth, --activation and --padding are refused without --architecture
       """),
     OptionDoc("action", "G", "comma-separated action names (see 'symmetry-probe actions'); or all"),
-    OptionDoc("optimizer", "O", "gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.03, full batch);\ncomma-separated for several"),
+    OptionDoc(
+      "optimizer", "O",
+      "gd (lr 1), sgd (lr 0.5, batch 32) or adam (lr 0.03, full batch);\ncomma-separated for several"
+    ),
     OptionDoc("width", "N", "channels or units of every hidden layer (default 32)"),
     OptionDoc("seeds", "K", "networks per ensemble at the first look, at least 3 (default 16)"),
     OptionDoc("max-seeds", "K", "the most networks per ensemble (default 4 x --seeds)"),
@@ -181,18 +185,22 @@ struct TrainCommand: Command {
       ? ActionCatalogue.families : try actionNames.map { try ActionCatalogue.family(named: $0) }
     let optimizerNames = try arguments.list("optimizer") ?? [try arguments.required("optimizer")]
     if optimizerNames.allSatisfy({ $0.lowercased() == "gd" }) {
-      try arguments.refuse(["batch"], because: "gd always trains on the full batch; choose sgd or adam for minibatches")
+      try arguments.refuse(
+        ["batch"], because: "gd always trains on the full batch; choose sgd or adam for minibatches"
+      )
     }
     let batch = try arguments.option("batch", .positiveInteger)
     let rate = try arguments.option("lr", .positiveNumber)
     let optimizers = try optimizerNames.map { name in
-      let optimizer = try FiniteInvarianceJob.defaultOptimizer(named: name.lowercased(), batchSize: batch)
+      let optimizer = try FiniteInvarianceJob.defaultOptimizer(
+        named: name.lowercased(), batchSize: batch)
       guard let rate else { return optimizer }
       switch optimizer {
       case .gradientDescent: return .gradientDescent(learningRate: rate)
       case .sgd(_, let size): return .sgd(learningRate: rate, batchSize: size)
       case .adam(_, let size, let beta1, let beta2, let epsilon):
-        return .adam(learningRate: rate, batchSize: size, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        return .adam(
+          learningRate: rate, batchSize: size, beta1: beta1, beta2: beta2, epsilon: epsilon)
       }
     }
     job.width = try arguments.option("width", .positiveInteger) ?? job.width
@@ -206,7 +214,8 @@ struct TrainCommand: Command {
     job.trainCount = try arguments.option("train", .positiveInteger) ?? job.trainCount
     job.testCount = try arguments.option("test", .positiveInteger) ?? job.testCount
     job.seed = try arguments.option("seed", .seed) ?? job.seed
-    job.parameters = try ActionParameters.parse(&arguments, for: actions, patch: false, turns: false)
+    job.parameters = try ActionParameters.parse(
+      &arguments, for: actions, patch: false, turns: false)
     job.elements = try arguments.option("elements", .positiveInteger) ?? job.elements
     job.heldOut = arguments.flag("held-out")
     job.centred = !arguments.flag("uncentred")
@@ -218,7 +227,8 @@ struct TrainCommand: Command {
     samples = try arguments.folder("samples")
     if samples == nil {
       try arguments.refuse(
-        ["null-arm"], because: "the null arm is only kept in the samples; add --samples DIR as well")
+        ["null-arm"], because: "the null arm is only kept in the samples; add --samples DIR as well"
+      )
     }
     job.nullArm = arguments.flag("null-arm")
     try arguments.finish()
@@ -230,7 +240,8 @@ struct TrainCommand: Command {
   /// The run's settings for the JSON reports.
   var metadata: RunMetadata {
     let job = grid.template
-    return RunMetadata(seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
+    return RunMetadata(
+      seed: job.seed, dataSet: job.dataSet.rawValue, imageSize: job.size, depth: [job.depth])
   }
 
   func run() throws {
@@ -241,13 +252,15 @@ struct TrainCommand: Command {
       try OutputPath.createFolder(samples)
     }
     let encoder = JSONEncoder()
-    let reports = try grid.run(progress: progress, samples: samples.map { directory in
-      { job, sample, pairs in
-        let name =
-          "\(Self.fileStem(job))_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
-        try DataFile.write(encoder.encode(sample), to: directory.appendingPathComponent(name))
-      }
-    })
+    let reports = try grid.run(
+      progress: progress,
+      samples: samples.map { directory in
+        { job, sample, pairs in
+          let name =
+            "\(Self.fileStem(job))_\(job.action.name)_\(job.optimizer.name)_pairs\(pairs.lowerBound)-\(pairs.upperBound - 1).json"
+          try DataFile.write(encoder.encode(sample), to: directory.appendingPathComponent(name))
+        }
+      })
     let pretty = JSONEncoder()
     pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
     let array = String(decoding: try pretty.encode(reports), as: UTF8.self)
@@ -259,7 +272,8 @@ struct TrainCommand: Command {
     if let output {
       let files = [
         ("finite-invariance.md", FiniteInvarianceGrid.markdown(reports) + "\n"),
-        ("finite-invariance.json", try metadata.annotate(array) + "\n"), ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
+        ("finite-invariance.json", try metadata.annotate(array) + "\n"),
+        ("finite-invariance.svg", FiniteInvarianceGrid.svg(reports)),
       ]
       try writeOutputs(files, into: output)
     }

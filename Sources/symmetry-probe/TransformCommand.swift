@@ -6,11 +6,12 @@ import Symmetries
 struct TransformCommand: Command {
   static let name = "transform"
   static let abstract = "Apply one group action to an (n, H, W, C) float64 .npy batch."
-  static let options: [OptionDoc] = [
-    OptionDoc("action", "NAME", "one of: \(ActionCatalogue.names.joined(separator: ", "))"),
-    OptionDoc("input", "PATH", "the batch to transform"),
-    OptionDoc("output", "PATH", "where to write the result (written atomically)"),
-  ] + OptionDoc.element + [OptionDoc("inverse", nil, "apply the inverse of the element instead")]
+  static let options: [OptionDoc] =
+    [
+      OptionDoc("action", "NAME", "one of: \(ActionCatalogue.names.joined(separator: ", "))"),
+      OptionDoc("input", "PATH", "the batch to transform"),
+      OptionDoc("output", "PATH", "where to write the result (written atomically)"),
+    ] + OptionDoc.element + [OptionDoc("inverse", nil, "apply the inverse of the element instead")]
 
   static let help = """
     USAGE: symmetry-probe transform --action NAME --input X.npy --output Y.npy

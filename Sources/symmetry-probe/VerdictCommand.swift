@@ -6,7 +6,8 @@ import Symmetries
 /// made with their own training loop.
 struct VerdictCommand: Command {
   static let name = "verdict"
-  static let abstract = "The ensemble probe's verdict on two .npy files of predictions (bring your own runs)."
+  static let abstract =
+    "The ensemble probe's verdict on two .npy files of predictions (bring your own runs)."
   static let options: [OptionDoc] = [
     OptionDoc("reference", "FILE", "the K reference runs (.npy)"),
     OptionDoc("transformed", "FILE", "the K transformed runs (.npy)"),
@@ -62,7 +63,8 @@ struct VerdictCommand: Command {
   /// The runs of a file: row s of a (K, ...) array, flattened.
   static func runs(_ array: NumPyArray, path: String) throws -> [[Double]] {
     guard let count = array.shape.first, array.shape.count >= 1 else {
-      throw ProbeError.mismatch("\(path) holds a single number; save an array of shape (K, ...), one row per run")
+      throw ProbeError.mismatch(
+        "\(path) holds a single number; save an array of shape (K, ...), one row per run")
     }
     let width = count == 0 ? 0 : array.values.count / count
     return (0..<count).map { Array(array.values[($0 * width)..<(($0 + 1) * width)]) }
@@ -73,16 +75,19 @@ struct VerdictCommand: Command {
     let b = try NumPyArray(npyAt: transformed)
     guard a.shape == b.shape else {
       throw ProbeError.mismatch(
-        "\(reference.path) has shape \(a.shape) but \(transformed.path) has shape \(b.shape); both hold K runs of the same outputs")
+        "\(reference.path) has shape \(a.shape) but \(transformed.path) has shape \(b.shape); both hold K runs of the same outputs"
+      )
     }
     let comparison = try EnsembleComparison(
-      reference: try Self.runs(a, path: reference.path), transformed: try Self.runs(b, path: transformed.path),
+      reference: try Self.runs(a, path: reference.path),
+      transformed: try Self.runs(b, path: transformed.path),
       paired: paired)
     switch format {
     case .json:
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(try RunMetadata().annotate(String(decoding: try encoder.encode(comparison), as: UTF8.self)))
+      print(
+        try RunMetadata().annotate(String(decoding: try encoder.encode(comparison), as: UTF8.self)))
     default:
       let m = comparison.measurement
       print(

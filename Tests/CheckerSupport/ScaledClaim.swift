@@ -19,4 +19,5 @@ public func claim(
 
 /// Whether this run states the empirical claims at full scale (`SYMMETRY_PROBES_FULL_CLAIMS=1`,
 /// meant for `swift test -c release`).
-public let isFullScaleRun = ProcessInfo.processInfo.environment["SYMMETRY_PROBES_FULL_CLAIMS"] == "1"
+public let isFullScaleRun =
+  ProcessInfo.processInfo.environment["SYMMETRY_PROBES_FULL_CLAIMS"] == "1"

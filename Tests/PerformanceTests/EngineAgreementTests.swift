@@ -1,8 +1,8 @@
-import Foundation
 import CheckerSupport
-import SymmetryTesting
+import Foundation
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// Both paths sum the same terms in different orders (the engine in relative coordinates, with
@@ -26,8 +26,12 @@ struct EngineAgreementTests {
         (try engine.kernels(x), try network.referenceKernels(x, nil)),
         (try engine.kernels(x, y), try network.referenceKernels(x, y)),
       ] {
-        expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(architecture) \(activation) NNGP \(s)")
-        expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(architecture) \(activation) NTK \(s)")
+        expectClose(
+          fast.nngp.storage, reference.nngp.storage, tolerance: agreement,
+          "\(architecture) \(activation) NNGP \(s)")
+        expectClose(
+          fast.ntk.storage, reference.ntk.storage, tolerance: agreement,
+          "\(architecture) \(activation) NTK \(s)")
       }
     }
   }
@@ -40,7 +44,8 @@ struct EngineAgreementTests {
     // groups of 8 lanes (bounded offsets run from -(W' - 1) to W' - 1), a height unequal to
     // the width catches swapped axes.
     for padding in Padding.allCases {
-      let network = try architecture.architecture(depth: 2, activation: activation, padding: padding)
+      let network = try architecture.architecture(
+        depth: 2, activation: activation, padding: padding)
       let program = try #require(network.kernelProgram, "the engine should run \(network)")
       let engine = try KernelEngine(program: program)
       for s in [shape(6, 6, 1), shape(5, 7, 2), shape(5, 17, 1)] {
@@ -51,7 +56,8 @@ struct EngineAgreementTests {
           (try engine.kernels(x, y), try network.referenceKernels(x, y)),
         ] {
           let what = "\(architecture) \(activation) \(padding) \(s)"
-          expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(what) NNGP")
+          expectClose(
+            fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(what) NNGP")
           expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(what) NTK")
         }
       }
@@ -103,16 +109,25 @@ struct EngineAgreementTests {
     let engine = try KernelEngine(program: try #require(network.kernelProgram))
     let fast = try engine.kernels(x)
     let reference = try network.referenceKernels(x, nil)
-    expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(activation) NNGP")
+    expectClose(
+      fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(activation) NNGP")
     expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(activation) NTK")
   }
 
-  @Test("Architectures the engine does not run take the reference path, and the capability check says why")
+  @Test(
+    "Architectures the engine does not run take the reference path, and the capability check says why"
+  )
   func referencePathIsChosenWithAReason() throws {
     for (spec, reason) in [
       ("local(3) relu gap readout", "locally connected layer under global average pooling"),
-      ("conv(3) relu flatten dense relu readout", "dense layer between the reduction and the readout"),
-      ("conv(3) relu conv(3,same) relu gap readout", "circular and zero or valid padded layers mixed"),
+      (
+        "conv(3) relu flatten dense relu readout",
+        "dense layer between the reduction and the readout"
+      ),
+      (
+        "conv(3) relu conv(3,same) relu gap readout",
+        "circular and zero or valid padded layers mixed"
+      ),
     ] {
       let network = try Architecture(parsing: spec)
       #expect(network.kernelProgram == nil, "\(spec)")
@@ -126,7 +141,9 @@ struct EngineAgreementTests {
     }
   }
 
-  @Test("Architectures the engine runs take the engine path in an optimised build and say so; a debug build says why not")
+  @Test(
+    "Architectures the engine runs take the engine path in an optimised build and say so; a debug build says why not"
+  )
   func enginePathIsExplicit() throws {
     let network = try NamedArchitecture.cnnGap.architecture(depth: 2, activation: .relu)
     let program = try #require(network.kernelProgram)
@@ -140,7 +157,8 @@ struct EngineAgreementTests {
       #expect(network.kernelPath == .engine(program))
     #endif
     let valid = try Architecture(parsing: "conv(5,valid) relu conv(5,valid) relu flatten readout")
-    #expect(throws: KernelError.filterLargerThanImage(layer: 3, filterSize: 5, height: 2, width: 2)) {
+    #expect(throws: KernelError.filterLargerThanImage(layer: 3, filterSize: 5, height: 2, width: 2))
+    {
       try valid.kernels(randomBatch(shape(6, 6, 1), count: 2, seed: 1), nil)
     }
   }

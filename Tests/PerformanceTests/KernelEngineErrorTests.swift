@@ -1,12 +1,13 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 @Suite("Bad input to the kernel engine gets a typed error, never a crash")
 struct KernelEngineErrorTests {
-  private let program = engineProgram(.cnnGap, depth: 1, activation: .relu, weightStd: 1.5, biasStd: 0.1)
+  private let program = engineProgram(
+    .cnnGap, depth: 1, activation: .relu, weightStd: 1.5, biasStd: 0.1)
 
   @Test("Batches of different shapes are refused")
   func mismatchedShapes() throws {
@@ -24,14 +25,17 @@ struct KernelEngineErrorTests {
       try KernelEngine(
         program: KernelProgram(
           input: .spatial,
-          steps: [.affine(filterHeight: 3, filterWidth: 3, padding: .circular, weightStd: -1, biasStd: 0)],
+          steps: [
+            .affine(filterHeight: 3, filterWidth: 3, padding: .circular, weightStd: -1, biasStd: 0)
+          ],
           readout: .flatten(weightStd: 1, biasStd: 0)))
     }
     #expect(throws: KernelEngineError.invalidStandardDeviation(step: 0, value: .infinity)) {
       try KernelEngine(
         program: KernelProgram(
-          input: .dense, steps: [], readout: .flatten(weightStd: 1, biasStd: 0))
-          .withReadoutBias(.infinity))
+          input: .dense, steps: [], readout: .flatten(weightStd: 1, biasStd: 0)
+        )
+        .withReadoutBias(.infinity))
     }
   }
 
@@ -44,7 +48,9 @@ struct KernelEngineErrorTests {
       try KernelEngine(
         program: KernelProgram(
           input: .spatial,
-          steps: [.affine(filterHeight: 0, filterWidth: 3, padding: .circular, weightStd: 1, biasStd: 0)],
+          steps: [
+            .affine(filterHeight: 0, filterWidth: 3, padding: .circular, weightStd: 1, biasStd: 0)
+          ],
           readout: .flatten(weightStd: 1, biasStd: 0)))
     }
   }
@@ -60,7 +66,8 @@ struct KernelEngineErrorTests {
     ) { try engine.kernels(x) }
     // The grid shrinks layer by layer: 6 x 6 -> 4 x 4 -> 2 x 2, too small for the third filter
     // (step 4: affine, activation, affine, activation, affine).
-    let deep = try KernelEngine(program: engineProgram(.cnnGap, depth: 3, activation: .erf, padding: .valid))
+    let deep = try KernelEngine(
+      program: engineProgram(.cnnGap, depth: 3, activation: .erf, padding: .valid))
     #expect(
       throws: KernelEngineError.filterLargerThanImage(
         step: 4, filterHeight: 3, filterWidth: 3, height: 2, width: 2)
@@ -81,14 +88,17 @@ struct KernelEngineErrorTests {
             .affine(filterHeight: 3, filterWidth: 3, padding: bounded, weightStd: 1, biasStd: 0),
           ],
           readout: .globalAveragePool(weightStd: 1, biasStd: 0)))
-      expectUnsupported(try #require(#expect(throws: KernelEngineError.self) { try mixed.kernels(x) }))
       expectUnsupported(
-        try #require(#expect(throws: KernelEngineError.self) { try mixed.workspaceBytes(for: x.shape) }))
+        try #require(#expect(throws: KernelEngineError.self) { try mixed.kernels(x) }))
+      expectUnsupported(
+        try #require(
+          #expect(throws: KernelEngineError.self) { try mixed.workspaceBytes(for: x.shape) }))
     }
     let pooledDense = try KernelEngine(
       program: KernelProgram(
         input: .dense, steps: [], readout: .globalAveragePool(weightStd: 1, biasStd: 0)))
-    expectUnsupported(try #require(#expect(throws: KernelEngineError.self) { try pooledDense.kernels(x) }))
+    expectUnsupported(
+      try #require(#expect(throws: KernelEngineError.self) { try pooledDense.kernels(x) }))
   }
 
   @Test("A block outside the batch is refused")
@@ -111,9 +121,12 @@ extension KernelProgram {
 
 /// Expects `.unsupported`, the case that says what the engine cannot run (and not, say, a shape
 /// error thrown first by accident).
-private func expectUnsupported(_ error: KernelEngineError, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectUnsupported(
+  _ error: KernelEngineError, sourceLocation: SourceLocation = #_sourceLocation
+) {
   guard case .unsupported = error else {
-    Issue.record("expected KernelEngineError.unsupported, got \(error)", sourceLocation: sourceLocation)
+    Issue.record(
+      "expected KernelEngineError.unsupported, got \(error)", sourceLocation: sourceLocation)
     return
   }
 }

@@ -36,7 +36,8 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
 
   var batch: ImageBatch {
     try! ImageBatch(
-      count: n, height: inputShape[0], width: inputShape[1], channels: inputShape[2], values: inputs)
+      count: n, height: inputShape[0], width: inputShape[1], channels: inputShape[2], values: inputs
+    )
   }
 
   /// All 48 entries, read once.
@@ -52,7 +53,8 @@ struct KernelEngineReference: Decodable, Sendable, CustomStringConvertible {
 
   /// Deviations of `result` from this entry: (off-diagonal and Erf entries relative to the
   /// matrix's max |entry|, worst relative error on ReLU NTK diagonal entries).
-  func deviations(of result: KernelMatrices) -> (nngp: Double, ntk: Double, reluNTKDiagonal: Double) {
+  func deviations(of result: KernelMatrices) -> (nngp: Double, ntk: Double, reluNTKDiagonal: Double)
+  {
     func deviation(_ matrix: Matrix, _ reference: [[Double]], skipDiagonal: Bool) -> Double {
       let scale = reference.joined().reduce(0) { max($0, abs($1)) }
       var worst = 0.0

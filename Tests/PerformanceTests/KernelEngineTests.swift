@@ -1,7 +1,7 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 // MARK: - Tolerances
@@ -25,10 +25,19 @@ private let transposeRoundOff = 1e-13
 /// are not multiples of the 8 lanes so padding lanes are exercised.
 private let cases: [(name: String, program: KernelProgram, shape: ImageShape)] = [
   ("CNN-GAP relu circular", engineProgram(.cnnGap, depth: 2, activation: .relu), shape(3, 5, 2)),
-  ("CNN-GAP relu same", engineProgram(.cnnGap, depth: 2, activation: .relu, padding: .same), shape(4, 5, 2)),
-  ("CNN-GAP erf valid", engineProgram(.cnnGap, depth: 2, activation: .erf, padding: .valid), shape(5, 6, 2)),
+  (
+    "CNN-GAP relu same", engineProgram(.cnnGap, depth: 2, activation: .relu, padding: .same),
+    shape(4, 5, 2)
+  ),
+  (
+    "CNN-GAP erf valid", engineProgram(.cnnGap, depth: 2, activation: .erf, padding: .valid),
+    shape(5, 6, 2)
+  ),
   ("CNN-VEC erf circular", engineProgram(.cnnVec, depth: 2, activation: .erf), shape(4, 3, 2)),
-  ("CNN-VEC relu valid", engineProgram(.cnnVec, depth: 2, activation: .relu, padding: .valid), shape(5, 6, 2)),
+  (
+    "CNN-VEC relu valid", engineProgram(.cnnVec, depth: 2, activation: .relu, padding: .valid),
+    shape(5, 6, 2)
+  ),
   ("LCN erf same", engineProgram(.lcn, depth: 2, activation: .erf, padding: .same), shape(4, 3, 2)),
   ("FCN relu", engineProgram(.fcn, depth: 2, activation: .relu), shape(3, 3, 2)),
 ]
@@ -127,7 +136,9 @@ struct KernelEngineTests {
     _ = try engine.kernels(randomBatch(shape, count: 17, seed: 2))
   }
 
-  @Test("The arithmetic count covers every pixel offset of every image pair at each activation, lanes past the last offset included")
+  @Test(
+    "The arithmetic count covers every pixel offset of every image pair at each activation, lanes past the last offset included"
+  )
   func arithmeticCountsEveryEntry() throws {
     let count = 5
     let pairs = Double(count * (count + 1) / 2)
@@ -145,7 +156,9 @@ struct KernelEngineTests {
     #expect(vec.activationEntries == pairs * 15 * 2)
     #expect(vec.divisions == pairs * 15 + vec.activationEntries)
     // Stages are not counted.
-    let staged = try KernelEngine(program: try #require(Architecture(parsing: "conv(3) relu avgpool(2) conv(3) relu gap readout").kernelProgram))
+    let staged = try KernelEngine(
+      program: try #require(
+        Architecture(parsing: "conv(3) relu avgpool(2) conv(3) relu gap readout").kernelProgram))
     #expect(try staged.arithmetic(images: count, shape: shape(4, 4, 1)) == nil)
   }
 }

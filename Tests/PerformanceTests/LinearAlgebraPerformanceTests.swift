@@ -17,7 +17,8 @@ private func seconds(repeats: Int = 1, _ body: () throws -> Void) rethrows -> Do
     let start = ContinuousClock.now
     try body()
     let elapsed = ContinuousClock.now - start
-    best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    best = min(
+      best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
   }
   return best
 }
@@ -58,14 +59,16 @@ struct LinearAlgebraPerformanceTests {
     let b = gaussianMatrix(n, n, seed: 11)
     for threads in [1, 2] {
       let time = try seconds(repeats: 3) { _ = try a.multiplied(by: b, threads: threads) }
-      print("GEMM n=\(n) threads=\(threads): \(time) s, \(2 * pow(Double(n), 3) / time / 1e9) GFLOP/s")
+      print(
+        "GEMM n=\(n) threads=\(threads): \(time) s, \(2 * pow(Double(n), 3) / time / 1e9) GFLOP/s")
     }
     let nc = 4096
     let g = gaussianMatrix(nc, nc, seed: 12)
     var spd = try Matrix.product(g, g, transposeB: true)
     for i in 0..<nc { spd[i, i] += Double(nc) }
     let choleskyTime = try seconds { _ = try spd.cholesky() }
-    print("Cholesky n=\(nc): \(choleskyTime) s, \(pow(Double(nc), 3) / 3 / choleskyTime / 1e9) GFLOP/s")
+    print(
+      "Cholesky n=\(nc): \(choleskyTime) s, \(pow(Double(nc), 3) / 3 / choleskyTime / 1e9) GFLOP/s")
 
     let d = 3072
     var generator = SeededGenerator(seed: 13)
@@ -74,7 +77,9 @@ struct LinearAlgebraPerformanceTests {
     print("Haar d=\(d): \(haarTime) s")
     let images = gaussianMatrix(1000, d, seed: 14)
     let rotateTime = try seconds(repeats: 2) { _ = try Matrix.product(images, q, transposeB: true) }
-    print("Rotate 1000 images by \(d) x \(d): \(rotateTime) s, \(2e3 * Double(d * d) / rotateTime / 1e9) GFLOP/s")
+    print(
+      "Rotate 1000 images by \(d) x \(d): \(rotateTime) s, \(2e3 * Double(d * d) / rotateTime / 1e9) GFLOP/s"
+    )
 
     let ne = 2000
     let s = gaussianMatrix(ne, ne, seed: 15)

@@ -1,7 +1,7 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// The engine and the reference path sum the same terms in different orders (offset fields and
@@ -48,8 +48,10 @@ struct StagedEngineAgreementTests {
         (try engine.kernels(x), try network.referenceKernels(x, nil)),
         (try engine.kernels(x, y), try network.referenceKernels(x, y)),
       ] {
-        expectClose(fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(spec) \(s) NNGP")
-        expectClose(fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(spec) \(s) NTK")
+        expectClose(
+          fast.nngp.storage, reference.nngp.storage, tolerance: agreement, "\(spec) \(s) NNGP")
+        expectClose(
+          fast.ntk.storage, reference.ntk.storage, tolerance: agreement, "\(spec) \(s) NTK")
       }
     }
   }
@@ -67,7 +69,9 @@ struct StagedEngineAgreementTests {
     let block = try one.kernels(x, rows: 2..<6, columns: 1..<4)
     for i in 0..<4 {
       for j in 0..<3 {
-        #expect(block.nngp[i, j] == whole.nngp[i + 2, j + 1] && block.ntk[i, j] == whole.ntk[i + 2, j + 1])
+        #expect(
+          block.nngp[i, j] == whole.nngp[i + 2, j + 1] && block.ntk[i, j] == whole.ntk[i + 2, j + 1]
+        )
       }
     }
   }
@@ -92,7 +96,9 @@ struct StagedEngineAgreementTests {
       ],
       readout: .globalAveragePool(weightStd: 1, biasStd: 0))
     let engine = try KernelEngine(program: program)
-    #expect(throws: KernelEngineError.windowDoesNotFit(step: 1, size: 5, stride: 5, height: 4, width: 4)) {
+    #expect(
+      throws: KernelEngineError.windowDoesNotFit(step: 1, size: 5, stride: 5, height: 4, width: 4)
+    ) {
       try engine.kernels(randomBatch(shape(4, 4, 1), count: 2, seed: 1))
     }
     #expect(throws: KernelEngineError.invalidWindow(step: 0, size: 2, stride: 0)) {

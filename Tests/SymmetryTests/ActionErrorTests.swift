@@ -7,7 +7,8 @@ struct ActionErrorTests {
   @Test("A patch size that does not divide the image is refused")
   func patchMustDivide() {
     #expect(throws: SymmetryError.patchDoesNotDivide(patch: 3, height: 4, width: 4)) {
-      try PatchShuffleFamily().element(for: shape(4, 4, 1), parameters: ActionParameters(patch: 3), seed: 1)
+      try PatchShuffleFamily().element(
+        for: shape(4, 4, 1), parameters: ActionParameters(patch: 3), seed: 1)
     }
     #expect(throws: SymmetryError.patchDoesNotDivide(patch: 0, height: 4, width: 4)) {
       try PatchShuffle(shape: shape(4, 4, 1), patch: 0, sourcePatch: [])
@@ -52,7 +53,8 @@ struct ActionErrorTests {
     #expect(throws: SymmetryError.unknownAction(name: "rotate", known: ActionCatalogue.names)) {
       try ActionCatalogue.family(named: "rotate")
     }
-    let message = SymmetryError.unknownAction(name: "rotate", known: ActionCatalogue.names).description
+    let message = SymmetryError.unknownAction(name: "rotate", known: ActionCatalogue.names)
+      .description
     #expect(message.contains("pixel-permutation"))
   }
 
@@ -60,7 +62,9 @@ struct ActionErrorTests {
   func notOrthogonal() throws {
     // Columns (1, 0) and (1, 1): Q^T Q = [[1, 1], [1, 2]], one away from I.
     let shear = try Matrix([[1, 1], [0, 1]])
-    #expect(throws: SymmetryError.notOrthogonal(deviation: 1)) { try ChannelRotation(rotation: shear) }
+    #expect(throws: SymmetryError.notOrthogonal(deviation: 1)) {
+      try ChannelRotation(rotation: shear)
+    }
     #expect(throws: SymmetryError.notOrthogonal(deviation: 1)) {
       try OrthogonalAction(shape: shape(1, 2, 1), matrix: shear)
     }
@@ -71,9 +75,15 @@ struct ActionErrorTests {
 
   @Test("An array that is not a permutation is refused")
   func notAPermutation() {
-    #expect(throws: SymmetryError.self) { try PixelPermutation(shape: shape(1, 3, 1), source: [0, 0, 1]) }
-    #expect(throws: SymmetryError.self) { try PixelPermutation(shape: shape(1, 3, 1), source: [0, 1, 3]) }
-    #expect(throws: SymmetryError.self) { try PixelPermutation(shape: shape(1, 3, 1), source: [0, 1]) }
+    #expect(throws: SymmetryError.self) {
+      try PixelPermutation(shape: shape(1, 3, 1), source: [0, 0, 1])
+    }
+    #expect(throws: SymmetryError.self) {
+      try PixelPermutation(shape: shape(1, 3, 1), source: [0, 1, 3])
+    }
+    #expect(throws: SymmetryError.self) {
+      try PixelPermutation(shape: shape(1, 3, 1), source: [0, 1])
+    }
     #expect(throws: SymmetryError.self) { try ChannelPermutation(source: [1, -1]) }
   }
 

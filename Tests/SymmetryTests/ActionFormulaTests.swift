@@ -1,6 +1,6 @@
 import CheckerSupport
-import SymmetryTesting
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// A 3 x 3 one-channel image with pixel values 0...8 in row-major order:
@@ -26,7 +26,9 @@ struct ActionFormulaTests {
     #expect(moved.values == [1, 2, 0, 4, 5, 3, 7, 8, 6])
   }
 
-  @Test("Translations compose to the translation by the summed shift, and a full period is the identity")
+  @Test(
+    "Translations compose to the translation by the summed shift, and a full period is the identity"
+  )
   func translationsCompose() throws {
     let x = randomBatch(shape(4, 5, 2), count: 2, seed: 1)
     let a = Translation(dy: 1, dx: 3)
@@ -46,7 +48,8 @@ struct ActionFormulaTests {
   @Test("One quarter turn rotates counter-clockwise, as numpy.rot90")
   func quarterTurn() throws {
     // np.rot90(np.arange(9).reshape(3, 3)) == [[2, 5, 8], [1, 4, 7], [0, 3, 6]]
-    #expect(try QuarterTurn(turns: 1).apply(to: counting(3, 3)).values == [2, 5, 8, 1, 4, 7, 0, 3, 6])
+    #expect(
+      try QuarterTurn(turns: 1).apply(to: counting(3, 3)).values == [2, 5, 8, 1, 4, 7, 0, 3, 6])
   }
 
   @Test("A quarter turn has order 4, and two turns are both flips")
@@ -58,7 +61,8 @@ struct ActionFormulaTests {
       y = try turn.apply(to: y)
       #expect((y == x) == (step == 4), "after \(step) turns")
     }
-    #expect(try QuarterTurn(turns: 2).apply(to: x) == HorizontalFlip().then(VerticalFlip()).apply(to: x))
+    #expect(
+      try QuarterTurn(turns: 2).apply(to: x) == HorizontalFlip().then(VerticalFlip()).apply(to: x))
     #expect(try QuarterTurn(turns: -1).apply(to: x) == QuarterTurn(turns: 3).apply(to: x))
   }
 

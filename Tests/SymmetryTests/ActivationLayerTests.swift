@@ -34,7 +34,8 @@ struct ActivationCase: Sendable, CustomTestStringConvertible {
       layer: "rbf(0.5)", phi: { 2.0.squareRoot() * sin($0 + Double.pi / 4) },
       derivative: { 2.0.squareRoot() * cos($0 + Double.pi / 4) }),
     ActivationCase(layer: "identity", phi: { $0 }, derivative: { _ in 1 }),
-    ActivationCase(layer: "erf", phi: { erf($0) }, derivative: { 2 / Double.pi.squareRoot() * exp(-$0 * $0) }),
+    ActivationCase(
+      layer: "erf", phi: { erf($0) }, derivative: { 2 / Double.pi.squareRoot() * exp(-$0 * $0) }),
   ]
 }
 
@@ -57,7 +58,8 @@ private func gaussianExpectation(
     var inner = 0.0
     for j in 0..<nodes {
       let z2 = -10 + Double(j) * step
-      inner += exp(-z2 * z2 / 2) * f(v1.squareRoot() * z1, v2.squareRoot() * (rho * z1 + complement * z2))
+      inner +=
+        exp(-z2 * z2 / 2) * f(v1.squareRoot() * z1, v2.squareRoot() * (rho * z1 + complement * z2))
     }
     sum += w1 * inner
   }
@@ -84,18 +86,29 @@ struct ActivationLayerTests {
     let v2 = (x[3] * x[3] + x[4] * x[4] + x[5] * x[5]) / 3
     let s = (x[0] * x[3] + x[1] * x[4] + x[2] * x[5]) / 3
     let value = gaussianExpectation(v1, v2, s) { activation.phi($0) * activation.phi($1) }
-    let slope = gaussianExpectation(v1, v2, s) { activation.derivative($0) * activation.derivative($1) }
-    #expect(abs(kernels.nngp[0, 1] - value) <= quadratureTolerance * max(1, abs(value)), "NNGP \(kernels.nngp[0, 1]) vs \(value)")
+    let slope = gaussianExpectation(v1, v2, s) {
+      activation.derivative($0) * activation.derivative($1)
+    }
+    #expect(
+      abs(kernels.nngp[0, 1] - value) <= quadratureTolerance * max(1, abs(value)),
+      "NNGP \(kernels.nngp[0, 1]) vs \(value)")
     let ntk = value + slope * s
-    #expect(abs(kernels.ntk[0, 1] - ntk) <= quadratureTolerance * max(1, abs(ntk)), "NTK \(kernels.ntk[0, 1]) vs \(ntk)")
-    let own = gaussianExpectation(v1, v1, v1 * (1 - 1e-15)) { activation.phi($0) * activation.phi($1) }
-    #expect(abs(kernels.nngp[0, 0] - own) <= quadratureTolerance * max(1, abs(own)), "variance \(kernels.nngp[0, 0]) vs \(own)")
+    #expect(
+      abs(kernels.ntk[0, 1] - ntk) <= quadratureTolerance * max(1, abs(ntk)),
+      "NTK \(kernels.ntk[0, 1]) vs \(ntk)")
+    let own = gaussianExpectation(v1, v1, v1 * (1 - 1e-15)) {
+      activation.phi($0) * activation.phi($1)
+    }
+    #expect(
+      abs(kernels.nngp[0, 0] - own) <= quadratureTolerance * max(1, abs(own)),
+      "variance \(kernels.nngp[0, 0]) vs \(own)")
   }
 
   @Test("Every new activation prints in the layer-list syntax and parses back to itself")
   func descriptionRoundTrips() throws {
     for layer in [
-      "abrelu(-0.3,1)", "leakyrelu(0.1)", "abs", "gelu", "sign", "sin", "sin(a=2,b=0.5,c=1)", "rbf(1)",
+      "abrelu(-0.3,1)", "leakyrelu(0.1)", "abs", "gelu", "sign", "sin", "sin(a=2,b=0.5,c=1)",
+      "rbf(1)",
       "rbf(gamma=0.25)", "identity", "ABS", "LeakyRelu(alpha=0.2)",
     ] {
       let architecture = try Architecture(parsing: "flatten dense \(layer) readout")
@@ -105,14 +118,19 @@ struct ActivationLayerTests {
 
   @Test(
     "An orthogonal map of the flattened image lifts through identity before the first dense layer, and through no other activation, as the rules predict",
-    arguments: ["flatten identity dense relu readout", "flatten relu dense readout", "flatten gelu dense readout", "flatten sign dense readout"])
+    arguments: [
+      "flatten identity dense relu readout", "flatten relu dense readout",
+      "flatten gelu dense readout", "flatten sign dense readout",
+    ])
   func orthogonalMapMeetsAnActivation(_ layers: String) throws {
     let imageShape = try ImageShape(height: 2, width: 2, channels: 2)
     let architecture = try Architecture(parsing: layers)
-    let network = try FiniteNetwork(architecture: architecture, inputShape: imageShape, width: 4, outputs: 2, seed: 3)
+    let network = try FiniteNetwork(
+      architecture: architecture, inputShape: imageShape, width: 4, outputs: 2, seed: 3)
     let action = try OrthogonalFamily().element(for: imageShape, seed: 5)
     let transport = try network.transported(by: action)
-    let prediction = try architecture.predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
+    let prediction = try architecture.predictedInvariance(
+      under: action, on: imageShape, regime: .gradientDescent)
     #expect(transport.lifts == layers.hasPrefix("flatten identity"))
     #expect(transport.lifts == prediction.algorithmic.invariant, "\(prediction.algorithmic)")
     if let transported = transport.network {
@@ -127,7 +145,8 @@ struct ActivationLayerTests {
   @Test(
     "The fast engine refuses each new layer kind by name, so its kernels run on the reference path, never by a silent fallback",
     arguments: [
-      ("conv(3) abrelu(-0.3,1) gap readout", "abrelu(-0.3,1.0)"), ("conv(3) gelu gap readout", "gelu"),
+      ("conv(3) abrelu(-0.3,1) gap readout", "abrelu(-0.3,1.0)"),
+      ("conv(3) gelu gap readout", "gelu"),
       ("conv(3) sign flatten readout", "sign"), ("conv(3) sin flatten readout", "sin"),
       ("conv(3) rbf(1) gap readout", "rbf(1.0)"), ("conv(3) identity gap readout", "identity"),
       ("conv(3) layernorm relu gap readout", "layernorm"),
@@ -172,12 +191,18 @@ struct ActivationLayerTests {
     BadArguments(layer: "rbf", reason: "missing gamma; write e.g. rbf(1)"),
     BadArguments(layer: "rbf(0)", reason: "gamma = 0.0; use a positive gamma such as 1"),
     BadArguments(layer: "rbf(-2)", reason: "gamma = -2.0; use a positive gamma such as 1"),
-    BadArguments(layer: "identity()", reason: "an empty argument; write name(), or values between commas"),
+    BadArguments(
+      layer: "identity()", reason: "an empty argument; write name(), or values between commas"),
   ]
 
-  @Test("Bad activation arguments are typed errors that name the layer and say what is wrong", arguments: badArguments)
+  @Test(
+    "Bad activation arguments are typed errors that name the layer and say what is wrong",
+    arguments: badArguments)
   func badArgumentsRaise(_ bad: BadArguments) {
-    #expect(throws: ArchitectureError.malformedArguments(layer: bad.layer, position: LayerPosition(layer: 3, offset: 14), reason: bad.reason)) {
+    #expect(
+      throws: ArchitectureError.malformedArguments(
+        layer: bad.layer, position: LayerPosition(layer: 3, offset: 14), reason: bad.reason)
+    ) {
       try Architecture(parsing: "flatten dense \(bad.layer) readout")
     }
   }

@@ -12,12 +12,18 @@ struct ClaimStatisticsTests {
     return try! generator.gaussians(n).map { mean + sd * $0 }
   }
 
-  @Test("The interval uses Student's t with n - 1 degrees of freedom (12.71 for 2 repeats, 4.30 for 3, 2.26 for 10)")
+  @Test(
+    "The interval uses Student's t with n - 1 degrees of freedom (12.71 for 2 repeats, 4.30 for 3, 2.26 for 10)"
+  )
   func tQuantiles() throws {
-    for (values, t) in [([0.0, 1.0], 12.7062), ([1.0, 2.0, 3.0], 4.3027), (Array(0..<10).map(Double.init), 2.2622)] {
+    for (values, t) in [
+      ([0.0, 1.0], 12.7062), ([1.0, 2.0, 3.0], 4.3027), (Array(0..<10).map(Double.init), 2.2622),
+    ] {
       let estimate = try PairedEstimate(values)
       let half = (estimate.upper - estimate.lower) / 2
-      #expect(abs(half / estimate.standardError - t) < 1e-3, "n = \(values.count): \(half / estimate.standardError)")
+      #expect(
+        abs(half / estimate.standardError - t) < 1e-3,
+        "n = \(values.count): \(half / estimate.standardError)")
       #expect(abs((estimate.upper + estimate.lower) / 2 - estimate.mean) < 1e-12)
     }
     // [1, 2, 3]: mean 2, s = 1, standard error 1 / sqrt(3).
@@ -32,23 +38,36 @@ struct ClaimStatisticsTests {
     #expect(try PairedEstimate(a, minus: b) == PairedEstimate(zip(a, b).map { $0 - $1 }))
   }
 
-  @Test("A positive claim holds when the interval lies above zero, fails below, and is inconclusive across")
+  @Test(
+    "A positive claim holds when the interval lies above zero, fails below, and is inconclusive across"
+  )
   func positiveClaim() throws {
     let claim = ClaimHypothesis.positive
     #expect(claim.verdict(try PairedEstimate(sample(10, mean: 0.05, sd: 0.01, seed: 1))) == .held)
-    #expect(claim.verdict(try PairedEstimate(sample(10, mean: -0.05, sd: 0.01, seed: 2))) == .failed)
-    #expect(claim.verdict(try PairedEstimate(sample(10, mean: 0.0, sd: 0.05, seed: 3))) == .inconclusive)
-    #expect(ClaimHypothesis.negative.verdict(try PairedEstimate(sample(10, mean: -0.05, sd: 0.01, seed: 4))) == .held)
-    #expect(ClaimHypothesis.negative.verdict(try PairedEstimate(sample(10, mean: 0.05, sd: 0.01, seed: 5))) == .failed)
+    #expect(
+      claim.verdict(try PairedEstimate(sample(10, mean: -0.05, sd: 0.01, seed: 2))) == .failed)
+    #expect(
+      claim.verdict(try PairedEstimate(sample(10, mean: 0.0, sd: 0.05, seed: 3))) == .inconclusive)
+    #expect(
+      ClaimHypothesis.negative.verdict(
+        try PairedEstimate(sample(10, mean: -0.05, sd: 0.01, seed: 4))) == .held)
+    #expect(
+      ClaimHypothesis.negative.verdict(
+        try PairedEstimate(sample(10, mean: 0.05, sd: 0.01, seed: 5))) == .failed)
   }
 
-  @Test("An equivalence claim holds inside the margin, fails outside it, and is inconclusive when the interval crosses it")
+  @Test(
+    "An equivalence claim holds inside the margin, fails outside it, and is inconclusive when the interval crosses it"
+  )
   func equivalenceClaim() throws {
     let claim = try ClaimHypothesis.equivalent(within: 0.01)
     #expect(claim.verdict(try PairedEstimate(sample(20, mean: 0, sd: 0.005, seed: 6))) == .held)
-    #expect(claim.verdict(try PairedEstimate(sample(20, mean: 0.05, sd: 0.005, seed: 7))) == .failed)
-    #expect(claim.verdict(try PairedEstimate(sample(20, mean: -0.05, sd: 0.005, seed: 8))) == .failed)
-    #expect(claim.verdict(try PairedEstimate(sample(20, mean: 0.01, sd: 0.01, seed: 9))) == .inconclusive)
+    #expect(
+      claim.verdict(try PairedEstimate(sample(20, mean: 0.05, sd: 0.005, seed: 7))) == .failed)
+    #expect(
+      claim.verdict(try PairedEstimate(sample(20, mean: -0.05, sd: 0.005, seed: 8))) == .failed)
+    #expect(
+      claim.verdict(try PairedEstimate(sample(20, mean: 0.01, sd: 0.01, seed: 9))) == .inconclusive)
     #expect(claim.verdict(lower: -0.01, upper: 0.01) == .held)
     #expect(claim.verdict(lower: 0.0101, upper: 0.02) == .failed)
   }
@@ -64,7 +83,9 @@ struct ClaimStatisticsTests {
     #expect(verdicts == [.held, .inconclusive, .inconclusive], "\(verdicts)")
   }
 
-  @Test("The 95% t interval covers the true mean in 95% of 2,000 seeded replications of 5 repeats; 1.96 would not")
+  @Test(
+    "The 95% t interval covers the true mean in 95% of 2,000 seeded replications of 5 repeats; 1.96 would not"
+  )
   func coverage() throws {
     let replications = 2000
     var covered = 0
@@ -92,10 +113,12 @@ struct ClaimStatisticsTests {
     let n = 10
     var generator = SeededGenerator(seed: 12)
     let reference = try PairedEstimate(generator.gaussians(n))
-    let mde = reference.minimumDetectableEffect / reference.standardError * sd / Double(n).squareRoot()
+    let mde =
+      reference.minimumDetectableEffect / reference.standardError * sd / Double(n).squareRoot()
     // ... then 2,000 replications with that true effect.
     var detected = 0
-    for _ in 0..<2000 where try PairedEstimate(generator.gaussians(n).map { mde + sd * $0 }).lower > 0 {
+    for _ in 0..<2000
+    where try PairedEstimate(generator.gaussians(n).map { mde + sd * $0 }).lower > 0 {
       detected += 1
     }
     // The formula is the normal approximation with t quantiles; its power with a noisy s is

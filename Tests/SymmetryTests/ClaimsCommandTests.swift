@@ -19,26 +19,35 @@ struct ClaimsCommandTests {
       (["curves", "--pool", "0"], "positive"),
     ])
   func badOptions(_ arguments: [String], _ expected: String) throws {
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("claims-bad-\(UUID().uuidString)")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "claims-bad-\(UUID().uuidString)")
     let (status, text) = try runTool(builtTool!, arguments + ["--output", output.path])
     #expect(status == 2, "\(text)")
     #expect(text.contains(expected), "\(text)")
     #expect(!FileManager.default.fileExists(atPath: output.path))
   }
 
-  @Test("curves --subsets first --ridge 1e-4 --test 512 --max-train 512 --standardise-by train is neural-tangents' tutorial protocol at 8 x 8")
+  @Test(
+    "curves --subsets first --ridge 1e-4 --test 512 --max-train 512 --standardise-by train is neural-tangents' tutorial protocol at 8 x 8"
+  )
   func tutorialProtocol() throws {
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("claims-tutorial-\(UUID().uuidString)")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "claims-tutorial-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: output) }
     // The protocol line, restricted to one learner so that an unoptimised build runs it.
     let (status, text) = try runTool(
       builtTool!,
-      ["curves", "--subsets", "first", "--ridge", "1e-4", "--test", "512", "--max-train", "512", "--standardise-by", "train",
-       "--architectures", "FCN", "--kernels", "nngp", "--actions", "none", "--model-actions", "none", "--cache", "none",
-       "--output", output.path])
+      [
+        "curves", "--subsets", "first", "--ridge", "1e-4", "--test", "512", "--max-train", "512",
+        "--standardise-by", "train",
+        "--architectures", "FCN", "--kernels", "nngp", "--actions", "none", "--model-actions",
+        "none", "--cache", "none",
+        "--output", output.path,
+      ])
     try #require(status == 0, "\(text)")
-    let document = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: output.appendingPathComponent("curves.json"))) as! [String: Any]
+    let document =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: output.appendingPathComponent("curves.json"))) as! [String: Any]
     let points = try #require(document["points"] as? [[String: Any]])
     #expect(points.map { $0["train_size"] as? Int } == [16, 32, 64, 128, 256, 512])
     #expect(points.allSatisfy { $0["repeats"] as? Int == 1 }, "one training set per size")
@@ -80,7 +89,8 @@ struct ClaimsCommandTests {
     #expect(status == 0)
     let line = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     #expect(
-      line.contains("width \(finite.width), rate ") && line.contains("\(finite.steps(trainSize: m)) steps, m = \(m)"),
+      line.contains("width \(finite.width), rate ")
+        && line.contains("\(finite.steps(trainSize: m)) steps, m = \(m)"),
       "\(text)")
   }
 }

@@ -3,7 +3,8 @@ import Testing
 
 /// The tool's source folder, found from this file.
 private let toolSources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/symmetry-probe")
+  .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+    "Sources/symmetry-probe")
 
 /// Every command the tool lists in its overview.
 private func commandNames(_ tool: URL) throws -> [String] {
@@ -20,10 +21,11 @@ private func declaredOptions(_ tool: URL, _ command: String) throws -> Set<Strin
   let (status, help) = try runTool(tool, [command, "--help"])
   #expect(status == 0, "\(help)")
   #expect(help.contains("OPTIONS:"), "\(command) --help has no OPTIONS block")
-  return Set(help.split(separator: "\n").compactMap { line -> String? in
-    guard line.hasPrefix("  --") else { return nil }
-    return String(line.dropFirst(4).prefix { $0.isLetter || $0.isNumber || $0 == "-" })
-  })
+  return Set(
+    help.split(separator: "\n").compactMap { line -> String? in
+      guard line.hasPrefix("  --") else { return nil }
+      return String(line.dropFirst(4).prefix { $0.isLetter || $0.isNumber || $0 == "-" })
+    })
 }
 
 /// The option names a command's source reads: the first string argument of every call on its
@@ -32,9 +34,13 @@ private func declaredOptions(_ tool: URL, _ command: String) throws -> Set<Strin
 /// names the shared readers take (`OutputFormat.parse`: format; `ActionParameters.parse`:
 /// shift, patch and turns unless switched off).
 private func readOptions(_ command: String) throws -> Set<String> {
-  let files = try FileManager.default.contentsOfDirectory(atPath: toolSources.path).filter { $0.hasSuffix(".swift") }
-  let source = try files.map { try String(contentsOf: toolSources.appendingPathComponent($0), encoding: .utf8) }
-    .first { $0.contains("static let name = \"\(command)\"") }
+  let files = try FileManager.default.contentsOfDirectory(atPath: toolSources.path).filter {
+    $0.hasSuffix(".swift")
+  }
+  let source = try files.map {
+    try String(contentsOf: toolSources.appendingPathComponent($0), encoding: .utf8)
+  }
+  .first { $0.contains("static let name = \"\(command)\"") }
   let text = try #require(source, "no source file declares the command \(command)")
   func captures(_ pattern: String) throws -> [String] {
     let expression = try NSRegularExpression(pattern: pattern)
@@ -44,7 +50,9 @@ private func readOptions(_ command: String) throws -> Set<String> {
   }
   var names = Set(try captures(#"arguments\.\w+\(\s*"([a-z0-9-]+)""#))
   names.formUnion(try captures(#"&arguments,\s*"([a-z0-9-]+)""#))
-  for list in try captures(#"refuse\(\s*\[([^\]]*)\]"#) + captures(#"static let \w+Options = \[([^\]]*)\]"#) {
+  for list in try captures(#"refuse\(\s*\[([^\]]*)\]"#)
+    + captures(#"static let \w+Options = \[([^\]]*)\]"#)
+  {
     names.formUnion(try quotedNames(in: list))
   }
   if text.contains("OutputFormat.parse(") { names.insert("format") }
@@ -72,7 +80,9 @@ struct CommandOptionTests {
   func overview() throws {
     let names = try commandNames(try #require(builtTool))
     #expect(names.count == 12, "\(names)")
-    #expect(Set(names).isSuperset(of: ["curves", "claims", "depth", "bench", "train", "probe", "verdict"]))
+    #expect(
+      Set(names).isSuperset(of: ["curves", "claims", "depth", "bench", "train", "probe", "verdict"])
+    )
   }
 
   @Test("Each option a command's source reads is one its help lists, and each listed one is read")
@@ -82,8 +92,12 @@ struct CommandOptionTests {
       let declared = try declaredOptions(tool, command)
       let read = try readOptions(command)
       #expect(!read.isEmpty, "found no option reads in \(command)'s source: the scan is broken")
-      #expect(read.subtracting(declared).isEmpty, "\(command) reads undeclared \(read.subtracting(declared).sorted())")
-      #expect(declared.subtracting(read).isEmpty, "\(command) declares unread \(declared.subtracting(read).sorted())")
+      #expect(
+        read.subtracting(declared).isEmpty,
+        "\(command) reads undeclared \(read.subtracting(declared).sorted())")
+      #expect(
+        declared.subtracting(read).isEmpty,
+        "\(command) declares unread \(declared.subtracting(read).sorted())")
     }
   }
 
@@ -94,7 +108,8 @@ struct CommandOptionTests {
       for spelling in [["--no-such-option", "1"], ["--no-such-option=1"]] {
         let (status, output) = try runTool(tool, [command] + spelling)
         #expect(status == 2, "\(command): \(output)")
-        #expect(output.contains("\(command) has no option '\(spelling[0])'"), "\(command): \(output)")
+        #expect(
+          output.contains("\(command) has no option '\(spelling[0])'"), "\(command): \(output)")
       }
     }
   }

@@ -47,7 +47,8 @@ struct DepthAnalysisTests {
       count: 6, height: 1, width: 1, channels: 8, values: generator.gaussians(48))
     var conditions: [Double] = []
     for weightVariance in [0.5, 2.0, 3.0] {
-      let analysis = try DepthAnalysis(activation: .relu, weightVariance: weightVariance, biasVariance: 0)
+      let analysis = try DepthAnalysis(
+        activation: .relu, weightVariance: weightVariance, biasVariance: 0)
       let kernel: any KernelFunction = try analysis.architecture(.fcn, depth: 6)
       let values = try kernel.kernels(images, nil).ntk.symmetricEigen().values
       conditions.append(values.last! / values.first!)
@@ -57,7 +58,9 @@ struct DepthAnalysisTests {
     #expect(abs(conditions[2] / conditions[1] - 1) <= roundOff * 100, "\(conditions)")
   }
 
-  @Test("Erf's q* and c* are fixed points of the closed-form maps; chaos above W^2 ~ 1.13 at b^2 = 0.01")
+  @Test(
+    "Erf's q* and c* are fixed points of the closed-form maps; chaos above W^2 ~ 1.13 at b^2 = 0.01"
+  )
   func erfFixedPoints() throws {
     for weightVariance in [0.5, 1.0, 1.2, 1.5, 3.0, 5.0] {
       let analysis = try DepthAnalysis(
@@ -66,9 +69,11 @@ struct DepthAnalysisTests {
       let variance = weightVariance * 2 / Double.pi * asin(2 * q / (1 + 2 * q)) + biasVariance
       #expect(abs(variance - q) <= roundOff * q)
       let c = analysis.cStar
-      let correlation = (weightVariance * 2 / Double.pi * asin(2 * q * c / (1 + 2 * q)) + biasVariance) / q
+      let correlation =
+        (weightVariance * 2 / Double.pi * asin(2 * q * c / (1 + 2 * q)) + biasVariance) / q
       #expect(abs(correlation - c) <= roundOff)
-      #expect(analysis.phase == (weightVariance < 1.13 ? .ordered : .chaotic), "W^2 = \(weightVariance)")
+      #expect(
+        analysis.phase == (weightVariance < 1.13 ? .ordered : .chaotic), "W^2 = \(weightVariance)")
       if analysis.phase == .chaotic {
         #expect(c < 1 && analysis.chiCStar < 1 && analysis.chi1 > 1)
         #expect(analysis.xiStar.isFinite && analysis.xiStar > 0)
@@ -88,7 +93,8 @@ struct DepthAnalysisTests {
       let q = try #require(analysis.qStar)
       #expect(abs(measured.qStar - q) <= roundOff * q, "q*, depth \(depth)")
       #expect(abs(measured.cStar - analysis.cStar) <= roundOff, "c*, depth \(depth)")
-      #expect(abs(measured.chi1 - analysis.chi1) <= roundOff * analysis.chi1, "chi_1, depth \(depth)")
+      #expect(
+        abs(measured.chi1 - analysis.chi1) <= roundOff * analysis.chi1, "chi_1, depth \(depth)")
       #expect(
         abs(measured.chiCStar - analysis.chiCStar) <= roundOff * analysis.chiCStar,
         "chi_c*, depth \(depth): \(measured.chiCStar) vs \(analysis.chiCStar)")
@@ -104,7 +110,8 @@ struct DepthAnalysisTests {
       try DepthAnalysis(activation: .relu, weightVariance: 1, biasVariance: .nan)
     }
     #expect(throws: DepthError.self) {
-      try DepthAnalysis(activation: .relu, weightVariance: 3, biasVariance: 0.1).probeImages(side: 2)
+      try DepthAnalysis(activation: .relu, weightVariance: 3, biasVariance: 0.1).probeImages(
+        side: 2)
     }
   }
 }

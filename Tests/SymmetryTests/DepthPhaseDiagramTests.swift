@@ -18,7 +18,9 @@ struct DepthPhaseDiagramTests {
   static let generalising = 0.17
   static let collapsed = 0.14
 
-  static func experiment(_ runs: [DepthExperiment.Run], weightVariances: [Double]) -> DepthExperiment {
+  static func experiment(_ runs: [DepthExperiment.Run], weightVariances: [Double])
+    -> DepthExperiment
+  {
     var experiment = DepthExperiment()
     experiment.runs = runs
     experiment.weightVariances = weightVariances
@@ -26,19 +28,28 @@ struct DepthPhaseDiagramTests {
     return experiment
   }
 
-  @Test("Chaotic phase (erf, W^2 = 4): deep FCNs memorise the training set but test accuracy collapses to chance")
+  @Test(
+    "Chaotic phase (erf, W^2 = 4): deep FCNs memorise the training set but test accuracy collapses to chance"
+  )
   func chaoticMemorisation() throws {
     let counts = DepthExperiment.ImageCounts(train: 128, test: 128)
-    let results = try Self.experiment([.init(.fcn, counts: counts, depths: [2, 40])], weightVariances: [4])
-      .run(train: cifar8.train, test: cifar8.test)
+    let results = try Self.experiment(
+      [.init(.fcn, counts: counts, depths: [2, 40])], weightVariances: [4]
+    )
+    .run(train: cifar8.train, test: cifar8.test)
     let panel = try #require(results.panels.first)
     let scale = try #require(results.scale(weightVariance: 4))
     let shallow = try #require(results.record(panel, weightVariance: 4, depth: 2, time: 100))
     let deep = try #require(results.record(panel, weightVariance: 4, depth: 40, time: 100))
     #expect(shallow.testAccuracy >= Self.generalising, "depth 2: \(shallow.testAccuracy)")
-    #expect(deep.trainAccuracy == 1, "depth 40 = \(40 / scale.xiStar) xi_*: train \(deep.trainAccuracy)")
-    #expect(deep.testAccuracy <= Self.collapsed, "depth 40 = \(40 / scale.xiStar) xi_*: test \(deep.testAccuracy)")
-    #expect(deep.conditionNumber < 3, "the chaotic NTK is nearly diagonal: condition \(deep.conditionNumber)")
+    #expect(
+      deep.trainAccuracy == 1, "depth 40 = \(40 / scale.xiStar) xi_*: train \(deep.trainAccuracy)")
+    #expect(
+      deep.testAccuracy <= Self.collapsed,
+      "depth 40 = \(40 / scale.xiStar) xi_*: test \(deep.testAccuracy)")
+    #expect(
+      deep.conditionNumber < 3,
+      "the chaotic NTK is nearly diagonal: condition \(deep.conditionNumber)")
   }
 
   @Test("Chaotic phase (erf, W^2 = 4): FCN test accuracy has collapsed within 5 xi_*")
@@ -46,8 +57,10 @@ struct DepthPhaseDiagramTests {
     let scale = try DepthAnalysis(activation: .erf, weightVariance: 4, biasVariance: 0.01)
     let depth = Int((5 * scale.xiStar).rounded())
     let counts = DepthExperiment.ImageCounts(train: 128, test: 128)
-    let results = try Self.experiment([.init(.fcn, counts: counts, depths: [depth])], weightVariances: [4])
-      .run(train: cifar8.train, test: cifar8.test)
+    let results = try Self.experiment(
+      [.init(.fcn, counts: counts, depths: [depth])], weightVariances: [4]
+    )
+    .run(train: cifar8.train, test: cifar8.test)
     let record = try #require(results.records.first)
     // Measured: test accuracy at 5 xi_* (L = 8) is still about 0.2 here and on 256 images; it
     // collapses between 10 and 20 xi_*, i.e. within 3 to 6 xi_c* = -1 / log chi_c* (see
@@ -69,13 +82,16 @@ struct DepthPhaseDiagramTests {
   /// control with a floor ten times above the CNN-VEC tolerance.
   static let gapConditionFloor = 0.5
 
-  @Test("CNN-VEC's phase diagram equals FCN's up to small corrections; CNN-GAP's conditioning differs")
+  @Test(
+    "CNN-VEC's phase diagram equals FCN's up to small corrections; CNN-GAP's conditioning differs")
   func vecMatchesFcnGapDiffers() throws {
     let counts = DepthExperiment.ImageCounts(train: 24, test: 24)
     let depths = [2, 12]
     let results = try Self.experiment(
-      [.init(.fcn, counts: counts, depths: depths), .init(.cnnVec, counts: counts, depths: depths),
-       .init(.cnnGap, counts: counts, depths: depths)], weightVariances: [0.5, 3]
+      [
+        .init(.fcn, counts: counts, depths: depths), .init(.cnnVec, counts: counts, depths: depths),
+        .init(.cnnGap, counts: counts, depths: depths),
+      ], weightVariances: [0.5, 3]
     ).run(train: cifar4.train, test: cifar4.test)
     let panels = results.panels
     let vec = try #require(results.difference(panels[1], panels[0]))

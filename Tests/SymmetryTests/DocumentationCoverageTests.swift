@@ -13,7 +13,9 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
   .deletingLastPathComponent().deletingLastPathComponent()
 
 /// The modules of the library products that users import, as Package.swift lists them.
-private let libraryModules = ["LinearAlgebra", "Symmetries", "Learners", "Probes", "SymmetryTesting"]
+private let libraryModules = [
+  "LinearAlgebra", "Symmetries", "Learners", "Probes", "SymmetryTesting",
+]
 
 // MARK: - Symbol graphs
 
@@ -70,9 +72,13 @@ private func publicSymbols(of module: String) throws -> [SymbolGraph.Symbol] {
     ])
   try #require(run.status == 0, "swift-symbolgraph-extract failed on \(module): \(run.output)")
   // Module.symbols.json, plus one Module@Other.symbols.json per module whose types it extends.
-  let files = try FileManager.default.contentsOfDirectory(at: output, includingPropertiesForKeys: nil)
-    .filter { $0.lastPathComponent.hasSuffix(".symbols.json") }
-  return try files.flatMap { try JSONDecoder().decode(SymbolGraph.self, from: Data(contentsOf: $0)).symbols }
+  let files = try FileManager.default.contentsOfDirectory(
+    at: output, includingPropertiesForKeys: nil
+  )
+  .filter { $0.lastPathComponent.hasSuffix(".symbols.json") }
+  return try files.flatMap {
+    try JSONDecoder().decode(SymbolGraph.self, from: Data(contentsOf: $0)).symbols
+  }
 }
 
 /// The target triple the modules were built for.
@@ -108,18 +114,22 @@ struct DocumentationCoverageTests {
     #expect(products.sorted() == libraryModules.sorted())
   }
 
-  @Test("Every public declaration of a library product has a doc comment", arguments: libraryModules)
+  @Test(
+    "Every public declaration of a library product has a doc comment", arguments: libraryModules)
   func everyPublicDeclarationIsDocumented(module: String) throws {
     let symbols = try publicSymbols(of: module)
     // An empty graph (a wrong module folder, an extractor that read nothing) must not pass.
     try #require(symbols.count > 10, "only \(symbols.count) public symbols found in \(module)")
     let undocumented = symbols.filter { symbol in
       symbol.location != nil
-        && (symbol.docComment?.lines.allSatisfy { $0.text.trimmingCharacters(in: .whitespaces).isEmpty } ?? true)
+        && (symbol.docComment?.lines.allSatisfy {
+          $0.text.trimmingCharacters(in: .whitespaces).isEmpty
+        } ?? true)
     }.map { symbol -> String in
       let location = symbol.location!
       let file = location.uri.replacingOccurrences(of: "file://" + packageRoot.path + "/", with: "")
-      return "\(file):\(location.position.line + 1) \(symbol.kind.identifier) \(symbol.pathComponents.joined(separator: "."))"
+      return
+        "\(file):\(location.position.line + 1) \(symbol.kind.identifier) \(symbol.pathComponents.joined(separator: "."))"
     }.sorted()
     #expect(
       undocumented.isEmpty,

@@ -1,9 +1,9 @@
 import CheckerSupport
-import SymmetryTesting
 import Foundation
 import Learners
 import Probes
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// docs/design.md's empirical claims on CIFAR-10 at the small scale (`ClaimScale.small`: 4 x 4,
@@ -12,7 +12,8 @@ import Testing
 /// scales are `symmetry-probe claims --scale medium|large` (reports in docs/claims/).
 private let curves: LearningCurves = try! ClaimScale.small.experiment.run()
 
-private let results: [ClaimResult] = try! ClaimCatalogue.evaluate(curves, scale: .small, kinds: [.nngp])
+private let results: [ClaimResult] = try! ClaimCatalogue.evaluate(
+  curves, scale: .small, kinds: [.nngp])
 
 /// The verdicts measured at the small scale that are not "held", with their numbers
 /// (`swift test --filter EmpiricalClaimTests` prints them); a change of verdict fails.
@@ -41,13 +42,17 @@ private let kernelClaims = ClaimCatalogue.kernelClaims(.nngp)
 
 @Suite("Empirical claims on CIFAR-10 at the small scale")
 struct EmpiricalClaimTests {
-  @Test("Each claim of docs/design.md holds (or keeps its recorded verdict)", arguments: kernelClaims)
+  @Test(
+    "Each claim of docs/design.md holds (or keeps its recorded verdict)", arguments: kernelClaims)
   func claimHolds(_ claim: ClaimArgument) throws {
-    let result = try #require(results.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
+    let result = try #require(
+      results.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
     expectHeld(result, known: knownAtSmallScale[claim.id])
   }
 
-  @Test("The natural-image claims are decided at every sensitivity ridge, at the default ridge exactly as in the main run")
+  @Test(
+    "The natural-image claims are decided at every sensitivity ridge, at the default ridge exactly as in the main run"
+  )
   func ridgeVerdicts() throws {
     let verdicts = try RidgeVerdict.evaluate(curves, scale: .small, kinds: [.nngp])
     let experiment = ClaimScale.small.experiment
@@ -55,11 +60,15 @@ struct EmpiricalClaimTests {
     #expect(experiment.sensitivityRidges.count == 3, "the default and two others")
     let natural = ["1a-nngp", "1b-nngp", "6a-nngp", "6b-nngp"]
     for ridge in experiment.sensitivityRidges {
-      #expect(verdicts.filter { $0.ridge == ridge }.map(\.result.id).sorted() == natural, "ridge \(ridge)")
+      #expect(
+        verdicts.filter { $0.ridge == ridge }.map(\.result.id).sorted() == natural, "ridge \(ridge)"
+      )
     }
     for v in verdicts where v.ridge == experiment.diagReg {
       let main = try #require(results.first { $0.id == v.result.id })
-      #expect(v.result.effect == main.effect && v.result.interval == main.interval && v.result.verdict == main.verdict)
+      #expect(
+        v.result.effect == main.effect && v.result.interval == main.interval
+          && v.result.verdict == main.verdict)
     }
   }
 

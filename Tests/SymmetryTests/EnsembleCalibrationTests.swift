@@ -23,7 +23,11 @@ import Testing
 /// n = 250 (n = 1,000 would match, at four times the cost; its power is understated). The paired
 /// spread change and the mixed break are the same networks with correlated arms.
 struct CalibrationScenario: Sendable, CustomStringConvertible {
-  enum Kind: String, Sendable { case mean = "mean shift", spread = "spread change", both = "mean shift and spread change" }
+  enum Kind: String, Sendable {
+    case mean = "mean shift"
+    case spread = "spread change"
+    case both = "mean shift and spread change"
+  }
   let name: String
   let kind: Kind
   /// The pair correlation r, the spread sigma and the root-mean-square mean meanScale.
@@ -39,11 +43,21 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
   var description: String { "\(name) (\(kind.rawValue), r = \(correlation))" }
 
   static let all: [CalibrationScenario] = [
-    .init(name: "like CNN-GAP under a pixel permutation", kind: .mean, correlation: 0.8, sigma: 0.013, meanScale: 0.062, gridRho: 0.135, outputs: 40),
-    .init(name: "like CNN-VEC under a pixel permutation", kind: .mean, correlation: 0.08, sigma: 0.044, meanScale: 0.085, gridRho: 0.127, outputs: 250),
-    .init(name: "like CNN-VEC under per-pixel rotations", kind: .spread, correlation: 0.02, sigma: 0.044, meanScale: 0.085, gridRho: 0.178, outputs: 230),
-    .init(name: "per-pixel-rotation-like, paired", kind: .spread, correlation: 0.8, sigma: 0.044, meanScale: 0.085, gridRho: 0.178, outputs: 230),
-    .init(name: "both parts at once, paired", kind: .both, correlation: 0.5, sigma: 0.044, meanScale: 0.085, gridRho: 0.15, outputs: 230),
+    .init(
+      name: "like CNN-GAP under a pixel permutation", kind: .mean, correlation: 0.8, sigma: 0.013,
+      meanScale: 0.062, gridRho: 0.135, outputs: 40),
+    .init(
+      name: "like CNN-VEC under a pixel permutation", kind: .mean, correlation: 0.08, sigma: 0.044,
+      meanScale: 0.085, gridRho: 0.127, outputs: 250),
+    .init(
+      name: "like CNN-VEC under per-pixel rotations", kind: .spread, correlation: 0.02,
+      sigma: 0.044, meanScale: 0.085, gridRho: 0.178, outputs: 230),
+    .init(
+      name: "per-pixel-rotation-like, paired", kind: .spread, correlation: 0.8, sigma: 0.044,
+      meanScale: 0.085, gridRho: 0.178, outputs: 230),
+    .init(
+      name: "both parts at once, paired", kind: .both, correlation: 0.5, sigma: 0.044,
+      meanScale: 0.085, gridRho: 0.15, outputs: 230),
   ]
 
   /// What the simulation of one true rho found.
@@ -72,7 +86,9 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
       let meanShare = kind == .mean ? 1.0 : kind == .spread ? 0 : 0.5
       let shift = (meanShare * rho * rho * scale / meanSquares).squareRoot()
       let sigmaA = sigma - ((1 - meanShare) * rho * rho * scale / Double(outputs)).squareRoot()
-      let truth = (shift * shift * meanSquares + Double(outputs) * (sigmaA - sigma) * (sigmaA - sigma)) / scale
+      let truth =
+        (shift * shift * meanSquares + Double(outputs) * (sigmaA - sigma) * (sigmaA - sigma))
+        / scale
       var original: [[Double]] = []
       var moved: [[[Double]]] = [[], [], []]
       var cell: EnsembleCellMeasurement!
@@ -83,10 +99,12 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
           for element in 0..<3 {
             let (elementShift, elementSigma) = element == 0 ? (shift, sigmaA) : (0, sigma)
             let own = try generator.gaussians(outputs)
-            moved[element].append((0..<outputs).map { j in
-              means[j] * (1 + elementShift)
-                + elementSigma * (correlation * shared[j] + (1 - correlation * correlation).squareRoot() * own[j])
-            })
+            moved[element].append(
+              (0..<outputs).map { j in
+                means[j] * (1 + elementShift)
+                  + elementSigma
+                  * (correlation * shared[j] + (1 - correlation * correlation).squareRoot() * own[j])
+              })
           }
         }
         cell = try EnsembleCellMeasurement(
@@ -94,8 +112,11 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
           margin: 0.1, alpha: 0.05, looks: 3)
         if look == 16 {
           let first = try EnsembleMeasurement(
-            moved: moved[0], original: original, targets: [Double](repeating: 0, count: outputs), margin: 0.1)
-          let (lower, upper) = (first.interval[0] * first.interval[0], first.interval[1] * first.interval[1])
+            moved: moved[0], original: original, targets: [Double](repeating: 0, count: outputs),
+            margin: 0.1)
+          let (lower, upper) = (
+            first.interval[0] * first.interval[0], first.interval[1] * first.interval[1]
+          )
           // The rho interval is the root of the rho^2 interval clipped at 0.
           if (first.interval[0] == 0 || lower <= truth) && truth <= upper { rates.coverage += 1 }
         }
@@ -132,9 +153,12 @@ struct EnsembleCalibrationTests {
   /// test of rho >= 0.1 to reject at alpha / 2 = 2.5% (Holm's first step over the cell's two
   /// hypotheses), "not equal" likewise. Each must stay at most 5%, twice nominal; the interval
   /// (95%, first look) must cover rho^2 at least 92% of the time.
-  @Test("At a true rho equal to the margin the rule rarely says equal or not equal, and the interval covers", arguments: CalibrationScenario.all)
+  @Test(
+    "At a true rho equal to the margin the rule rarely says equal or not equal, and the interval covers",
+    arguments: CalibrationScenario.all)
   func atTheMargin(scenario: CalibrationScenario) throws {
-    let rates = try scenario.simulate(rho: 0.1, replications: replications, seed: 1, outputs: errorRateOutputs(scenario))
+    let rates = try scenario.simulate(
+      rho: 0.1, replications: replications, seed: 1, outputs: errorRateOutputs(scenario))
     print("calibration \(scenario), rho 0.1: \(rates)")
     #expect(rates.equal <= 0.05, "\(rates)")
     #expect(rates.notEqual <= 0.05, "\(rates)")
@@ -143,9 +167,12 @@ struct EnsembleCalibrationTests {
 
   /// With no effect the rule should say "equal" (every element below the margin) nearly always,
   /// and "not equal" no more than its error rate allows.
-  @Test("With no effect the rule says equal within the margin at least 90% of the time", arguments: CalibrationScenario.all)
+  @Test(
+    "With no effect the rule says equal within the margin at least 90% of the time",
+    arguments: CalibrationScenario.all)
   func withoutEffect(scenario: CalibrationScenario) throws {
-    let rates = try scenario.simulate(rho: 0, replications: replications, seed: 2, outputs: errorRateOutputs(scenario))
+    let rates = try scenario.simulate(
+      rho: 0, replications: replications, seed: 2, outputs: errorRateOutputs(scenario))
     print("calibration \(scenario), rho 0: \(rates)")
     #expect(rates.equal >= 0.9, "\(rates)")
     #expect(rates.notEqual <= 0.05, "\(rates)")
@@ -153,7 +180,9 @@ struct EnsembleCalibrationTests {
   }
 
   /// The power at the breaks the grid meets, for a cell decided alone (`train` with one cell).
-  @Test("At the grid's breaks the rule says not equal at least 80% of the time", arguments: CalibrationScenario.all)
+  @Test(
+    "At the grid's breaks the rule says not equal at least 80% of the time",
+    arguments: CalibrationScenario.all)
   func atTheGridsBreaks(scenario: CalibrationScenario) throws {
     let rates = try scenario.simulate(rho: scenario.gridRho, replications: replications, seed: 3)
     print("calibration \(scenario), rho \(scenario.gridRho): \(rates)")

@@ -76,7 +76,8 @@ private func summary(_ report: FiniteInvarianceReport) -> String {
     + "p(differ) \(report.ensemblePDiffer)"
 }
 
-@Suite("Ensemble probe: finite networks in distribution over initialisations (held-out confirmation)")
+@Suite(
+  "Ensemble probe: finite networks in distribution over initialisations (held-out confirmation)")
 struct EnsembleProbeTests {
   @Test("FCN trained by gradient descent is invariant under O(d): exactly, and in distribution")
   func fcnDescentKeepsOrthogonal() throws {
@@ -100,7 +101,8 @@ struct EnsembleProbeTests {
     #expect(report.exact == .unknown, "\(summary(report))")
     claim(
       atFullScale: isFullScaleRun,
-      knownAtSmallScale: "width 8, 4 x 4 images, held out: worst rho 0.061 [0, 0.086] at 24 pairs: equal within the margin"
+      knownAtSmallScale:
+        "width 8, 4 x 4 images, held out: worst rho 0.061 [0, 0.086] at 24 pairs: equal within the margin"
     ) {
       #expect(report.verdict == .notInvariant, "\(summary(report))")
     }
@@ -112,7 +114,8 @@ struct EnsembleProbeTests {
     #expect(report.exact == .unknown && report.ensembleDifferenceDetected, "\(summary(report))")
     claim(
       atFullScale: isFullScaleRun,
-      knownAtSmallScale: "width 8, 4 x 4 images, held out: worst rho 0.162 [0.088, 0.211] at 24 pairs, p(differ) 0.055: inconclusive"
+      knownAtSmallScale:
+        "width 8, 4 x 4 images, held out: worst rho 0.162 [0.088, 0.211] at 24 pairs, p(differ) 0.055: inconclusive"
     ) {
       #expect(report.verdict == .notInvariant, "\(summary(report))")
     }
@@ -142,7 +145,8 @@ struct EnsembleProbeTests {
     #expect(report.exact == .notInvariant && report.verdict != .invariant, "\(summary(report))")
     claim(
       atFullScale: isFullScaleRun,
-      knownAtSmallScale: "width 8, 4 x 4 images, Adam rate 0.01, coordinate probes, held out: transport deviation 0.43; worst rho 0.132 [0, 0.221] at 24 pairs: distributions inconclusive"
+      knownAtSmallScale:
+        "width 8, 4 x 4 images, Adam rate 0.01, coordinate probes, held out: transport deviation 0.43; worst rho 0.132 [0, 0.221] at 24 pairs: distributions inconclusive"
     ) {
       #expect(report.verdict == .notInvariant, "\(summary(report))")
     }
@@ -155,7 +159,9 @@ struct EnsembleProbeTests {
   /// rate 0.001, a difference a third of the margin, and 0 exactly for gradient descent; at
   /// today's rate 0.03, 0.110 [0.104, 0.115] at 64 pairs (`train --transport-paired --probes
   /// natural --held-out --seed 7`, docs/finite-networks.md).
-  @Test("Transport-paired ensembles detect Adam's break of O(d) in distribution, and find none for gradient descent")
+  @Test(
+    "Transport-paired ensembles detect Adam's break of O(d) in distribution, and find none for gradient descent"
+  )
   func transportPairingDetectsAdam() throws {
     func pairedCell(_ optimizer: Optimizer) throws -> FiniteInvarianceReport {
       var job = FiniteInvarianceJob()
@@ -179,25 +185,35 @@ struct EnsembleProbeTests {
     #expect(adam.exact == .notInvariant && adam.verdict != .invariant, "\(summary(adam))")
     claim(
       atFullScale: isFullScaleRun,
-      knownAtSmallScale: "width 8, 4 x 4 images, held out: worst rho 0.048 [0, 0.088] at 12 pairs: equal within the margin, no difference detected (the first look settles 'equal')"
+      knownAtSmallScale:
+        "width 8, 4 x 4 images, held out: worst rho 0.048 [0, 0.088] at 12 pairs: equal within the margin, no difference detected (the first look settles 'equal')"
     ) {
       #expect(adam.ensembleDifferenceDetected, "\(summary(adam))")
     }
     // Gradient descent commutes with the transport: the pairs coincide to round-off.
     let descent = try pairedCell(descent)
-    #expect(descent.verdict == .invariant && descent.ensembleEffect < 1e-9 && !descent.ensembleDifferenceDetected, "\(summary(descent))")
+    #expect(
+      descent.verdict == .invariant && descent.ensembleEffect < 1e-9
+        && !descent.ensembleDifferenceDetected, "\(summary(descent))")
   }
 
-  @Test("FCN with Adam is invariant under pixel permutations (coordinate permutations commute with Adam)")
+  @Test(
+    "FCN with Adam is invariant under pixel permutations (coordinate permutations commute with Adam)"
+  )
   func fcnAdamKeepsPixelPermutations() throws {
     let report = try cell(.fcn, PixelPermutationFamily(), scale.adam)
     #expect(report.exact == .invariant && report.verdict == .invariant, "\(summary(report))")
   }
 
-  @Test("Ensemble training gives the same measurement whatever the number of networks trained side by side")
+  @Test(
+    "Ensemble training gives the same measurement whatever the number of networks trained side by side"
+  )
   func workersDoNotChangeResults() throws {
     let shape = data.train.images.shape
-    let actions = try [TranslationFamily().element(for: shape, seed: 3), PixelPermutationFamily().element(for: shape, seed: 3)]
+    let actions = try [
+      TranslationFamily().element(for: shape, seed: 3),
+      PixelPermutationFamily().element(for: shape, seed: 3),
+    ]
     func measure(workers: Int) throws -> EnsembleCellMeasurement {
       var probe = EnsembleInvarianceProbe(
         architecture: try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu),
@@ -210,7 +226,9 @@ struct EnsembleProbeTests {
     #expect(try measure(workers: 1) == measure(workers: 2))
   }
 
-  @Test("The null arm's run r is an S network from the null stream: reproducible, and never a pair's network")
+  @Test(
+    "The null arm's run r is an S network from the null stream: reproducible, and never a pair's network"
+  )
   func nullArmUsesItsOwnStream() throws {
     let shape = data.train.images.shape
     let action = try TranslationFamily().element(for: shape, seed: 3)
@@ -226,15 +244,21 @@ struct EnsembleProbeTests {
       on: data.train.images, targets: data.train.centredOneHotTargets, optimizer: descent, steps: 3,
       seed: nullSeed, threads: 1)
     #expect(sample.fresh.count == 2)
-    #expect(sample.fresh[1] == (try trained.network.predictions(data.test.images, threads: 1).storage))
+    #expect(
+      sample.fresh[1] == (try trained.network.predictions(data.test.images, threads: 1).storage))
     #expect(sample.fresh.allSatisfy { !sample.original.contains($0) })
   }
 
-  @Test("Seeds derive disjoint streams: no two experiment seeds, streams or runs share an initialisation")
+  @Test(
+    "Seeds derive disjoint streams: no two experiment seeds, streams or runs share an initialisation"
+  )
   func seedStreamsAreDisjoint() {
     var seen = Set<UInt64>()
     var count = 0
-    for seed in [0, 1, 2, 3, derivedSeed(0, stream: .confirmation, index: 0), derivedSeed(1, stream: .confirmation, index: 0)] {
+    for seed in [
+      0, 1, 2, 3, derivedSeed(0, stream: .confirmation, index: 0),
+      derivedSeed(1, stream: .confirmation, index: 0),
+    ] {
       for stream in SeedStream.allCases {
         for run in 0..<256 {
           seen.insert(derivedSeed(seed, stream: stream, index: run))
@@ -250,23 +274,33 @@ struct EnsembleProbeTests {
 
   @Test("Held-out images come from after the tuning pool, differ by seed, and repeat for one seed")
   func heldOutImagesAvoidTheTuningPool() throws {
-    let first = try ImageSelection.heldOut(seed: 3).indices(128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
-    let again = try ImageSelection.heldOut(seed: 3).indices(128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
-    let other = try ImageSelection.heldOut(seed: 4).indices(128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
+    let first = try ImageSelection.heldOut(seed: 3).indices(
+      128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
+    let again = try ImageSelection.heldOut(seed: 3).indices(
+      128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
+    let other = try ImageSelection.heldOut(seed: 4).indices(
+      128, of: 5_000, after: 1_024, stream: .heldOutTrainImages)
     #expect(first == again && first != other)
     #expect(first.allSatisfy { (1_024..<5_000).contains($0) } && Set(first).count == 128)
-    #expect(try ImageSelection.first.indices(3, of: 10, after: 5, stream: .heldOutTestImages) == [0, 1, 2])
-    let tests = try ImageSelection.heldOut(seed: 3).indices(500, of: 1_000, after: 500, stream: .heldOutTestImages)
+    #expect(
+      try ImageSelection.first.indices(3, of: 10, after: 5, stream: .heldOutTestImages) == [
+        0, 1, 2,
+      ])
+    let tests = try ImageSelection.heldOut(seed: 3).indices(
+      500, of: 1_000, after: 500, stream: .heldOutTestImages)
     #expect(Set(tests) == Set(500..<1_000))
     #expect(throws: ProbeError.self) {
-      try ImageSelection.heldOut(seed: 3).indices(501, of: 1_000, after: 500, stream: .heldOutTestImages)
+      try ImageSelection.heldOut(seed: 3).indices(
+        501, of: 1_000, after: 500, stream: .heldOutTestImages)
     }
     #expect(throws: ProbeError.self) {
       try ExperimentData.load(.digits, trainCount: 10, testCount: 10, selection: .heldOut(seed: 0))
     }
   }
 
-  @Test("Each look hands over its new pairs' predictions, one g.S arm per element, consecutive from pair 0 to the last one used, with a null arm of the same size")
+  @Test(
+    "Each look hands over its new pairs' predictions, one g.S arm per element, consecutive from pair 0 to the last one used, with a null arm of the same size"
+  )
   func samplesCoverThePairs() throws {
     var probe = EnsembleInvarianceProbe(
       architecture: try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu), width: 4,
@@ -275,7 +309,10 @@ struct EnsembleProbeTests {
     var looks: [(EnsembleSample, Range<Int>)] = []
     let shape = data.train.images.shape
     let cell = try probe.measure(
-      under: [try OrthogonalFamily().element(for: shape, seed: 1), try OrthogonalFamily().element(for: shape, seed: 2)],
+      under: [
+        try OrthogonalFamily().element(for: shape, seed: 1),
+        try OrthogonalFamily().element(for: shape, seed: 2),
+      ],
       train: data.train.images, targets: data.train.centredOneHotTargets, test: data.test.images,
       testTargets: data.test.centredOneHotTargets, samples: { looks.append(($0, $1)) })
     #expect(cell.elements.count == 2)
@@ -285,11 +322,13 @@ struct EnsembleProbeTests {
       #expect(sample.moved.count == 2 && sample.moved.allSatisfy { $0.count == pairs.count })
       #expect(sample.original.count == pairs.count && sample.fresh.count == pairs.count)
       // Fresh seeds: no null network repeats a pair's S network.
-      #expect(sample.fresh.allSatisfy { fresh in !looks.contains { $0.0.original.contains(fresh) } })
+      #expect(
+        sample.fresh.allSatisfy { fresh in !looks.contains { $0.0.original.contains(fresh) } })
     }
   }
 
-  @Test("The sequential rule looks at K, 2K and 4K pairs by default, and at K alone when capped there")
+  @Test(
+    "The sequential rule looks at K, 2K and 4K pairs by default, and at K alone when capped there")
   func looksDouble() throws {
     var probe = EnsembleInvarianceProbe(
       architecture: try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu), width: 4,

@@ -1,9 +1,9 @@
 import CheckerSupport
-import SymmetryTesting
 import Foundation
 import Learners
 import Probes
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// The finite-network learning curves behind docs/design.md's fifth claim (and the second half of
@@ -22,20 +22,25 @@ private struct FiniteScale: Sendable {
 
   static let current: FiniteScale = {
     let experiment = ClaimScale.small.finiteExperiment
-    return FiniteScale(curves: try! experiment.run(), largest: experiment.finite!.trainSizes!.max()!)
+    return FiniteScale(
+      curves: try! experiment.run(), largest: experiment.finite!.trainSizes!.max()!)
   }()
 }
 
 private let rotation = "pixelwise-channel-rotation"
 
-private func key(_ architecture: NamedArchitecture, _ kernel: CurveKernel, _ action: String = "none")
+private func key(
+  _ architecture: NamedArchitecture, _ kernel: CurveKernel, _ action: String = "none"
+)
   -> CurveKey
 {
   CurveKey(architecture: architecture.rawValue, kernel: kernel, action: action, actedOn: .data)
 }
 
 private let finiteResults: [ClaimResult] = {
-  try! ClaimCatalogue.finiteClaims.compactMap { try $0.evaluate(FiniteScale.current.curves, scale: .small) }
+  try! ClaimCatalogue.finiteClaims.compactMap {
+    try $0.evaluate(FiniteScale.current.curves, scale: .small)
+  }
 }()
 
 /// The small-scale verdicts that are not "held", with their numbers; a change of verdict fails.
@@ -50,7 +55,9 @@ private let knownFiniteVerdicts: [String: KnownVerdict] = [
 
 @Suite("Finite SGD networks against their kernels at the small scale")
 struct FiniteClaimTests {
-  @Test("The finite networks learn their training sets: training MSE ends below what predicting zero scores")
+  @Test(
+    "The finite networks learn their training sets: training MSE ends below what predicting zero scores"
+  )
   func networksFit() throws {
     // Centred one-hot targets over 10 classes have mean square 0.9^2 / 10 + 9 * 0.1^2 / 10 = 0.09,
     // the training MSE of the centred network at initialisation (f - f_0 = 0). Whether it fits
@@ -58,13 +65,16 @@ struct FiniteClaimTests {
     let zeroPredictorMSE = 0.09
     for action in ["none", rotation] {
       let point = try #require(
-        FiniteScale.current.curves.point(key(.cnnVec, .finiteSGD, action), trainSize: FiniteScale.current.largest))
+        FiniteScale.current.curves.point(
+          key(.cnnVec, .finiteSGD, action), trainSize: FiniteScale.current.largest))
       let trainMSE = try #require(point.trainMSE)
       #expect(trainMSE < zeroPredictorMSE, "CNN-VEC SGD on \(action): training MSE \(trainMSE)")
     }
   }
 
-  @Test("CNN-VEC's kernels learn exactly the same from per-pixel channel-rotated data; the finite network does not")
+  @Test(
+    "CNN-VEC's kernels learn exactly the same from per-pixel channel-rotated data; the finite network does not"
+  )
   func kernelsBlindToRotationNetworksNot() throws {
     let m = FiniteScale.current.largest
     for kernel in [CurveKernel.nngp, .ntk] {
@@ -75,15 +85,20 @@ struct FiniteClaimTests {
     // A negative control: weight sharing breaks O(C)^P, so the same initialisation trained on
     // rotated data predicts differently.
     let base = FiniteScale.current.curves.repeats(key(.cnnVec, .finiteSGD), trainSize: m).map(\.mse)
-    let moved = FiniteScale.current.curves.repeats(key(.cnnVec, .finiteSGD, rotation), trainSize: m).map(\.mse)
-    #expect(zip(base, moved).allSatisfy { abs($0 - $1) > 1e-6 * $0 }, "finite CNN-VEC MSE \(base) vs \(moved)")
+    let moved = FiniteScale.current.curves.repeats(key(.cnnVec, .finiteSGD, rotation), trainSize: m)
+      .map(\.mse)
+    #expect(
+      zip(base, moved).allSatisfy { abs($0 - $1) > 1e-6 * $0 },
+      "finite CNN-VEC MSE \(base) vs \(moved)")
   }
 
   @Test(
     "Claims 5 and 4 (finite half) hold (or keep their recorded verdicts)",
-    arguments: ClaimCatalogue.finiteClaims.map { ClaimArgument(id: $0.id, statement: $0.statement) })
+    arguments: ClaimCatalogue.finiteClaims.map { ClaimArgument(id: $0.id, statement: $0.statement) }
+  )
   func finiteClaimHolds(_ claim: ClaimArgument) throws {
-    let result = try #require(finiteResults.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
+    let result = try #require(
+      finiteResults.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
     expectHeld(result, known: knownFiniteVerdicts[claim.id])
   }
 }
@@ -94,7 +109,9 @@ struct FiniteClaimTests {
 private let standardCurves: LearningCurves = try! ClaimScale.small.standardFiniteExperiment.run()
 
 private let standardResults: [ClaimResult] = {
-  try! ClaimCatalogue.standardFiniteClaims.compactMap { try $0.evaluate(standardCurves, scale: .small) }
+  try! ClaimCatalogue.standardFiniteClaims.compactMap {
+    try $0.evaluate(standardCurves, scale: .small)
+  }
 }()
 
 /// The small-scale verdicts of the standard-parameterisation claims, measured on 2026-12-05 by
@@ -107,16 +124,22 @@ private let knownStandardVerdicts: [String: KnownVerdict] = [
   "4b-std": KnownVerdict(.inconclusive, effect: -0.0000, interval: -0.0259...0.0259),
 ]
 
-@Suite("Finite SGD networks in standard parameterisation, trained to fit, against their kernels at the small scale")
+@Suite(
+  "Finite SGD networks in standard parameterisation, trained to fit, against their kernels at the small scale"
+)
 struct StandardFiniteClaimTests {
-  @Test("Every standard-parameterisation network fits its training set: training MSE at most the threshold fixed before the runs")
+  @Test(
+    "Every standard-parameterisation network fits its training set: training MSE at most the threshold fixed before the runs"
+  )
   func networksFitToTheThreshold() throws {
     for action in ["none", rotation] {
-      let point = try #require(standardCurves.point(key(.cnnVec, .finiteSGD, action), trainSize: 16))
+      let point = try #require(
+        standardCurves.point(key(.cnnVec, .finiteSGD, action), trainSize: 16))
       // The point's training MSE is the mean over repeats (each stops at or below the threshold,
       // or at its cap of 400 steps, which the mean step count below would show).
       let trainMSE = try #require(point.trainMSE)
-      #expect(trainMSE <= ClaimScale.fittedTrainMSE, "CNN-VEC SGD on \(action): training MSE \(trainMSE)")
+      #expect(
+        trainMSE <= ClaimScale.fittedTrainMSE, "CNN-VEC SGD on \(action): training MSE \(trainMSE)")
       let steps = try #require(point.trainSteps)
       #expect(steps > 0 && steps < 400, "CNN-VEC SGD on \(action): \(steps) steps on average")
     }
@@ -124,16 +147,21 @@ struct StandardFiniteClaimTests {
 
   @Test(
     "Claims 5 and 4 (finite half) hold in standard parameterisation (or keep their recorded verdicts)",
-    arguments: ClaimCatalogue.standardFiniteClaims.map { ClaimArgument(id: $0.id, statement: $0.statement) })
+    arguments: ClaimCatalogue.standardFiniteClaims.map {
+      ClaimArgument(id: $0.id, statement: $0.statement)
+    })
   func standardClaimHolds(_ claim: ClaimArgument) throws {
-    let result = try #require(standardResults.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
+    let result = try #require(
+      standardResults.first { $0.id == claim.id }, "claim \(claim.id) was not measured")
     expectHeld(result, known: knownStandardVerdicts[claim.id])
   }
 }
 
 @Suite("Finite learning-curve settings")
 struct FiniteCurveSettingTests {
-  private func experiment(_ change: (inout FiniteCurveExperiment) -> Void) -> LearningCurveExperiment {
+  private func experiment(_ change: (inout FiniteCurveExperiment) -> Void)
+    -> LearningCurveExperiment
+  {
     var experiment = LearningCurveExperiment()
     experiment.architectures = []
     var finite = FiniteCurveExperiment()
@@ -147,7 +175,9 @@ struct FiniteCurveSettingTests {
     #expect(throws: ProbeError.self) { try experiment { $0.actions = ["orthogonal"] }.run() }
   }
 
-  @Test("A non-positive width, batch, step count or learning rate is an invalid option", arguments: 0..<4)
+  @Test(
+    "A non-positive width, batch, step count or learning rate is an invalid option",
+    arguments: 0..<4)
   func badHyperparameters(_ which: Int) {
     let bad = experiment { finite in
       switch which {

@@ -22,9 +22,12 @@ struct FiniteErrorTests {
     }
   }
 
-  @Test("A diverging learning rate is detected and reported with its step; no NaN predictor is returned")
+  @Test(
+    "A diverging learning rate is detected and reported with its step; no NaN predictor is returned"
+  )
   func divergenceIsReported() throws {
-    let network = try FiniteNetwork(architecture: fcn(), inputShape: imageShape, width: 8, outputs: 2, seed: 1)
+    let network = try FiniteNetwork(
+      architecture: fcn(), inputShape: imageShape, width: 8, outputs: 2, seed: 1)
     let images = randomBatch(imageShape, count: 4, seed: 2)
     let targets = try Matrix.centredOneHot(labels: [0, 1, 0, 1], classCount: 2)
     do {
@@ -39,11 +42,15 @@ struct FiniteErrorTests {
 
   @Test("Labels that do not match the images are a typed error")
   func mismatchedTargetsThrow() throws {
-    let network = try FiniteNetwork(architecture: fcn(), inputShape: imageShape, width: 4, outputs: 2, seed: 1)
+    let network = try FiniteNetwork(
+      architecture: fcn(), inputShape: imageShape, width: 4, outputs: 2, seed: 1)
     let images = randomBatch(imageShape, count: 4, seed: 2)
     let threeLabels = try Matrix.centredOneHot(labels: [0, 1, 0], classCount: 2)
-    #expect(throws: FiniteError.targetMismatch(images: 4, targetRows: 3, targetColumns: 2, outputs: 2)) {
-      try network.trained(on: images, targets: threeLabels, optimizer: .gradientDescent(learningRate: 1), steps: 1)
+    #expect(
+      throws: FiniteError.targetMismatch(images: 4, targetRows: 3, targetColumns: 2, outputs: 2)
+    ) {
+      try network.trained(
+        on: images, targets: threeLabels, optimizer: .gradientDescent(learningRate: 1), steps: 1)
     }
     let wrongShape = randomBatch(shape(3, 3, 2), count: 4, seed: 2)
     #expect(throws: FiniteError.self) { try network.predictions(wrongShape) }

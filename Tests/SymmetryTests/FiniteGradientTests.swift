@@ -40,34 +40,52 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
       GradientCase(layer: "flatten", layers: "conv(3) relu flatten readout"),
       GradientCase(layer: "global average pooling", layers: "conv(3) relu gap dense erf readout"),
       GradientCase(layer: "even filter", layers: "conv(2) relu local(2,same) relu gap readout"),
-      GradientCase(layer: "abrelu", layers: "conv(3) abrelu(-0.3,1) conv(3) abrelu(0.5,2) flatten readout"),
-      GradientCase(layer: "leakyrelu", layers: "flatten dense leakyrelu(0.1) dense leakyrelu(0.2) readout"),
+      GradientCase(
+        layer: "abrelu", layers: "conv(3) abrelu(-0.3,1) conv(3) abrelu(0.5,2) flatten readout"),
+      GradientCase(
+        layer: "leakyrelu", layers: "flatten dense leakyrelu(0.1) dense leakyrelu(0.2) readout"),
       GradientCase(layer: "abs", layers: "conv(3) abs gap dense abs readout"),
       GradientCase(layer: "gelu", layers: "conv(3) gelu conv(3) gelu flatten readout"),
       GradientCase(layer: "sign", layers: "flatten dense erf dense sign readout"),
       GradientCase(layer: "sin", layers: "conv(3) sin flatten dense sin(a=0.5,b=2,c=0.3) readout"),
       GradientCase(layer: "rbf", layers: "flatten dense rbf(0.5) dense rbf(2) readout"),
       GradientCase(layer: "identity", layers: "conv(3) identity conv(3) relu identity gap readout"),
-      GradientCase(layer: "layernorm", layers: "conv(3) layernorm relu conv(3) layernorm(all) erf flatten readout"),
-      GradientCase(layer: "layernorm on a vector", layers: "flatten dense layernorm relu dense layernorm(all) readout"),
+      GradientCase(
+        layer: "layernorm",
+        layers: "conv(3) layernorm relu conv(3) layernorm(all) erf flatten readout"),
+      GradientCase(
+        layer: "layernorm on a vector",
+        layers: "flatten dense layernorm relu dense layernorm(all) readout"),
       GradientCase(layer: "residual", layers: "conv(3) residual(relu conv(3)) relu gap readout"),
-      GradientCase(layer: "residual at the input", layers: "residual(conv(3) relu conv(3)) relu flatten readout"),
+      GradientCase(
+        layer: "residual at the input",
+        layers: "residual(conv(3) relu conv(3)) relu flatten readout"),
       GradientCase(
         layer: "nested and repeated residuals",
-        layers: "conv(3) residual(erf conv(3) residual(relu conv(3,same) layernorm)) residual(relu conv(1)) relu flatten readout"),
-      GradientCase(layer: "residual on a vector", layers: "flatten dense residual(relu dense) relu readout"),
+        layers:
+          "conv(3) residual(erf conv(3) residual(relu conv(3,same) layernorm)) residual(relu conv(1)) relu flatten readout"
+      ),
+      GradientCase(
+        layer: "residual on a vector", layers: "flatten dense residual(relu dense) relu readout"),
       GradientCase(layer: "attention", layers: "conv(1) attention(heads=2) relu gap readout"),
-      GradientCase(layer: "attention in a residual block", layers: "conv(3) residual(erf attention) relu flatten readout"),
-    ] + Padding.allCases.flatMap { padding in
+      GradientCase(
+        layer: "attention in a residual block",
+        layers: "conv(3) residual(erf attention) relu flatten readout"),
+    ]
+    + Padding.allCases.flatMap { padding in
       [
         GradientCase(
-          layer: "avgpool \(padding)", layers: "conv(3) erf avgpool(3,\(padding),stride=2) conv(1) relu flatten readout"),
+          layer: "avgpool \(padding)",
+          layers: "conv(3) erf avgpool(3,\(padding),stride=2) conv(1) relu flatten readout"),
         GradientCase(
-          layer: "sumpool \(padding), stride 1", layers: "conv(3) erf sumpool(3,\(padding),stride=1) relu gap readout"),
+          layer: "sumpool \(padding), stride 1",
+          layers: "conv(3) erf sumpool(3,\(padding),stride=1) relu gap readout"),
         GradientCase(
-          layer: "conv stride 2 \(padding)", layers: "conv(3) erf conv(3,\(padding),stride=2) relu flatten readout"),
+          layer: "conv stride 2 \(padding)",
+          layers: "conv(3) erf conv(3,\(padding),stride=2) relu flatten readout"),
         GradientCase(
-          layer: "local stride 2 \(padding)", layers: "local(3) erf local(3,\(padding),stride=2) relu flatten readout"),
+          layer: "local stride 2 \(padding)",
+          layers: "local(3) erf local(3,\(padding),stride=2) relu flatten readout"),
       ]
     }
 }
@@ -76,9 +94,12 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Finite networks: backward passes")
 struct FiniteGradientTests {
-  @Test("Each layer's backward pass matches central finite differences in a seeded random direction, in both parameterisations",
-        arguments: GradientCase.all, Parameterisation.allCases)
-  func backwardMatchesFiniteDifferences(_ gradientCase: GradientCase, _ parameterisation: Parameterisation) throws {
+  @Test(
+    "Each layer's backward pass matches central finite differences in a seeded random direction, in both parameterisations",
+    arguments: GradientCase.all, Parameterisation.allCases)
+  func backwardMatchesFiniteDifferences(
+    _ gradientCase: GradientCase, _ parameterisation: Parameterisation
+  ) throws {
     let imageShape = shape(4, 4, 2)
     let images = randomBatch(imageShape, count: 3, seed: 5)
     var generator = SeededGenerator(seed: 9)

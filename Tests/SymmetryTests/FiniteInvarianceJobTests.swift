@@ -6,7 +6,9 @@ import Testing
 
 /// A job at the smallest scale that still trains every architecture: 4 x 4 CIFAR-10 images,
 /// 16 for training and 20 for testing, width 4, 5 steps, one look at 3 pairs.
-private func tinyJob(_ architecture: NamedArchitecture, _ action: any ActionFamily) -> FiniteInvarianceJob {
+private func tinyJob(_ architecture: NamedArchitecture, _ action: any ActionFamily)
+  -> FiniteInvarianceJob
+{
   var job = FiniteInvarianceJob()
   job.architecture = architecture
   job.action = action
@@ -32,7 +34,8 @@ struct FiniteInvarianceJobTests {
       for key in [
         "architecture", "action", "optimizer", "lifts", "transport_deviation", "verdict", "exact",
         "distributional", "ensemble_effect", "ensemble_interval", "ensemble_element_effects",
-        "ensemble_element_intervals", "ensemble_confidence", "ensemble_p_equal", "ensemble_p_differ",
+        "ensemble_element_intervals", "ensemble_confidence", "ensemble_p_equal",
+        "ensemble_p_differ",
         "family_size", "alpha", "multiplicity", "seed", "held_out", "elements", "ensemble_margin",
         "ensemble_seeds", "ensemble_difference_detected", "centred", "ensemble_loss_change",
         "parameterisation", "probes",
@@ -42,11 +45,14 @@ struct FiniteInvarianceJobTests {
       #expect(object["lifts"] as? Bool == lifts)
       #expect((object["transport_deviation"] is NSNull) == !lifts)
       #expect(FiniteVerdict(rawValue: object["verdict"] as? String ?? "") != nil)
-      #expect(ExactVerdict(rawValue: object["exact"] as? String ?? "") == (lifts ? .invariant : .unknown))
+      #expect(
+        ExactVerdict(rawValue: object["exact"] as? String ?? "") == (lifts ? .invariant : .unknown))
       #expect(DistributionalVerdict(rawValue: object["distributional"] as? String ?? "") != nil)
       #expect((object["ensemble_interval"] as? [Double])?.count == 2)
       #expect((object["ensemble_element_effects"] as? [Double])?.count == 3)
-      #expect((object["multiplicity"] as? String)?.hasPrefix("Holm over the 2 one-sided tests of 1 cell") == true)
+      #expect(
+        (object["multiplicity"] as? String)?.hasPrefix("Holm over the 2 one-sided tests of 1 cell")
+          == true)
       #expect(object["centred"] as? Bool == true)
       #expect(object["parameterisation"] as? String == "ntk")
       #expect(object["probes"] as? String == "natural")
@@ -54,7 +60,9 @@ struct FiniteInvarianceJobTests {
     }
   }
 
-  @Test("An Adam cell compares the ensembles at coordinate probes, which carry no labels: its test losses are null")
+  @Test(
+    "An Adam cell compares the ensembles at coordinate probes, which carry no labels: its test losses are null"
+  )
   func adamCoordinateProbes() throws {
     var job = tinyJob(.fcn, OrthogonalFamily())
     job.optimizer = .adam(learningRate: 0.03)
@@ -65,7 +73,8 @@ struct FiniteInvarianceJobTests {
     for key in ["ensemble_test_loss", "zero_predictor_loss", "ensemble_loss_change"] {
       #expect(object[key] is NSNull, "\(key) should be null on coordinate probes")
     }
-    #expect(report.text().contains("coordinate probes") && report.text().contains("test loss: none"))
+    #expect(
+      report.text().contains("coordinate probes") && report.text().contains("test loss: none"))
     let row = FiniteInvarianceGrid.markdown([report]).split(separator: "\n")[2]
     #expect(row.hasSuffix("| coordinates | - |"), "\(row)")
     job.probeInputs = .natural
@@ -78,16 +87,27 @@ struct FiniteInvarianceJobTests {
       template: tinyJob(.fcn, OrthogonalFamily()), architectures: [.fcn, .cnnGap],
       actions: [TranslationFamily()], optimizers: [.gradientDescent(learningRate: 1)])
     let reports = try grid.run()
-    #expect(reports.allSatisfy { $0.familySize == 2 && $0.multiplicity.hasPrefix("Holm over the 4 one-sided tests of 2 cells") })
-    let lines = FiniteInvarianceGrid.markdown(reports).split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(
+      reports.allSatisfy {
+        $0.familySize == 2
+          && $0.multiplicity.hasPrefix("Holm over the 4 one-sided tests of 2 cells")
+      })
+    let lines = FiniteInvarianceGrid.markdown(reports).split(
+      separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.count == 6)
-    #expect(lines[2].hasPrefix("| FCN | translation | gd |") && lines[3].hasPrefix("| CNN-GAP | translation | gd |"))
+    #expect(
+      lines[2].hasPrefix("| FCN | translation | gd |")
+        && lines[3].hasPrefix("| CNN-GAP | translation | gd |"))
     #expect(lines[5].contains("multiplicity: Holm"))
   }
 
-  @Test("The forest plot draws one dot and bar per cell and one open circle per other element, coloured by the summary verdict, and the margin")
+  @Test(
+    "The forest plot draws one dot and bar per cell and one open circle per other element, coloured by the summary verdict, and the margin"
+  )
   func forestPlot() throws {
-    var reports = try [tinyJob(.fcn, OrthogonalFamily()).run(), tinyJob(.cnnGap, TranslationFamily()).run()]
+    var reports = try [
+      tinyJob(.fcn, OrthogonalFamily()).run(), tinyJob(.cnnGap, TranslationFamily()).run(),
+    ]
     reports[0].exact = .notInvariant
     reports[0].distributional = .equal
     reports[1].exact = .invariant
@@ -95,14 +115,21 @@ struct FiniteInvarianceJobTests {
     let svg = FiniteInvarianceGrid.svg(reports)
     #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
     let others = reports.reduce(0) { $0 + $1.ensembleElementEffects.count - 1 }
-    #expect(svg.components(separatedBy: "<circle cx=").count - 1 == reports.count + others + FiniteVerdict.allCases.count)
-    #expect(svg.contains("fill=\"#dd6b20\"><title>FCN / orthogonal / gd: not exactly invariant; distributions equal within margin"))
+    #expect(
+      svg.components(separatedBy: "<circle cx=").count - 1 == reports.count + others
+        + FiniteVerdict.allCases.count)
+    #expect(
+      svg.contains(
+        "fill=\"#dd6b20\"><title>FCN / orthogonal / gd: not exactly invariant; distributions equal within margin"
+      ))
     #expect(svg.contains("fill=\"#2b6cb0\"><title>CNN-GAP / translation / gd: invariant"))
     #expect(svg.contains("stroke-dasharray") && svg.contains("margin \(reports[0].ensembleMargin)"))
     #expect(svg.contains("exactly invariant, runs part by"))
   }
 
-  @Test("The summary never says plain invariant when transport shows a break, and says invariant only with exact or distributional support")
+  @Test(
+    "The summary never says plain invariant when transport shows a break, and says invariant only with exact or distributional support"
+  )
   func summaryKeepsTheEvidenceApart() {
     for exact in ExactVerdict.allCases {
       for distributional in DistributionalVerdict.allCases {
@@ -119,7 +146,9 @@ struct FiniteInvarianceJobTests {
     #expect(FiniteVerdict(exact: .invariant, distributional: .noSignal) == .noSignal)
   }
 
-  @Test("Weight transport's verdict: round-off is exact, a deviation above the floor is a break, no lift is unknown")
+  @Test(
+    "Weight transport's verdict: round-off is exact, a deviation above the floor is a break, no lift is unknown"
+  )
   func exactVerdictFromDeviations() {
     #expect(ExactVerdict(deviations: [2e-15, 1e-15, 4e-15]) == .invariant)
     #expect(ExactVerdict(deviations: [2e-15, 0.15, 1e-15]) == .notInvariant)
@@ -128,7 +157,8 @@ struct FiniteInvarianceJobTests {
     #expect(ExactVerdict(deviations: [1e-8]) == .unknown)
   }
 
-  @Test("A fixed shift is one element; --elements 0 and too many held-out test images are typed errors")
+  @Test(
+    "A fixed shift is one element; --elements 0 and too many held-out test images are typed errors")
   func elementsAndHeldOutInput() throws {
     var job = tinyJob(.cnnGap, TranslationFamily())
     job.parameters.shift = PixelShift(dy: 1, dx: 1)

@@ -1,7 +1,7 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 // MARK: - Tolerances
@@ -34,10 +34,11 @@ struct FiniteKernelTests {
     )
   }
 
-  @Test("Empirical NNGP and NTK converge to the analytic kernels like 1/sqrt(width x samples)",
-        arguments: [
-          (NamedArchitecture.fcn, 32, 128), (.cnnGap, 16, 64),
-        ])
+  @Test(
+    "Empirical NNGP and NTK converge to the analytic kernels like 1/sqrt(width x samples)",
+    arguments: [
+      (NamedArchitecture.fcn, 32, 128), (.cnnGap, 16, 64),
+    ])
   func empiricalKernelsConverge(_ name: NamedArchitecture, _ narrow: Int, _ wide: Int) throws {
     let architecture = try name.architecture(depth: 1, activation: .erf)
     let images = randomBatch(shape(3, 3, 2), count: 3, seed: 31)
@@ -52,7 +53,8 @@ struct FiniteKernelTests {
     #expect(fine.ntk < convergenceConstant * scale)
   }
 
-  @Test("The empirical kernel of one network is a KernelFunction: symmetric, and K(x, nil) = K(x, x)")
+  @Test(
+    "The empirical kernel of one network is a KernelFunction: symmetric, and K(x, nil) = K(x, x)")
   func empiricalKernelIsAKernelFunction() throws {
     let imageShape = shape(3, 3, 2)
     let network = try FiniteNetwork(

@@ -1,6 +1,6 @@
 import CheckerSupport
-import SymmetryTesting
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// Shapes that exercise square and non-square images and one, two and three channels.
@@ -76,8 +76,9 @@ struct GroupActionLawTests {
     #expect(try IdentityAction().apply(to: x) == x)
   }
 
-  @Test("Random draws are determined by the seed and differ between seeds",
-        arguments: ActionCatalogue.names)
+  @Test(
+    "Random draws are determined by the seed and differ between seeds",
+    arguments: ActionCatalogue.names)
   func drawsAreSeeded(name: String) throws {
     let s = shape(4, 4, 3)
     let family = try ActionCatalogue.family(named: name)
@@ -91,12 +92,14 @@ struct GroupActionLawTests {
       let draws = try (6..<12).map { try family.element(for: s, seed: $0).apply(to: x) }
       #expect(
         draws.contains { $0 != a },
-        "six seeds all drew the same \(name) element; if its group has only two elements, say so in groupOrder(for:)")
+        "six seeds all drew the same \(name) element; if its group has only two elements, say so in groupOrder(for:)"
+      )
     }
   }
 
-  @Test("No drawn element is the identity on a shape where the family is non-trivial",
-        arguments: ActionCatalogue.names)
+  @Test(
+    "No drawn element is the identity on a shape where the family is non-trivial",
+    arguments: ActionCatalogue.names)
   func drawsAreNotIdentity(name: String) throws {
     let s = shape(4, 4, 3)
     let family = try ActionCatalogue.family(named: name)
@@ -111,7 +114,9 @@ struct GroupActionLawTests {
 private struct MislabelledFlip: GroupAction {
   var familyName: String { "mislabelled-flip" }
   func validate(_ shape: ImageShape) throws(SymmetryError) {}
-  func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch { try HorizontalFlip().apply(to: batch) }
+  func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
+    try HorizontalFlip().apply(to: batch)
+  }
   var inverse: any GroupAction { self }
   var description: String { "mislabelled flip" }
   func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {

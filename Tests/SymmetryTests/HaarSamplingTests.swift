@@ -1,6 +1,6 @@
 import CheckerSupport
-import SymmetryTesting
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// The sign of det(Q) for an orthogonal Q, by Gaussian elimination with partial pivoting.
@@ -37,21 +37,25 @@ private let dimension = 6
 struct HaarSamplingTests {
   let samples: [Matrix] = {
     var generator = SeededGenerator(seed: 2024)
-    return (0..<draws).map { _ in try! Matrix.haarOrthogonal(dimension: dimension, using: &generator) }
+    return (0..<draws).map { _ in
+      try! Matrix.haarOrthogonal(dimension: dimension, using: &generator)
+    }
   }()
 
   @Test("The determinant is +1 in about half of the draws (binomial interval)")
   func determinantSignIsBalanced() {
     let positive = samples.filter { determinantSign($0) > 0 }.count
     let halfWidth = 4 * (Double(draws) * 0.25).squareRoot()
-    #expect(abs(Double(positive) - Double(draws) / 2) <= halfWidth, "\(positive) of \(draws) positive")
+    #expect(
+      abs(Double(positive) - Double(draws) / 2) <= halfWidth, "\(positive) of \(draws) positive")
   }
 
   @Test("Q_11 is positive in about half of the draws (the sign correction is applied)")
   func firstEntrySignIsBalanced() {
     let positive = samples.filter { $0[0, 0] > 0 }.count
     let halfWidth = 4 * (Double(draws) * 0.25).squareRoot()
-    #expect(abs(Double(positive) - Double(draws) / 2) <= halfWidth, "\(positive) of \(draws) positive")
+    #expect(
+      abs(Double(positive) - Double(draws) / 2) <= halfWidth, "\(positive) of \(draws) positive")
   }
 
   @Test("Every entry has mean 0 and variance 1/d across draws")
@@ -63,7 +67,8 @@ struct HaarSamplingTests {
       let values = samples.map { $0[i, j] }
       let mean = values.reduce(0, +) / Double(draws)
       let meanSquare = values.reduce(0) { $0 + $1 * $1 } / Double(draws)
-      #expect(abs(mean) <= 4 * (1 / (d * Double(draws))).squareRoot(), "mean of Q[\(i),\(j)] = \(mean)")
+      #expect(
+        abs(mean) <= 4 * (1 / (d * Double(draws))).squareRoot(), "mean of Q[\(i),\(j)] = \(mean)")
       #expect(
         abs(meanSquare - 1 / d) <= 4 * (varianceOfSquare / Double(draws)).squareRoot(),
         "mean square of Q[\(i),\(j)] = \(meanSquare), expected \(1 / d)")
@@ -78,7 +83,9 @@ struct HaarSamplingTests {
     let mean = traces.reduce(0, +) / Double(draws)
     let meanSquare = traces.reduce(0) { $0 + $1 * $1 } / Double(draws)
     #expect(abs(mean) <= 4 * (1 / Double(draws)).squareRoot(), "mean trace \(mean)")
-    #expect(abs(meanSquare - 1) <= 4 * (2 / Double(draws)).squareRoot(), "mean squared trace \(meanSquare)")
+    #expect(
+      abs(meanSquare - 1) <= 4 * (2 / Double(draws)).squareRoot(),
+      "mean squared trace \(meanSquare)")
   }
 
   @Test("A sampled matrix is orthogonal to round-off, and the same seed gives the same matrix")

@@ -1,8 +1,8 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Probes
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// Probe images for the table claims: 6 x 6 pixels with 2 channels (so channel actions are not
@@ -11,7 +11,8 @@ import Testing
 /// by 2 pixels or flips, which are genuine symmetries of the local kernels.
 private let probeShape = shape(6, 6, 2)
 private let probe = try! KernelInvarianceProbe(
-  train: randomBatch(probeShape, count: 4, seed: 100), test: randomBatch(probeShape, count: 2, seed: 101))
+  train: randomBatch(probeShape, count: 4, seed: 100),
+  test: randomBatch(probeShape, count: 2, seed: 101))
 
 /// One row of the table claims: an architecture and the activations it is measured with.
 struct TableArchitecture: Sendable, CustomTestStringConvertible {
@@ -41,34 +42,34 @@ struct TableArchitecture: Sendable, CustomTestStringConvertible {
   /// layers and dense layers after pooling; residual blocks (inside and at the input, where
   /// channel maps reach the skip unabsorbed), layer normalisation per pixel and per image, new
   /// activations, and the identity before flatten (which keeps O(d)).
-  static let catalogue: [TableArchitecture] = NamedArchitecture.allCases.map(named) + [
-    layers("conv(1) relu conv(1) relu gap readout"),
-    layers("conv(1) relu conv(1) relu flatten readout"),
-    layers("local(3) relu local(3) relu gap readout"),
-    layers("conv(3,same) relu conv(3,same) relu gap readout"),
-    layers("local(3,same) relu flatten readout"),
-    layers("conv(3,valid) relu conv(3,valid) relu gap readout"),
-    layers("conv(2) relu conv(2) relu gap readout"),
-    layers("conv(2,same) relu gap readout"),
-    layers("conv(3) relu local(3) relu gap readout"),
-    layers("conv(3) relu gap dense relu readout"),
-    layers("flatten dense relu dense relu readout"),
-    // Stride-2 pooling and a stride-2 convolution: translations by 1 break, flips survive the
-    // window-2 pooling of an even side but not neural-tangents' one-sided stride-2 padding.
-    layers("conv(3) relu avgpool(2) conv(3) relu gap readout"),
-    layers("conv(3) relu sumpool(2) flatten readout"),
-    layers("conv(3,stride=2) relu conv(3) relu gap readout"),
-    layers("conv(3) residual(relu conv(3)) relu gap readout"),
-    layers("residual(conv(3) relu conv(3)) relu flatten readout"),
-    layers("conv(3) layernorm relu conv(3) layernorm relu gap readout"),
-    layers("conv(3) layernorm(all) relu flatten readout"),
-    layers("conv(1) gelu conv(1) sin gap readout"),
-    layers("identity flatten dense abs readout"),
-    layers("conv(1) attention relu gap readout"),
-    layers("conv(3) relu attention relu flatten readout"),
-  ]
+  static let catalogue: [TableArchitecture] =
+    NamedArchitecture.allCases.map(named) + [
+      layers("conv(1) relu conv(1) relu gap readout"),
+      layers("conv(1) relu conv(1) relu flatten readout"),
+      layers("local(3) relu local(3) relu gap readout"),
+      layers("conv(3,same) relu conv(3,same) relu gap readout"),
+      layers("local(3,same) relu flatten readout"),
+      layers("conv(3,valid) relu conv(3,valid) relu gap readout"),
+      layers("conv(2) relu conv(2) relu gap readout"),
+      layers("conv(2,same) relu gap readout"),
+      layers("conv(3) relu local(3) relu gap readout"),
+      layers("conv(3) relu gap dense relu readout"),
+      layers("flatten dense relu dense relu readout"),
+      // Stride-2 pooling and a stride-2 convolution: translations by 1 break, flips survive the
+      // window-2 pooling of an even side but not neural-tangents' one-sided stride-2 padding.
+      layers("conv(3) relu avgpool(2) conv(3) relu gap readout"),
+      layers("conv(3) relu sumpool(2) flatten readout"),
+      layers("conv(3,stride=2) relu conv(3) relu gap readout"),
+      layers("conv(3) residual(relu conv(3)) relu gap readout"),
+      layers("residual(conv(3) relu conv(3)) relu flatten readout"),
+      layers("conv(3) layernorm relu conv(3) layernorm relu gap readout"),
+      layers("conv(3) layernorm(all) relu flatten readout"),
+      layers("conv(1) gelu conv(1) sin gap readout"),
+      layers("identity flatten dense abs readout"),
+      layers("conv(1) attention relu gap readout"),
+      layers("conv(3) relu attention relu flatten readout"),
+    ]
 }
-
 
 @Suite("The invariance table")
 struct InvarianceTableTests {
@@ -84,13 +85,17 @@ struct InvarianceTableTests {
     }
   }
 
-  @Test("The product's standard probe images are this suite's probe images, so the grid above measures what the table measures")
+  @Test(
+    "The product's standard probe images are this suite's probe images, so the grid above measures what the table measures"
+  )
   func standardImagesAreTheProbe() {
     #expect(ProbeImages.standard.train == probe.train)
     #expect(ProbeImages.standard.test == probe.test)
   }
 
-  @Test("A custom layer list gets its predicted row, meets it, and renders as JSON (with reasons), markdown and SVG")
+  @Test(
+    "A custom layer list gets its predicted row, meets it, and renders as JSON (with reasons), markdown and SVG"
+  )
   func customRowAndRendering() throws {
     let custom = try Architecture(parsing: "conv(3) relu gap readout")
     let rows = [InvarianceRow(name: "mine", activation: "custom", kernel: custom)]
@@ -115,7 +120,9 @@ struct InvarianceTableTests {
 
 @Suite("Contradictions between measured and predicted verdicts")
 struct ContradictionTests {
-  @Test("A measured cell that contradicts its prediction is counted, marked '!' and listed with the layer's reason")
+  @Test(
+    "A measured cell that contradicts its prediction is counted, marked '!' and listed with the layer's reason"
+  )
   func contradictionIsReported() throws {
     let gap = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu)
     let prediction = try gap.predictedInvariance(under: Translation(dy: 1, dx: 0), on: probeShape)
@@ -129,7 +136,9 @@ struct ContradictionTests {
     let text = table.text()
     #expect(text.contains("x 3e-01!"))
     #expect(text.contains("1 of 1 predicted cells contradict"))
-    #expect(text.contains("algorithmic: measured not invariant (3e-01), predicted invariant: kept by every layer"))
+    #expect(
+      text.contains(
+        "algorithmic: measured not invariant (3e-01), predicted invariant: kept by every layer"))
     #expect(table.markdown().contains("(!)"))
     #expect(try table.json().contains("\"algorithmic_reason\" : \"kept by every layer\""))
   }
@@ -153,14 +162,17 @@ struct KernelIdentityTests {
     let expected = try gap.kernels(x, y)
     let measured = try averaged.kernels(x, y)
     #expect(averaged.isExact && averaged.elements.count == probeShape.pixelCount)
-    expectClose(measured.nngp.storage, expected.nngp.storage, tolerance: Self.identityTolerance, "NNGP")
-    expectClose(measured.ntk.storage, expected.ntk.storage, tolerance: Self.identityTolerance, "NTK")
+    expectClose(
+      measured.nngp.storage, expected.nngp.storage, tolerance: Self.identityTolerance, "NNGP")
+    expectClose(
+      measured.ntk.storage, expected.ntk.storage, tolerance: Self.identityTolerance, "NTK")
   }
 
   @Test("CNN-GAP with zero (same) padding loses exact translation invariance: a negative control")
   func samePaddingBreaksTranslations() throws {
     let row = try InvarianceRow(.cnnGap, activation: .relu, depth: 2, padding: .same)
-    let table = try InvarianceTable.measure(rows: [row], families: [TranslationFamily()], probe: probe)
+    let table = try InvarianceTable.measure(
+      rows: [row], families: [TranslationFamily()], probe: probe)
     for cell in table.cells {
       #expect(cell.algorithmic == .notInvariant, "deviation \(cell.algorithmicDeviation)")
       #expect(cell.functional == .notInvariant, "deviation \(cell.functionalDeviation)")
@@ -181,7 +193,8 @@ struct KernelIdentityTests {
 
 @Suite("The verdict machinery")
 struct VerdictTests {
-  @Test("A deviation at round-off is invariant, above the floor not invariant, between inconclusive")
+  @Test(
+    "A deviation at round-off is invariant, above the floor not invariant, between inconclusive")
   func thresholds() {
     let t = VerdictThresholds.kernel
     #expect(Verdict(deviation: 0, thresholds: t) == .invariant)
@@ -203,7 +216,9 @@ struct VerdictTests {
       var k = try Matrix(rows: x1.count, columns: second.count)
       for i in 0..<x1.count {
         for j in 0..<second.count {
-          k[i, j] = zip(zip(x1.image(i), second.image(j)), mask).reduce(0) { $0 + $1.0.0 * $1.0.1 * $1.1 * $1.1 }
+          k[i, j] = zip(zip(x1.image(i), second.image(j)), mask).reduce(0) {
+            $0 + $1.0.0 * $1.0.1 * $1.1 * $1.1
+          }
         }
       }
       return try KernelMatrices(nngp: k, ntk: k)
@@ -233,7 +248,8 @@ struct VerdictTests {
       return k
     }
     let row = InvarianceRow(name: "perturbed", activation: "relu", kernel: perturbed)
-    let table = try InvarianceTable.measure(rows: [row], families: [TranslationFamily()], probe: probe)
+    let table = try InvarianceTable.measure(
+      rows: [row], families: [TranslationFamily()], probe: probe)
     for cell in table.cells {
       #expect(cell.algorithmic == .inconclusive, "deviation \(cell.algorithmicDeviation)")
     }

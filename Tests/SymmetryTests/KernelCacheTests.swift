@@ -1,9 +1,9 @@
 import CheckerSupport
-import SymmetryTesting
 import Foundation
 import Learners
 import Probes
 import Symmetries
+import SymmetryTesting
 import Testing
 
 /// A fresh empty folder for one test.
@@ -50,7 +50,8 @@ struct KernelCacheTests {
         indices.flatMap { i in indices.map { square[i, $0] } }, kind.matrix(of: direct).storage,
         tolerance: 1e-14, "train-train \(kind)")
       expectClose(
-        (0..<test.count).flatMap { t in indices.map { rectangle[t, $0] } }, kind.matrix(of: across).storage,
+        (0..<test.count).flatMap { t in indices.map { rectangle[t, $0] } },
+        kind.matrix(of: across).storage,
         tolerance: 1e-14, "test-train \(kind)")
     }
   }
@@ -72,9 +73,12 @@ struct KernelCacheTests {
       bytes[bytes.count - 200] ^= 0x01
     case "foreign":
       // A whole, valid entry computed from other inputs, under this key's name.
-      let other = KernelCacheKey(description: "FCN depth 2 (test)", pool: try pool.selecting(0..<11), test: test)
+      let other = KernelCacheKey(
+        description: "FCN depth 2 (test)", pool: try pool.selecting(0..<11), test: test)
       let otherCache = KernelCache(directory: scratchFolder("other"))
-      _ = try otherCache.entry(other) { try PoolGram(kernel: fcn, pool: pool.selecting(0..<11), test: test) }
+      _ = try otherCache.entry(other) {
+        try PoolGram(kernel: fcn, pool: pool.selecting(0..<11), test: test)
+      }
       bytes = try Data(contentsOf: otherCache.url(for: other))
     default:
       bytes = Data("not a kernel cache entry".utf8)
@@ -89,17 +93,26 @@ struct KernelCacheTests {
     #expect(again.outcome == .replaced && computed)
     #expect(again.gram == good)
     #expect(reports.count == 1 && reports[0].contains(file.lastPathComponent), "\(reports)")
-    let expected = ["truncated": "truncated", "corrupt": "checksum", "foreign": "other inputs", "garbage": "not a kernel"]
+    let expected = [
+      "truncated": "truncated", "corrupt": "checksum", "foreign": "other inputs",
+      "garbage": "not a kernel",
+    ]
     #expect(reports.first?.contains(expected[damage]!) == true, "\(reports)")
     // The overwritten entry is valid again.
-    #expect(try cache.entry(key) { Issue.record("recomputed a repaired entry"); return good }.outcome == .hit)
+    #expect(
+      try cache.entry(key) {
+        Issue.record("recomputed a repaired entry")
+        return good
+      }.outcome == .hit)
   }
 
   @Test("The key changes with every input bit and with the kernel's description")
   func keysSeparateInputs() {
     var moved = pool.values
     moved[5] = moved[5].nextUp
-    let nudged = KernelCacheKey(description: key.description, pool: try! ImageBatch(shape: pool.shape, values: moved), test: test)
+    let nudged = KernelCacheKey(
+      description: key.description, pool: try! ImageBatch(shape: pool.shape, values: moved),
+      test: test)
     let renamed = KernelCacheKey(description: "FCN depth 3 (test)", pool: pool, test: test)
     #expect(nudged.inputDigest != key.inputDigest)
     let cache = KernelCache(directory: scratchFolder("keys"))
@@ -114,7 +127,8 @@ struct KernelCacheTests {
     let error = #expect(throws: ProbeError.self) { try cache.entry(key) { try compute() } }
     let message = error.map { "\($0)" } ?? ""
     #expect(message.contains(file.path) && message.contains("not a folder"), "\(message)")
-    #expect(!message.contains("NSCocoaErrorDomain") && !message.contains("Error Domain"), "\(message)")
+    #expect(
+      !message.contains("NSCocoaErrorDomain") && !message.contains("Error Domain"), "\(message)")
   }
 }
 
@@ -132,7 +146,9 @@ struct PooledDesignTests {
     return experiment
   }
 
-  @Test("LCN and CNN-VEC share one pool Gram per condition, and a warm cache recomputes nothing and gives the same numbers")
+  @Test(
+    "LCN and CNN-VEC share one pool Gram per condition, and a warm cache recomputes nothing and gives the same numbers"
+  )
   func sharedAndCached() throws {
     var experiment = experiment()
     experiment.cache = KernelCache(directory: scratchFolder("curves"))
@@ -146,7 +162,9 @@ struct PooledDesignTests {
     #expect(first.points == second.points)
   }
 
-  @Test("With subsets first and standardisation by the training images, the one repeat is the tutorial protocol; more repeats are refused")
+  @Test(
+    "With subsets first and standardisation by the training images, the one repeat is the tutorial protocol; more repeats are refused"
+  )
   func firstSubsets() throws {
     var experiment = experiment()
     experiment.subsets = .first
@@ -158,19 +176,23 @@ struct PooledDesignTests {
     let curves = try experiment.run()
     // The same regression done by hand on the first 16 training images, standardised by their
     // own statistics (neural-tangents' tutorial protocol).
-    let data = try ExperimentData.load(.cifar10, size: 4, trainCount: 5000, testCount: 20, statisticsFrom: Array(0..<16))
+    let data = try ExperimentData.load(
+      .cifar10, size: 4, trainCount: 5000, testCount: 20, statisticsFrom: Array(0..<16))
     let train = try data.train.prefix(16)
     let kernel = try NamedArchitecture.fcn.architecture(depth: 2, activation: .relu)
     let prediction = try KernelRegression.posteriorMean(
-      trainTrain: kernel.kernels(train.images, nil).nngp, testTrain: kernel.kernels(data.test.images, train.images).nngp,
+      trainTrain: kernel.kernels(train.images, nil).nngp,
+      testTrain: kernel.kernels(data.test.images, train.images).nngp,
       targets: train.centredOneHotTargets, diagReg: experiment.diagReg)
     var correct = 0
     for i in 0..<20 {
       let row = (0..<10).map { prediction[i, $0] }
       if row.firstIndex(of: row.max()!) == data.test.labels[i] { correct += 1 }
     }
-    let point = try #require(curves.point(
-      CurveKey(architecture: "FCN", kernel: .nngp, action: "none", actedOn: .data), trainSize: 16))
+    let point = try #require(
+      curves.point(
+        CurveKey(architecture: "FCN", kernel: .nngp, action: "none", actedOn: .data), trainSize: 16)
+    )
     #expect(point.accuracy == Double(correct) / 20)
     experiment.repeats = 2
     #expect(throws: ProbeError.self) { try experiment.run() }
@@ -205,10 +227,14 @@ struct PooledDesignTests {
 
 @Suite("The depth experiment and the kernel cache")
 struct DepthCacheTests {
-  @Test("A depth rerun with a warm cache reads every kernel from it and gives the same records; another W^2 is a new entry")
+  @Test(
+    "A depth rerun with a warm cache reads every kernel from it and gives the same records; another W^2 is a new entry"
+  )
   func depthSharesTheCache() throws {
     var experiment = DepthExperiment()
-    experiment.runs = [DepthExperiment.Run(.fcn, counts: .init(train: 16, test: 16), depths: [1, 3])]
+    experiment.runs = [
+      DepthExperiment.Run(.fcn, counts: .init(train: 16, test: 16), depths: [1, 3])
+    ]
     experiment.weightVariances = [1.0, 2.0]
     experiment.times = [100]
     experiment.size = 4

@@ -5,10 +5,13 @@ import Testing
 // MARK: - Test-local helpers
 
 /// A reproducible batch of standard-normal images.
-private func gaussianBatch(count: Int, height: Int, width: Int, channels: Int, seed: UInt64) throws -> ImageBatch {
+private func gaussianBatch(count: Int, height: Int, width: Int, channels: Int, seed: UInt64) throws
+  -> ImageBatch
+{
   var generator = SeededGenerator(seed: seed)
   let values = (0..<(count * height * width * channels)).map { _ in generator.gaussian() }
-  return try ImageBatch(count: count, height: height, width: width, channels: channels, values: values)
+  return try ImageBatch(
+    count: count, height: height, width: width, channels: channels, values: values)
 }
 
 /// The eigenvalues of a symmetric matrix by cyclic Jacobi rotations (test-only, small n).
@@ -97,8 +100,10 @@ struct KernelPropertyTests {
   func lcnEqualsCnnVec(activation: Activation, padding: Padding) throws {
     let batch = try gaussianBatch(count: 5, height: 7, width: 8, channels: 2, seed: 7)
     for depth in 1...3 {
-      let lcn = try NamedArchitecture.lcn.architecture(depth: depth, activation: activation, padding: padding)
-      let vec = try NamedArchitecture.cnnVec.architecture(depth: depth, activation: activation, padding: padding)
+      let lcn = try NamedArchitecture.lcn.architecture(
+        depth: depth, activation: activation, padding: padding)
+      let vec = try NamedArchitecture.cnnVec.architecture(
+        depth: depth, activation: activation, padding: padding)
       #expect(try lcn.kernels(batch, nil) == vec.kernels(batch, nil), "depth \(depth)")
     }
   }
@@ -109,7 +114,9 @@ struct KernelPropertyTests {
     let local = try Architecture(parsing: "local(3) relu local(3) relu gap dense")
     let conv = try Architecture(parsing: "conv(3) relu conv(3) relu gap dense")
     // An effect-size floor: the two differ by far more than round-off.
-    #expect(relativeDistance(try local.kernels(batch, nil).nngp, try conv.kernels(batch, nil).nngp) > 1e-3)
+    #expect(
+      relativeDistance(try local.kernels(batch, nil).nngp, try conv.kernels(batch, nil).nngp) > 1e-3
+    )
   }
 
   @Test(
@@ -161,8 +168,12 @@ struct KernelPropertyTests {
     let a = try gaussianBatch(count: 9, height: 4, width: 4, channels: 2, seed: 15)
     let b = try gaussianBatch(count: 5, height: 4, width: 4, channels: 2, seed: 16)
     let architecture = try name.architecture(depth: 2, activation: .erf)
-    #expect(try architecture.referenceKernels(a, nil, parallel: false) == architecture.referenceKernels(a, nil, parallel: true))
-    #expect(try architecture.referenceKernels(a, b, parallel: false) == architecture.referenceKernels(a, b, parallel: true))
+    #expect(
+      try architecture.referenceKernels(a, nil, parallel: false)
+        == architecture.referenceKernels(a, nil, parallel: true))
+    #expect(
+      try architecture.referenceKernels(a, b, parallel: false)
+        == architecture.referenceKernels(a, b, parallel: true))
   }
 
   @Test(
@@ -205,7 +216,9 @@ struct KernelPropertyTests {
     let full = try kernel.kernels(batch, nil)
     let block = try kernel.kernels(batch, nil, rows: 1..<3, columns: 0..<2)
     #expect(block.nngp[1, 0] == full.nngp[2, 0])
-    #expect(throws: KernelError.self) { try kernel.kernels(batch, nil, rows: 0..<5, columns: 0..<1) }
+    #expect(throws: KernelError.self) {
+      try kernel.kernels(batch, nil, rows: 0..<5, columns: 0..<1)
+    }
   }
 }
 
@@ -270,15 +283,19 @@ struct KernelPaddingTests {
     let batch = try ImageBatch(count: 3, height: 4, width: 5, channels: 2, values: values)
     for (layer, shared) in [("conv", true), ("local", false)] {
       for (reduction, pooled) in [("flatten", false), ("gap", true)] {
-        let text = "\(layer)(\(filterSize),\(padding),w=1.3,b=0.2) \(reduction) readout(w=0.9,b=0.4)"
+        let text =
+          "\(layer)(\(filterSize),\(padding),w=1.3,b=0.2) \(reduction) readout(w=0.9,b=0.4)"
         let kernels = try Architecture(parsing: text).kernels(batch, nil)
         for i in 0..<3 {
           for j in 0..<3 {
             let expected = directKernel(
               batch, i, j, filterSize: filterSize, padding: padding, shared: shared, pooled: pooled,
               weightStd: 1.3, biasStd: 0.2, readoutWeightStd: 0.9, readoutBiasStd: 0.4)
-            #expect(abs(kernels.nngp[i, j] - expected.nngp) <= Self.roundOff * abs(expected.nngp), "\(text)")
-            #expect(abs(kernels.ntk[i, j] - expected.ntk) <= Self.roundOff * abs(expected.ntk), "\(text)")
+            #expect(
+              abs(kernels.nngp[i, j] - expected.nngp) <= Self.roundOff * abs(expected.nngp),
+              "\(text)")
+            #expect(
+              abs(kernels.ntk[i, j] - expected.ntk) <= Self.roundOff * abs(expected.ntk), "\(text)")
           }
         }
       }
@@ -291,8 +308,10 @@ struct KernelPaddingTests {
   func onesImage(padding: Padding, expected: Double) throws {
     // same: the corner, edge and centre pixels see 4, 6 and 9 of the 9 taps inside the image,
     // and the mean still divides by 9: (4 * 4 + 4 * 6 + 9) / 9 / 9 = 49/81.
-    let ones = try ImageBatch(count: 1, height: 3, width: 3, channels: 1, values: Array(repeating: 1, count: 9))
-    let architecture = try Architecture(parsing: "conv(3,\(padding),w=1,b=0) flatten readout(w=1,b=0)")
+    let ones = try ImageBatch(
+      count: 1, height: 3, width: 3, channels: 1, values: Array(repeating: 1, count: 9))
+    let architecture = try Architecture(
+      parsing: "conv(3,\(padding),w=1,b=0) flatten readout(w=1,b=0)")
     let kernels = try architecture.kernels(ones, nil)
     #expect(abs(kernels.nngp[0, 0] - expected) <= 1e-15)
     #expect(abs(kernels.ntk[0, 0] - 2 * expected) <= 1e-15)

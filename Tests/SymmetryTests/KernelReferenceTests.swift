@@ -83,7 +83,10 @@ struct KernelReferenceTests {
   func nngpMatchesReference(_ entry: ReferenceKernel) throws {
     let architecture = try entry.architectureValue()
     // Both paths: the layer-by-layer definition and the default (fast engine where it applies).
-    for kernels in [try architecture.referenceKernels(entry.batch(), nil), try architecture.kernels(entry.batch(), nil)] {
+    for kernels in [
+      try architecture.referenceKernels(entry.batch(), nil),
+      try architecture.kernels(entry.batch(), nil),
+    ] {
       #expect(maxRelativeError(kernels.nngp, entry.nngp) <= Self.tolerance)
     }
   }
@@ -93,7 +96,10 @@ struct KernelReferenceTests {
     arguments: ReferenceKernel.all)
   func ntkMatchesReference(_ entry: ReferenceKernel) throws {
     let architecture = try entry.architectureValue()
-    for kernels in [try architecture.referenceKernels(entry.batch(), nil), try architecture.kernels(entry.batch(), nil)] {
+    for kernels in [
+      try architecture.referenceKernels(entry.batch(), nil),
+      try architecture.kernels(entry.batch(), nil),
+    ] {
       try checkNTK(kernels, entry)
     }
   }
@@ -109,11 +115,13 @@ struct KernelReferenceTests {
     }
   }
 
-  @Test("The rectangular kernel of a batch with itself equals its symmetric kernel, bit for bit",
+  @Test(
+    "The rectangular kernel of a batch with itself equals its symmetric kernel, bit for bit",
     arguments: ReferenceKernel.all.filter { $0.depth == 2 })
   func rectangularEqualsSymmetric(_ entry: ReferenceKernel) throws {
     let architecture = try entry.architectureValue()
     let batch = try entry.batch()
-    #expect(try architecture.referenceKernels(batch, batch) == architecture.referenceKernels(batch, nil))
+    #expect(
+      try architecture.referenceKernels(batch, batch) == architecture.referenceKernels(batch, nil))
   }
 }

@@ -50,7 +50,9 @@ struct KernelRegressionTests {
     zip(x.storage, y.storage).reduce(0) { max($0, abs($1.0 - $1.1)) }
   }
 
-  @Test("The posterior mean equals K* (K + r trace(K)/n I)^{-1} Y by a direct solve", arguments: [0.0, 0.1])
+  @Test(
+    "The posterior mean equals K* (K + r trace(K)/n I)^{-1} Y by a direct solve",
+    arguments: [0.0, 0.1])
   func posteriorMeanIsDirectSolve(diagReg: Double) throws {
     let (k, kStar, y) = Self.problem()
     var ridged = k
@@ -68,7 +70,9 @@ struct KernelRegressionTests {
     #expect(Self.maxDifference(onTrain, y) <= Self.tolerance)
   }
 
-  @Test("The finite-time predictor equals K* K^{-1} (I - exp(-eta t K / (n k))) Y", arguments: [0.5, 40.0])
+  @Test(
+    "The finite-time predictor equals K* K^{-1} (I - exp(-eta t K / (n k))) Y",
+    arguments: [0.5, 40.0])
   func finiteTimeMatchesFormula(time: Double) throws {
     let (k, kStar, y) = Self.problem(n: 20, m: 5, k: 3)
     let learningRate = 2.0
@@ -95,7 +99,8 @@ struct KernelRegressionTests {
   @Test("At t = 0 the gradient-flow prediction is exactly zero")
   func zeroTime() throws {
     let (k, kStar, y) = Self.problem()
-    let predicted = try KernelRegression.gradientFlow(trainTrain: k, testTrain: kStar, targets: y, time: 0)
+    let predicted = try KernelRegression.gradientFlow(
+      trainTrain: k, testTrain: kStar, targets: y, time: 0)
     #expect(predicted.storage.allSatisfy { $0 == 0 })
   }
 
@@ -103,8 +108,10 @@ struct KernelRegressionTests {
   func largeTimeLimit() throws {
     let (k, kStar, y) = Self.problem()
     // Smallest eigenvalue >= 0.5 and n k = 60, so exp(-0.5 t / 60) < 1e-40 at t = 1e4.
-    let finite = try KernelRegression.gradientFlow(trainTrain: k, testTrain: kStar, targets: y, time: 1e4)
-    let infinite = try KernelRegression.gradientFlow(trainTrain: k, testTrain: kStar, targets: y, time: nil)
+    let finite = try KernelRegression.gradientFlow(
+      trainTrain: k, testTrain: kStar, targets: y, time: 1e4)
+    let infinite = try KernelRegression.gradientFlow(
+      trainTrain: k, testTrain: kStar, targets: y, time: nil)
     let posterior = try KernelRegression.posteriorMean(trainTrain: k, testTrain: kStar, targets: y)
     #expect(Self.maxDifference(finite, infinite) <= Self.tolerance)
     #expect(infinite == posterior)
@@ -129,7 +136,8 @@ struct KernelRegressionTests {
       #expect(error.description.contains("diag_reg"))
     }
     // The suggested ridge fixes it.
-    let ridged = try KernelRegression.posteriorMean(trainTrain: k, testTrain: k, targets: y, diagReg: 1e-6)
+    let ridged = try KernelRegression.posteriorMean(
+      trainTrain: k, testTrain: k, targets: y, diagReg: 1e-6)
     #expect(ridged.storage.allSatisfy { $0.isFinite })
   }
 
@@ -156,7 +164,8 @@ struct KernelRegressionTests {
     var nanTargets = y
     nanTargets[0, 0] = .nan
     #expect(throws: LinearAlgebraError.self) {
-      try KernelRegression.gradientFlow(trainTrain: k, testTrain: kStar, targets: nanTargets, time: 1)
+      try KernelRegression.gradientFlow(
+        trainTrain: k, testTrain: kStar, targets: nanTargets, time: 1)
     }
   }
 }

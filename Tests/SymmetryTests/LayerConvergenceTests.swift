@@ -29,7 +29,9 @@ private let seeds: [UInt64] = [100, 200]
 struct LayerConvergenceTests {
   /// The largest entry-wise errors of the Monte Carlo NNGP and NTK against the analytic ones,
   /// averaged over `seeds`.
-  private func errors(_ architecture: Architecture, images: ImageBatch, width: Int) throws -> (nngp: Double, ntk: Double) {
+  private func errors(_ architecture: Architecture, images: ImageBatch, width: Int) throws -> (
+    nngp: Double, ntk: Double
+  ) {
     let analytic = try architecture.kernels(images, nil)
     var nngp = 0.0
     var ntk = 0.0
@@ -46,7 +48,8 @@ struct LayerConvergenceTests {
   @Test(
     "Each new layer's empirical NNGP and NTK converge to its analytic kernels like 1/sqrt(width x samples)",
     arguments: [
-      "conv(3) abrelu(-0.3,1) gap readout", "conv(3) leakyrelu(0.1) gap readout", "conv(3) abs gap readout",
+      "conv(3) abrelu(-0.3,1) gap readout", "conv(3) leakyrelu(0.1) gap readout",
+      "conv(3) abs gap readout",
       "conv(3) gelu gap readout", "conv(3) sign gap readout", "conv(3) sin gap readout",
       "conv(3) rbf(1) gap readout", "conv(3) identity gap readout",
       "conv(3) layernorm relu gap readout", "conv(3) layernorm(all) erf gap readout",
@@ -58,9 +61,14 @@ struct LayerConvergenceTests {
     let coarse = try errors(architecture, images: images, width: narrowWidth)
     let fine = try errors(architecture, images: images, width: wideWidth)
     let scale = 1 / Double(wideWidth * samples).squareRoot()
-    #expect(fine.nngp < convergenceRatioCeiling * coarse.nngp, "NNGP \(coarse.nngp) -> \(fine.nngp)")
+    #expect(
+      fine.nngp < convergenceRatioCeiling * coarse.nngp, "NNGP \(coarse.nngp) -> \(fine.nngp)")
     #expect(fine.ntk < convergenceRatioCeiling * coarse.ntk, "NTK \(coarse.ntk) -> \(fine.ntk)")
-    #expect(fine.nngp < convergenceConstant * scale, "NNGP \(fine.nngp) x sqrt(width x samples) = \(fine.nngp / scale)")
-    #expect(fine.ntk < convergenceConstant * scale, "NTK \(fine.ntk) x sqrt(width x samples) = \(fine.ntk / scale)")
+    #expect(
+      fine.nngp < convergenceConstant * scale,
+      "NNGP \(fine.nngp) x sqrt(width x samples) = \(fine.nngp / scale)")
+    #expect(
+      fine.ntk < convergenceConstant * scale,
+      "NTK \(fine.ntk) x sqrt(width x samples) = \(fine.ntk / scale)")
   }
 }

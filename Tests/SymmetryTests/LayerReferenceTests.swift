@@ -56,12 +56,15 @@ struct LayerReferenceTests {
   /// As `KernelReferenceTests.reluNTKDiagonalTolerance`: arccos(1 - eps) errs by sqrt(eps).
   static let reluNTKDiagonalTolerance = 1e-7
 
-  @Test("The fixture holds the 17 cases of the issue, each named once, and the awaiting set names only fixture cases")
+  @Test(
+    "The fixture holds the 17 cases of the issue, each named once, and the awaiting set names only fixture cases"
+  )
   func fixtureIsComplete() {
     let names = LayerReferenceCase.all.map(\.name)
     #expect(names.count == 17)
     #expect(Set(names).count == names.count)
-    #expect(casesAwaitingLayers.isSubset(of: Set(names)), "\(casesAwaitingLayers.subtracting(names))")
+    #expect(
+      casesAwaitingLayers.isSubset(of: Set(names)), "\(casesAwaitingLayers.subtracting(names))")
   }
 
   @Test(
@@ -81,7 +84,9 @@ struct LayerReferenceTests {
   private func check(_ reference: LayerReferenceCase) throws {
     let architecture = try Architecture(parsing: reference.layers)
     let batch = try reference.batch()
-    for kernels in [try architecture.referenceKernels(batch, nil), try architecture.kernels(batch, nil)] {
+    for kernels in [
+      try architecture.referenceKernels(batch, nil), try architecture.kernels(batch, nil),
+    ] {
       let nngpError = maxRelativeError(kernels.nngp, reference.nngp)
       #expect(nngpError <= Self.tolerance, "NNGP relative error \(nngpError)")
       let kink = reference.hasReLUKink

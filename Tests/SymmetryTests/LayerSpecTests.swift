@@ -32,7 +32,8 @@ struct LayerSpecTests {
     arguments: NamedArchitecture.allCases, Activation.allCases)
   func descriptionRoundTrips(name: NamedArchitecture, activation: Activation) throws {
     let architecture = try name.architecture(
-      depth: 2, activation: activation, filterSize: 5, padding: .same, weightStd: 1.3, biasStd: 0.05)
+      depth: 2, activation: activation, filterSize: 5, padding: .same, weightStd: 1.3, biasStd: 0.05
+    )
     #expect(try Architecture(parsing: architecture.description) == architecture)
   }
 

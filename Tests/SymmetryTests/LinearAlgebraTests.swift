@@ -1,6 +1,6 @@
-import Testing
 import Foundation
 import Symmetries
+import Testing
 
 // MARK: - Helpers
 
@@ -22,7 +22,9 @@ private func spdMatrix(_ n: Int, seed: UInt64) -> Matrix {
 }
 
 /// op(a) op(b) by the textbook triple loop, the reference for the blocked product.
-private func naiveProduct(_ a: Matrix, _ transposeA: Bool, _ b: Matrix, _ transposeB: Bool) -> Matrix {
+private func naiveProduct(_ a: Matrix, _ transposeA: Bool, _ b: Matrix, _ transposeB: Bool)
+  -> Matrix
+{
   let m = transposeA ? a.columns : a.rows
   let k = transposeA ? a.rows : a.columns
   let n = transposeB ? b.rows : b.columns
@@ -76,7 +78,9 @@ struct MatrixProductTests {
   func multipliedIsProduct() throws {
     let a = uniformMatrix(13, 21, seed: 3)
     let b = uniformMatrix(21, 8, seed: 4)
-    #expect(maxDifference(try a.multiplied(by: b), naiveProduct(a, false, b, false)) <= Self.tolerance(depth: 21))
+    #expect(
+      maxDifference(try a.multiplied(by: b), naiveProduct(a, false, b, false))
+        <= Self.tolerance(depth: 21))
   }
 
   @Test("The product is bit-identical with one and two threads")
@@ -279,10 +283,15 @@ struct CholeskyTests {
   func notPositiveDefinite() throws {
     // [[1, 2], [2, 1]] has eigenvalues 3 and -1: the second pivot is 1 - 4 = -3.
     let a = try Matrix([[1, 2], [2, 1]])
-    #expect(throws: LinearAlgebraError.notPositiveDefinite(pivot: 1, value: -3)) { try a.cholesky() }
+    #expect(throws: LinearAlgebraError.notPositiveDefinite(pivot: 1, value: -3)) {
+      try a.cholesky()
+    }
     // A rank-deficient Gram matrix past the first block fails at the duplicated row.
     var b = spdMatrix(120, seed: 15)
-    for j in 0..<120 { b[110, j] = b[100, j]; b[j, 110] = b[j, 100] }
+    for j in 0..<120 {
+      b[110, j] = b[100, j]
+      b[j, 110] = b[j, 100]
+    }
     b[110, 110] = b[100, 100]
     do {
       _ = try b.cholesky()
@@ -297,11 +306,13 @@ struct CholeskyTests {
     }
   }
 
-  @Test("Bad input throws typed errors", arguments: [
-    (try! Matrix(rows: 2, columns: 3), "non-square"),
-    (try! Matrix([[1, .nan], [.nan, 1]]), "NaN"),
-    (try! Matrix([[1, 0.5], [0, 1]]), "asymmetric"),
-  ])
+  @Test(
+    "Bad input throws typed errors",
+    arguments: [
+      (try! Matrix(rows: 2, columns: 3), "non-square"),
+      (try! Matrix([[1, .nan], [.nan, 1]]), "NaN"),
+      (try! Matrix([[1, 0.5], [0, 1]]), "asymmetric"),
+    ])
   func badInput(matrix: Matrix, label: String) {
     #expect(throws: LinearAlgebraError.self, "\(label)") { try matrix.cholesky() }
   }
@@ -322,12 +333,15 @@ struct TriangularSolveTests {
     return l
   }
 
-  @Test("Forward and back substitution invert L and L^T with many right-hand sides", arguments: [1, 63, 130])
+  @Test(
+    "Forward and back substitution invert L and L^T with many right-hand sides",
+    arguments: [1, 63, 130])
   func inverts(n: Int) throws {
     let l = Self.triangular(n)
     let x = uniformMatrix(n, 5, seed: 22)
     let forward = try l.solveLowerTriangular(try l.multiplied(by: x))
-    let backward = try l.solveLowerTriangular(try Matrix.product(l, x, transposeA: true), transposed: true)
+    let backward = try l.solveLowerTriangular(
+      try Matrix.product(l, x, transposeA: true), transposed: true)
     #expect(maxDifference(forward, x) <= Self.tolerance)
     #expect(maxDifference(backward, x) <= Self.tolerance)
   }
@@ -335,9 +349,13 @@ struct TriangularSolveTests {
   @Test("A zero on the diagonal or a mismatched right-hand side throws")
   func badInput() {
     var l = Self.triangular(4)
-    #expect(throws: LinearAlgebraError.self) { try l.solveLowerTriangular(try Matrix(rows: 3, columns: 1)) }
+    #expect(throws: LinearAlgebraError.self) {
+      try l.solveLowerTriangular(try Matrix(rows: 3, columns: 1))
+    }
     l[2, 2] = 0
-    #expect(throws: LinearAlgebraError.singular(pivot: 2)) { try l.solveLowerTriangular(try Matrix(rows: 4, columns: 1)) }
+    #expect(throws: LinearAlgebraError.singular(pivot: 2)) {
+      try l.solveLowerTriangular(try Matrix(rows: 4, columns: 1))
+    }
   }
 }
 
@@ -356,7 +374,8 @@ struct SymmetricEigenTests {
     return a
   }
 
-  @Test("A V = V diag(lambda) and V^T V = I, with ascending values", arguments: [1, 2, 3, 10, 100, 150])
+  @Test(
+    "A V = V diag(lambda) and V^T V = I, with ascending values", arguments: [1, 2, 3, 10, 100, 150])
   func decomposes(n: Int) throws {
     let a = Self.symmetric(n, seed: 31)
     let (values, v) = try a.symmetricEigen()
@@ -365,7 +384,8 @@ struct SymmetricEigenTests {
     var scaled = v
     for i in 0..<n { for j in 0..<n { scaled[i, j] *= values[j] } }
     #expect(maxDifference(try a.multiplied(by: v), scaled) <= Self.tolerance)
-    #expect(try maxDifference(Matrix.product(v, v, transposeA: true), .identity(n)) <= Self.tolerance)
+    #expect(
+      try maxDifference(Matrix.product(v, v, transposeA: true), .identity(n)) <= Self.tolerance)
   }
 
   @Test("Known spectrum: diag(3, 1, 2) and a repeated eigenvalue are recovered")
@@ -391,7 +411,9 @@ struct SymmetricEigenTests {
   @Test("Non-square, non-finite and asymmetric matrices throw")
   func badInput() {
     #expect(throws: LinearAlgebraError.self) { try Matrix(rows: 2, columns: 3).symmetricEigen() }
-    #expect(throws: LinearAlgebraError.self) { try Matrix([[1, .infinity], [.infinity, 1]]).symmetricEigen() }
+    #expect(throws: LinearAlgebraError.self) {
+      try Matrix([[1, .infinity], [.infinity, 1]]).symmetricEigen()
+    }
     #expect(throws: LinearAlgebraError.notSymmetric(row: 1, column: 0, difference: -1)) {
       try Matrix([[1, 1], [0, 1]]).symmetricEigen()
     }
@@ -409,14 +431,17 @@ struct HaarTests {
   func orthogonal(n: Int) throws {
     var generator = SeededGenerator(seed: 41)
     let q = try Matrix.haarOrthogonal(dimension: n, using: &generator)
-    #expect(try maxDifference(Matrix.product(q, q, transposeA: true), .identity(n)) <= Self.orthogonality)
+    #expect(
+      try maxDifference(Matrix.product(q, q, transposeA: true), .identity(n)) <= Self.orthogonality)
   }
 
   @Test("The same seed gives the same matrix")
   func deterministic() throws {
     var a = SeededGenerator(seed: 42)
     var b = SeededGenerator(seed: 42)
-    #expect(try Matrix.haarOrthogonal(dimension: 30, using: &a) == Matrix.haarOrthogonal(dimension: 30, using: &b))
+    #expect(
+      try Matrix.haarOrthogonal(dimension: 30, using: &a)
+        == Matrix.haarOrthogonal(dimension: 30, using: &b))
   }
 
   @Test("About half of the draws have determinant +1, within a binomial 4-sigma interval")
@@ -427,7 +452,8 @@ struct HaarTests {
     var positive = 0
     for _ in 0..<draws {
       let q = try Matrix.haarOrthogonal(dimension: 3, using: &generator)
-      let det = q[0, 0] * (q[1, 1] * q[2, 2] - q[1, 2] * q[2, 1])
+      let det =
+        q[0, 0] * (q[1, 1] * q[2, 2] - q[1, 2] * q[2, 1])
         - q[0, 1] * (q[1, 0] * q[2, 2] - q[1, 2] * q[2, 0])
         + q[0, 2] * (q[1, 0] * q[2, 1] - q[1, 1] * q[2, 0])
       #expect(abs(abs(det) - 1) <= 1e-14)
@@ -437,7 +463,8 @@ struct HaarTests {
     #expect(abs(positive - 200) <= 40)
   }
 
-  @Test("An entry has mean 0 and variance 1/d within 4 standard errors", arguments: [(0, 0), (7, 2)])
+  @Test(
+    "An entry has mean 0 and variance 1/d within 4 standard errors", arguments: [(0, 0), (7, 2)])
   func entryMoments(entry: (Int, Int)) throws {
     // The entries of a Haar matrix are those of a uniform unit vector: E q = 0, E q^2 = 1/d,
     // E q^4 = 3 / (d (d + 2)). Totals over a whole matrix are fixed (sum of squares = d), so

@@ -147,10 +147,13 @@ struct NumPyTests {
   func refusesThreeDimensionalBatch() throws {
     let url = try npyFixture("float64-images-3x2x2.npy")
     #expect(try NumPyArray(npyAt: url).shape == [3, 2, 2])
-    #expect(performing: { try ImageBatch(npyAt: url) }, throws: { error in
-      guard case DataFileError.wrongShape(let expected, let actual) = error else { return false }
-      return actual == [3, 2, 2] && expected.contains("x[None]") && expected.contains("x[..., None]")
-    })
+    #expect(
+      performing: { try ImageBatch(npyAt: url) },
+      throws: { error in
+        guard case DataFileError.wrongShape(let expected, let actual) = error else { return false }
+        return actual == [3, 2, 2] && expected.contains("x[None]")
+          && expected.contains("x[..., None]")
+      })
   }
 
   @Test("A uint8 image file reads as a batch with its 0...255 values")

@@ -51,9 +51,10 @@ struct OutputSafetyTests {
     try FileManager.default.linkItem(at: file, to: hard)
     let fresh = folder.appendingPathComponent("fresh.npy")
     for pair in [[fresh, fresh], [file, hard]] {
-      #expect(performing: {
-        try DataFile.write(pair.map { ($0, Data("new".utf8)) })
-      }, throws: refusal)
+      #expect(
+        performing: {
+          try DataFile.write(pair.map { ($0, Data("new".utf8)) })
+        }, throws: refusal)
     }
     #expect(try Data(contentsOf: file) == bytes)
     #expect(!FileManager.default.fileExists(atPath: fresh.path))
@@ -108,12 +109,15 @@ struct OutputSafetyTests {
     }
     // Values near the largest double overflow under a rotation: the result is not written.
     let huge = try ImageBatch(
-      shape: ImageShape(height: 2, width: 2, channels: 1), values: [1.7e308, 1.7e308, -1.7e308, 1.7e308])
+      shape: ImageShape(height: 2, width: 2, channels: 1),
+      values: [1.7e308, 1.7e308, -1.7e308, 1.7e308])
     let rotated = try OrthogonalFamily().element(for: huge.shape, seed: 1).apply(to: huge)
-    #expect(performing: { try rotated.write(npyTo: file) }, throws: { error in
-      guard case DataFileError.nonFiniteOutput = error else { return false }
-      return true
-    })
+    #expect(
+      performing: { try rotated.write(npyTo: file) },
+      throws: { error in
+        guard case DataFileError.nonFiniteOutput = error else { return false }
+        return true
+      })
     #expect(try Data(contentsOf: file) == bytes)
     #expect(try names(in: folder) == ["old.npy"])
   }
@@ -134,25 +138,37 @@ struct OutputSafetyTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let attempts: [(path: String, attempt: () throws -> Void)] = [
       (folder.path, { _ = try DataFile.read(folder) }),
-      (folder.path + "/missing.npy", { _ = try DataFile.read(folder.appendingPathComponent("missing.npy")) }),
+      (
+        folder.path + "/missing.npy",
+        { _ = try DataFile.read(folder.appendingPathComponent("missing.npy")) }
+      ),
       ("/dev/zero", { _ = try DataFile.read(URL(fileURLWithPath: "/dev/zero")) }),
-      (folder.path + "/missing/x.npy", {
-        try DataFile.write(Data(), to: folder.appendingPathComponent("missing/x.npy"))
-      }),
-      (file.path + "/x.npy", { try DataFile.write(Data(), to: file.appendingPathComponent("x.npy")) }),
+      (
+        folder.path + "/missing/x.npy",
+        {
+          try DataFile.write(Data(), to: folder.appendingPathComponent("missing/x.npy"))
+        }
+      ),
+      (
+        file.path + "/x.npy",
+        { try DataFile.write(Data(), to: file.appendingPathComponent("x.npy")) }
+      ),
       (file.path, { try OutputPath.createFolder(file.appendingPathComponent("sub")) }),
     ]
     for (path, attempt) in attempts {
-      #expect(performing: attempt, throws: { error in
-        let text = "\(error)"
-        return error is DataFileError && text.contains(path) && text.contains(";")
-          && !text.contains("NSCocoaErrorDomain") && !text.contains("UserInfo")
-      })
+      #expect(
+        performing: attempt,
+        throws: { error in
+          let text = "\(error)"
+          return error is DataFileError && text.contains(path) && text.contains(";")
+            && !text.contains("NSCocoaErrorDomain") && !text.contains("UserInfo")
+        })
     }
   }
 
-  @Test("A read-only folder gives a permission sentence (skipped as root, who may write anyway)",
-        .enabled(if: geteuid() != 0))
+  @Test(
+    "A read-only folder gives a permission sentence (skipped as root, who may write anyway)",
+    .enabled(if: geteuid() != 0))
   func readOnlyFolder() throws {
     let (folder, _, _) = try folderWithFile()
     defer {
@@ -160,8 +176,9 @@ struct OutputSafetyTests {
       try? FileManager.default.removeItem(at: folder)
     }
     try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
-    #expect(performing: {
-      try DataFile.write(Data(), to: folder.appendingPathComponent("x.npy"))
-    }, throws: { "\($0)".contains("permission denied") })
+    #expect(
+      performing: {
+        try DataFile.write(Data(), to: folder.appendingPathComponent("x.npy"))
+      }, throws: { "\($0)".contains("permission denied") })
   }
 }

@@ -1,7 +1,7 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Symmetries
+import SymmetryTesting
 import Testing
 
 // MARK: - Tolerances
@@ -40,7 +40,9 @@ struct ParameterisationTests {
       try ntk.predictions(images, threads: 1).storage, tolerance: sameFunctionTolerance)
   }
 
-  @Test("Standard-parameterisation networks at initialisation have the analytic NNGP as their law; unscaled N(0, 1) weights do not")
+  @Test(
+    "Standard-parameterisation networks at initialisation have the analytic NNGP as their law; unscaled N(0, 1) weights do not"
+  )
   func standardInitialisationHasTheNNGP() throws {
     let imageShape = shape(3, 3, 2)
     let images = randomBatch(imageShape, count: 3, seed: 31)
@@ -81,14 +83,17 @@ struct ParameterisationTests {
     #expect(control > 0.9, "unscaled weights' NNGP error \(control)")
   }
 
-  @Test("A standard weight's gradient is sqrt(fan-in) / W_std times the NTK one, a bias's 1 / b_std times")
+  @Test(
+    "A standard weight's gradient is sqrt(fan-in) / W_std times the NTK one, a bias's 1 / b_std times"
+  )
   func gradientsScaleByTheInverseFactor() throws {
     let imageShape = shape(2, 2, 3)
     let images = randomBatch(imageShape, count: 4, seed: 8)
     var generator = SeededGenerator(seed: 2)
     let targets = try Matrix(rows: 4, columns: 2, storage: try generator.gaussians(8))
     // Fan-ins 12 (the flattened image) and 5 (the hidden units).
-    let architecture = try Architecture(parsing: "flatten dense(w=1.5,b=0.25) relu readout(w=2,b=0.5)")
+    let architecture = try Architecture(
+      parsing: "flatten dense(w=1.5,b=0.25) relu readout(w=2,b=0.5)")
     let ntk = try FiniteNetwork(
       architecture: architecture, inputShape: imageShape, width: 5, outputs: 2, seed: 4)
     let standard = try FiniteNetwork(

@@ -16,7 +16,8 @@ struct ParserFuzzTests {
     "abrelu", "leakyrelu", "abs", "gelu", "sign", "sin", "rbf", "identity", "a=", "c=", "gamma=",
     "alpha=", "-0.3", "1e-300",
     "avgpool", "sumpool", "AvgPool", "stride=", "stride=0", "stride=2", "stride=-1", "2",
-    "layernorm", "all", "residual(", "residual(relu conv(3))", "residual()", "residual(residual(conv)",
+    "layernorm", "all", "residual(", "residual(relu conv(3))", "residual()",
+    "residual(residual(conv)",
     "layernorm(all)", "attention", "heads=", "heads=0", "attention(heads=2)",
   ]
 
@@ -30,8 +31,9 @@ struct ParserFuzzTests {
       }.joined(separator: try! generator.bounded(2) == 0 ? "" : " ")
       do {
         let architecture = try Architecture(parsing: text)
-        #expect(try Architecture(parsing: architecture.description).description
-          == architecture.description, "\(text)")
+        #expect(
+          try Architecture(parsing: architecture.description).description
+            == architecture.description, "\(text)")
       } catch {
         #expect(!"\(error)".isEmpty)
       }
@@ -52,8 +54,9 @@ struct ParserFuzzTests {
     "0", "-1", "1,2", "1,", ",", "1e308", "nan", "18446744073709551616", "", " ", "conv(3",
   ]
 
-  @Test("Random command lines never crash the tool: exit 0, 1 or 2 with a message",
-        .enabled(if: builtTool != nil))
+  @Test(
+    "Random command lines never crash the tool: exit 0, 1 or 2 with a message",
+    .enabled(if: builtTool != nil))
   func argumentFuzz() throws {
     let tool = try #require(builtTool)
     var generator = SeededGenerator(seed: 23)
@@ -70,7 +73,9 @@ struct ParserFuzzTests {
       // finishes parsing, so an invalid format last (or, after a valid one, left over) stops it
       // on the command line after every other option it reads has been parsed: what is
       // exercised is the whole parser, never the work.
-      if arguments.first.map({ ["table", "curves", "train", "depth", "bench", "claims", "probe"].contains($0) }) ?? false {
+      if arguments.first.map({
+        ["table", "curves", "train", "depth", "bench", "claims", "probe"].contains($0)
+      }) ?? false {
         arguments.append("--format=xml")
       }
       arguments = arguments.map { $0 == "--output" ? "--output=\(folder.path)/out" : $0 }

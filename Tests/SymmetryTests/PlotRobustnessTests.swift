@@ -22,8 +22,9 @@ struct PlotRobustnessTests {
     return try experiment.run()
   }
 
-  @Test("A learning-curve plot that selects no points finishes and says it has no points",
-        arguments: [LearningCurves.Metric.mse, .accuracy])
+  @Test(
+    "A learning-curve plot that selects no points finishes and says it has no points",
+    arguments: [LearningCurves.Metric.mse, .accuracy])
   func emptyCurvePlot(metric: LearningCurves.Metric) throws {
     let curves = try Self.curvesWithoutNaturalImages()
     let svg = curves.svg(metric, title: "natural images") { $0.action == "none" }
@@ -32,8 +33,9 @@ struct PlotRobustnessTests {
     #expect(!svg.contains("nan") && !svg.contains("inf"))
   }
 
-  @Test("A learning-curve plot with points draws finite coordinates only",
-        arguments: [LearningCurves.Metric.mse, .accuracy])
+  @Test(
+    "A learning-curve plot with points draws finite coordinates only",
+    arguments: [LearningCurves.Metric.mse, .accuracy])
   func nonEmptyCurvePlot(metric: LearningCurves.Metric) throws {
     let curves = try Self.curvesWithoutNaturalImages()
     let svg = curves.svg(metric, title: "permuted images")

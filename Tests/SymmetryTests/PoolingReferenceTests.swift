@@ -5,7 +5,8 @@ import Testing
 /// The pooling and strided-convolution cases of the layer fixture (their agreement with
 /// neural-tangents is `LayerReferenceTests`'); here, what the reference path promises beyond it.
 private let poolingCases = LayerReferenceCase.all.filter {
-  ["avgpool", "avgpool-same-stride1", "sumpool", "conv-stride2", "conv-stride2-same"].contains($0.name)
+  ["avgpool", "avgpool-same-stride1", "sumpool", "conv-stride2", "conv-stride2-same"].contains(
+    $0.name)
 }
 
 @Suite("Pooling and strided convolutions: the reference path")
@@ -29,7 +30,8 @@ struct PoolingReferenceTests {
     let backward = try architecture.referenceKernels(batch, first)
     for i in 0..<2 {
       for j in 0..<reference.n {
-        #expect(forward.nngp[i, j] == backward.nngp[j, i] && forward.ntk[i, j] == backward.ntk[j, i])
+        #expect(
+          forward.nngp[i, j] == backward.nngp[j, i] && forward.ntk[i, j] == backward.ntk[j, i])
       }
     }
   }

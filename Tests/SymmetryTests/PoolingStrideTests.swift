@@ -10,7 +10,8 @@ private let poolShape = shape(6, 6, 2)
 
 /// The kernel probe the table uses: 4 train and 2 test images, seeded standard normal.
 private let probe = try! KernelInvarianceProbe(
-  train: randomBatch(poolShape, count: 4, seed: 100), test: randomBatch(poolShape, count: 2, seed: 101))
+  train: randomBatch(poolShape, count: 4, seed: 100),
+  test: randomBatch(poolShape, count: 2, seed: 101))
 
 /// One prediction checked against the kernels: an architecture, an action, the verdicts the rules
 /// must give for the kernels (algorithmic, functional).
@@ -33,17 +34,39 @@ struct PoolingSymmetryCase: Sendable, CustomTestStringConvertible {
   /// windows onto windows; stride-1 pooling keeps every translation (circular padding) or none
   /// (zero padding at the border).
   static let all: [PoolingSymmetryCase] = [
-    PoolingSymmetryCase(layers: pooled, action: "translation by (1, 0)", element: Translation(dy: 1, dx: 0), algorithmic: false, functional: false),
-    PoolingSymmetryCase(layers: pooled, action: "translation by (2, 4)", element: Translation(dy: 2, dx: 4), algorithmic: true, functional: true),
-    PoolingSymmetryCase(layers: pooled, action: "horizontal flip", element: HorizontalFlip(), algorithmic: true, functional: false),
-    PoolingSymmetryCase(layers: pooled, action: "quarter turn", element: QuarterTurn(turns: 1), algorithmic: true, functional: false),
-    PoolingSymmetryCase(layers: strided, action: "translation by (0, 1)", element: Translation(dy: 0, dx: 1), algorithmic: false, functional: false),
-    PoolingSymmetryCase(layers: strided, action: "translation by (2, 2)", element: Translation(dy: 2, dx: 2), algorithmic: true, functional: true),
-    PoolingSymmetryCase(layers: strided, action: "horizontal flip", element: HorizontalFlip(), algorithmic: false, functional: false),
-    PoolingSymmetryCase(layers: overlapping, action: "translation by (1, 0)", element: Translation(dy: 1, dx: 0), algorithmic: false, functional: false),
-    PoolingSymmetryCase(layers: overlapping, action: "horizontal flip", element: HorizontalFlip(), algorithmic: true, functional: false),
-    PoolingSymmetryCase(layers: flattened, action: "translation by (2, 2)", element: Translation(dy: 2, dx: 2), algorithmic: true, functional: false),
-    PoolingSymmetryCase(layers: flattened, action: "vertical flip", element: VerticalFlip(), algorithmic: true, functional: false),
+    PoolingSymmetryCase(
+      layers: pooled, action: "translation by (1, 0)", element: Translation(dy: 1, dx: 0),
+      algorithmic: false, functional: false),
+    PoolingSymmetryCase(
+      layers: pooled, action: "translation by (2, 4)", element: Translation(dy: 2, dx: 4),
+      algorithmic: true, functional: true),
+    PoolingSymmetryCase(
+      layers: pooled, action: "horizontal flip", element: HorizontalFlip(), algorithmic: true,
+      functional: false),
+    PoolingSymmetryCase(
+      layers: pooled, action: "quarter turn", element: QuarterTurn(turns: 1), algorithmic: true,
+      functional: false),
+    PoolingSymmetryCase(
+      layers: strided, action: "translation by (0, 1)", element: Translation(dy: 0, dx: 1),
+      algorithmic: false, functional: false),
+    PoolingSymmetryCase(
+      layers: strided, action: "translation by (2, 2)", element: Translation(dy: 2, dx: 2),
+      algorithmic: true, functional: true),
+    PoolingSymmetryCase(
+      layers: strided, action: "horizontal flip", element: HorizontalFlip(), algorithmic: false,
+      functional: false),
+    PoolingSymmetryCase(
+      layers: overlapping, action: "translation by (1, 0)", element: Translation(dy: 1, dx: 0),
+      algorithmic: false, functional: false),
+    PoolingSymmetryCase(
+      layers: overlapping, action: "horizontal flip", element: HorizontalFlip(), algorithmic: true,
+      functional: false),
+    PoolingSymmetryCase(
+      layers: flattened, action: "translation by (2, 2)", element: Translation(dy: 2, dx: 2),
+      algorithmic: true, functional: false),
+    PoolingSymmetryCase(
+      layers: flattened, action: "vertical flip", element: VerticalFlip(), algorithmic: true,
+      functional: false),
   ]
 }
 
@@ -61,15 +84,20 @@ struct PoolingSymmetryTests {
     for kind in KernelKind.allCases {
       let algorithmic = Verdict(deviation: measured.algorithmic[kind], thresholds: .kernel)
       let functional = Verdict(deviation: measured.functional[kind], thresholds: .kernel)
-      #expect(algorithmic == (symmetry.algorithmic ? .invariant : .notInvariant), "\(kind) \(measured.algorithmic[kind])")
-      #expect(functional == (symmetry.functional ? .invariant : .notInvariant), "\(kind) \(measured.functional[kind])")
+      #expect(
+        algorithmic == (symmetry.algorithmic ? .invariant : .notInvariant),
+        "\(kind) \(measured.algorithmic[kind])")
+      #expect(
+        functional == (symmetry.functional ? .invariant : .notInvariant),
+        "\(kind) \(measured.functional[kind])")
     }
   }
 
   @Test("A translation by 1 is broken by the pooling layer, and the reason names it")
   func reasonNamesThePoolingLayer() throws {
     let architecture = try Architecture(parsing: PoolingSymmetryCase.pooled)
-    let prediction = try architecture.predictedInvariance(under: Translation(dy: 1, dx: 0), on: poolShape)
+    let prediction = try architecture.predictedInvariance(
+      under: Translation(dy: 1, dx: 0), on: poolShape)
     #expect(prediction.algorithmic.layer == 3)
     #expect(prediction.algorithmic.reason.contains("avgpool(2,valid,stride=2)"))
   }
@@ -84,7 +112,9 @@ struct PoolingSymmetryTests {
     let network = try FiniteNetwork(
       architecture: architecture, inputShape: poolShape, width: 3, outputs: 1, seed: 4)
     let transport = try network.transported(by: symmetry.element)
-    #expect(transport.lifts == predicted.algorithmic.invariant, "\(transport) vs \(predicted.algorithmic)")
+    #expect(
+      transport.lifts == predicted.algorithmic.invariant, "\(transport) vs \(predicted.algorithmic)"
+    )
     if let moved = transport.network {
       // M(theta', x) = M(theta, g x), exactly up to round-off.
       let images = randomBatch(poolShape, count: 3, seed: 8)
@@ -99,35 +129,91 @@ struct PoolingSymmetryTests {
 struct PoolingErrorTests {
   static let image = randomBatch(poolShape, count: 1, seed: 1)
 
-  @Test("A stride of 0, a window of 0, unknown keys, a missing window and pooling after flatten are typed errors naming the layer")
+  @Test(
+    "A stride of 0, a window of 0, unknown keys, a missing window and pooling after flatten are typed errors naming the layer"
+  )
   func parseErrors() {
     let cases: [(String, ArchitectureError)] = [
-      ("conv(3,stride=0) relu flatten readout", .invalidStride(layer: 1, name: "conv(3,circular,stride=0)", stride: 0)),
-      ("conv(3) avgpool(2,stride=0) flatten readout", .invalidStride(layer: 2, name: "avgpool(2,valid,stride=0)", stride: 0)),
-      ("conv(3) sumpool(0) flatten readout", .invalidWindow(layer: 2, name: "sumpool(0,valid,stride=0)", size: 0)),
-      ("conv(3) flatten avgpool(2) readout", .spatialLayerAfterReduction(layer: 3, description: "avgpool(2,valid,stride=2)")),
-      ("conv(3) gap sumpool(2) readout", .spatialLayerAfterReduction(layer: 3, description: "sumpool(2,valid,stride=2)")),
-      ("conv(3) avgpool(2,size=3) flatten readout", .malformedArguments(layer: "avgpool(2,size=3)", position: LayerPosition(layer: 2, offset: 8), reason: "unexpected key 'size'")),
-      ("conv(3) avgpool flatten readout", .malformedArguments(layer: "avgpool", position: LayerPosition(layer: 2, offset: 8), reason: "the window size is missing; write e.g. avgpool(2)")),
-      ("conv(3,stride=two) flatten readout", .malformedArguments(layer: "conv(3,stride=two)", position: LayerPosition(layer: 1, offset: 0), reason: "stride 'two' is not an integer")),
-      ("conv(3) avgpool(2,2) flatten readout", .malformedArguments(layer: "avgpool(2,2)", position: LayerPosition(layer: 2, offset: 8), reason: "the window is given twice")),
+      (
+        "conv(3,stride=0) relu flatten readout",
+        .invalidStride(layer: 1, name: "conv(3,circular,stride=0)", stride: 0)
+      ),
+      (
+        "conv(3) avgpool(2,stride=0) flatten readout",
+        .invalidStride(layer: 2, name: "avgpool(2,valid,stride=0)", stride: 0)
+      ),
+      (
+        "conv(3) sumpool(0) flatten readout",
+        .invalidWindow(layer: 2, name: "sumpool(0,valid,stride=0)", size: 0)
+      ),
+      (
+        "conv(3) flatten avgpool(2) readout",
+        .spatialLayerAfterReduction(layer: 3, description: "avgpool(2,valid,stride=2)")
+      ),
+      (
+        "conv(3) gap sumpool(2) readout",
+        .spatialLayerAfterReduction(layer: 3, description: "sumpool(2,valid,stride=2)")
+      ),
+      (
+        "conv(3) avgpool(2,size=3) flatten readout",
+        .malformedArguments(
+          layer: "avgpool(2,size=3)", position: LayerPosition(layer: 2, offset: 8),
+          reason: "unexpected key 'size'")
+      ),
+      (
+        "conv(3) avgpool flatten readout",
+        .malformedArguments(
+          layer: "avgpool", position: LayerPosition(layer: 2, offset: 8),
+          reason: "the window size is missing; write e.g. avgpool(2)")
+      ),
+      (
+        "conv(3,stride=two) flatten readout",
+        .malformedArguments(
+          layer: "conv(3,stride=two)", position: LayerPosition(layer: 1, offset: 0),
+          reason: "stride 'two' is not an integer")
+      ),
+      (
+        "conv(3) avgpool(2,2) flatten readout",
+        .malformedArguments(
+          layer: "avgpool(2,2)", position: LayerPosition(layer: 2, offset: 8),
+          reason: "the window is given twice")
+      ),
     ]
     for (text, expected) in cases {
       #expect(throws: expected, "\(text)") { try Architecture(parsing: text) }
     }
     #expect(
-      ArchitectureError.invalidStride(layer: 2, name: "avgpool(2,valid,stride=0)", stride: 0).description
+      ArchitectureError.invalidStride(layer: 2, name: "avgpool(2,valid,stride=0)", stride: 0)
+        .description
         .contains("layer 2 'avgpool(2,valid,stride=0)'"))
   }
 
-  @Test("A window or stride larger than the image it reads is a typed error on every path, naming the layer and its position")
+  @Test(
+    "A window or stride larger than the image it reads is a typed error on every path, naming the layer and its position"
+  )
   func geometryErrors() throws {
     let cases: [(String, KernelError)] = [
-      ("conv(3) avgpool(7) flatten readout", .windowLargerThanImage(layer: 2, name: "avgpool(7,valid,stride=7)", window: 7, height: 6, width: 6)),
-      ("conv(3) avgpool(2,circular,stride=7) flatten readout", .strideLargerThanImage(layer: 2, name: "avgpool(2,circular,stride=7)", stride: 7, height: 6, width: 6)),
-      ("conv(3,stride=9) flatten readout", .strideLargerThanImage(layer: 1, name: "conv(3,circular,stride=9)", stride: 9, height: 6, width: 6)),
+      (
+        "conv(3) avgpool(7) flatten readout",
+        .windowLargerThanImage(
+          layer: 2, name: "avgpool(7,valid,stride=7)", window: 7, height: 6, width: 6)
+      ),
+      (
+        "conv(3) avgpool(2,circular,stride=7) flatten readout",
+        .strideLargerThanImage(
+          layer: 2, name: "avgpool(2,circular,stride=7)", stride: 7, height: 6, width: 6)
+      ),
+      (
+        "conv(3,stride=9) flatten readout",
+        .strideLargerThanImage(
+          layer: 1, name: "conv(3,circular,stride=9)", stride: 9, height: 6, width: 6)
+      ),
       // 6 -> 3 -> 1 pixels: the third window no longer fits.
-      ("avgpool(2) sumpool(2) avgpool(2) flatten readout", .windowLargerThanImage(layer: 3, name: "avgpool(2,valid,stride=2)", window: 2, height: 1, width: 1)),
+      (
+        "avgpool(2) sumpool(2) avgpool(2) flatten readout",
+        .windowLargerThanImage(
+          layer: 3, name: "avgpool(2,valid,stride=2)", window: 2, height: 1, width: 1)
+      ),
     ]
     for (text, expected) in cases {
       let architecture = try Architecture(parsing: text)
@@ -137,31 +223,44 @@ struct PoolingErrorTests {
         try architecture.predictedInvariance(under: HorizontalFlip(), on: poolShape)
       }
       #expect(throws: FiniteError.layerDoesNotFit(expected), "\(text)") {
-        try FiniteNetwork(architecture: architecture, inputShape: poolShape, width: 2, outputs: 1, seed: 1)
+        try FiniteNetwork(
+          architecture: architecture, inputShape: poolShape, width: 2, outputs: 1, seed: 1)
       }
-      #expect(expected.description.contains("layer \(text.hasPrefix("conv(3,stride") ? 1 : text.hasPrefix("avgpool") ? 3 : 2) '"))
+      #expect(
+        expected.description.contains(
+          "layer \(text.hasPrefix("conv(3,stride") ? 1 : text.hasPrefix("avgpool") ? 3 : 2) '"))
     }
   }
 
-  @Test("Strided and pooled layers print with every argument and parse back; stride 1 prints as before")
+  @Test(
+    "Strided and pooled layers print with every argument and parse back; stride 1 prints as before")
   func descriptionsRoundTrip() throws {
     let architecture = try Architecture(
-      parsing: "conv(3, same, stride=2) relu local(2,stride=2) avgpool(3, same, stride=1) sumpool(2,circular) flatten readout")
+      parsing:
+        "conv(3, same, stride=2) relu local(2,stride=2) avgpool(3, same, stride=1) sumpool(2,circular) flatten readout"
+    )
     #expect(
       architecture.description.hasPrefix(
-        "conv(3,same,stride=2,w=1.4142135623730951,b=0.1) relu local(2,circular,stride=2,w=1.4142135623730951,b=0.1) avgpool(3,same,stride=1) sumpool(2,circular,stride=2) flatten"))
+        "conv(3,same,stride=2,w=1.4142135623730951,b=0.1) relu local(2,circular,stride=2,w=1.4142135623730951,b=0.1) avgpool(3,same,stride=1) sumpool(2,circular,stride=2) flatten"
+      ))
     #expect(try Architecture(parsing: architecture.description) == architecture)
-    #expect(try Architecture(parsing: "conv(3) relu flatten readout").description.hasPrefix("conv(3,circular,w="))
+    #expect(
+      try Architecture(parsing: "conv(3) relu flatten readout").description.hasPrefix(
+        "conv(3,circular,w="))
   }
 
-  @Test("The engine runs pooling and strided convolutions; a strided locally connected layer names the reference path")
+  @Test(
+    "The engine runs pooling and strided convolutions; a strided locally connected layer names the reference path"
+  )
   func enginePathIsExplicit() throws {
     for text in ["conv(3) relu avgpool(2) flatten readout", "conv(3,stride=2) relu gap readout"] {
       #expect(try Architecture(parsing: text).kernelProgram != nil, "\(text)")
     }
     guard
-      case .failure(let unsupported) = try Architecture(parsing: "local(3,stride=2) relu flatten readout")
-        .engineSupport
+      case .failure(let unsupported) = try Architecture(
+        parsing: "local(3,stride=2) relu flatten readout"
+      )
+      .engineSupport
     else {
       Issue.record("a strided locally connected layer claims the engine")
       return
@@ -178,21 +277,33 @@ struct TrainLayersTests {
     .enabled(if: builtTool != nil))
   func trainAcceptsLayers() throws {
     let tool = try #require(builtTool)
-    let (status, output) = try runTool(tool, [
-      "train", "--layers", "conv(3) relu avgpool(2) conv(3) relu gap readout", "--action", "translation",
-      "--shift", "2,2", "--optimizer", "gd", "--steps", "2", "--train", "16", "--test", "8",
-      "--width", "4", "--size", "4", "--seeds", "3", "--max-seeds", "3", "--format", "json"])
+    let (status, output) = try runTool(
+      tool,
+      [
+        "train", "--layers", "conv(3) relu avgpool(2) conv(3) relu gap readout", "--action",
+        "translation",
+        "--shift", "2,2", "--optimizer", "gd", "--steps", "2", "--train", "16", "--test", "8",
+        "--width", "4", "--size", "4", "--seeds", "3", "--max-seeds", "3", "--format", "json",
+      ])
     #expect(status == 0, "\(output.prefix(2_000))")
-    #expect(output.contains("\"architecture\" : \"conv(3,circular,w=1.4142135623730951,b=0.1) relu avgpool(2,valid,stride=2)"), "\(output.prefix(2_000))")
+    #expect(
+      output.contains(
+        "\"architecture\" : \"conv(3,circular,w=1.4142135623730951,b=0.1) relu avgpool(2,valid,stride=2)"
+      ), "\(output.prefix(2_000))")
     #expect(output.contains("\"lifts\" : true"), "\(output.prefix(2_000))")
   }
 
-  @Test("train --layers refuses --depth, which the list spells out itself", .enabled(if: builtTool != nil))
+  @Test(
+    "train --layers refuses --depth, which the list spells out itself",
+    .enabled(if: builtTool != nil))
   func trainLayersRefusesDepth() throws {
     let tool = try #require(builtTool)
-    let (status, output) = try runTool(tool, [
-      "train", "--layers", "conv(3) relu gap readout", "--depth", "2", "--action", "translation",
-      "--optimizer", "gd"])
+    let (status, output) = try runTool(
+      tool,
+      [
+        "train", "--layers", "conv(3) relu gap readout", "--depth", "2", "--action", "translation",
+        "--optimizer", "gd",
+      ])
     #expect(status != 0 && output.contains("--depth"), "\(output)")
   }
 }

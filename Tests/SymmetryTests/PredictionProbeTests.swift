@@ -22,7 +22,8 @@ struct PredictionProbeTests {
     #expect(measured.functional == .notInvariant, "deviation \(measured.functionalDeviation)")
   }
 
-  @Test("CNN-GAP predictions change when pixels are permuted in train and test data (negative control)")
+  @Test(
+    "CNN-GAP predictions change when pixels are permuted in train and test data (negative control)")
   func gapIsNotPermutationInvariant() throws {
     let gap = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu)
     let g = try PixelPermutationFamily().element(for: data.train.images.shape, seed: 3)
@@ -30,7 +31,8 @@ struct PredictionProbeTests {
     #expect(measured.algorithmic == .notInvariant, "deviation \(measured.algorithmicDeviation)")
   }
 
-  @Test("A CNN-GAP kernel regressor predicts the same on every circular translation of a test image")
+  @Test(
+    "A CNN-GAP kernel regressor predicts the same on every circular translation of a test image")
   func gapIsFunctionallyTranslationInvariant() throws {
     let gap = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .erf)
     let measured = try probe.measure(
@@ -46,8 +48,10 @@ struct PredictionProbeTests {
     let g = try PatchShuffleFamily().element(for: data.train.images.shape, seed: 8)
     let onModel = try PrecomposedLearner(learner, action: g)
       .fit(data.train.images, targets: data.train.centredOneHotTargets).predict(data.test.images)
-    let onData = try learner.fit(g.apply(to: data.train.images), targets: data.train.centredOneHotTargets)
-      .predict(g.apply(to: data.test.images))
+    let onData = try learner.fit(
+      g.apply(to: data.train.images), targets: data.train.centredOneHotTargets
+    )
+    .predict(g.apply(to: data.test.images))
     #expect(onModel == onData)
   }
 
@@ -59,7 +63,8 @@ struct PredictionProbeTests {
     }
     let fcn = try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu)
     #expect(throws: ProbeError.self) {
-      try KernelRegressionLearner(fcn, kind: .nngp).fit(data.train.images, targets: try Matrix(rows: 2, columns: 10))
+      try KernelRegressionLearner(fcn, kind: .nngp).fit(
+        data.train.images, targets: try Matrix(rows: 2, columns: 10))
     }
   }
 }

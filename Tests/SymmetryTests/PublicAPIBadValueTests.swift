@@ -49,7 +49,8 @@ struct PublicAPIBadValueTests {
     #expect(try generator.bounded(1) == 0)
   }
 
-  @Test("GEMM refuses a negative dimension and a row stride shorter than a row, leaving C as it was")
+  @Test(
+    "GEMM refuses a negative dimension and a row stride shorter than a row, leaving C as it was")
   func gemmArguments() throws {
     let a = [Double](repeating: 1, count: 12)
     var c = [Double](repeating: 7, count: 12)
@@ -95,20 +96,27 @@ struct PublicAPIBadValueTests {
 
   @Test(
     "Verdict thresholds out of order, negative or not finite are refused",
-    arguments: [(1e-3, 1e-4), (1e-4, 1e-4), (-1e-9, 1e-4), (.nan, 1e-4), (1e-9, .nan), (1e-9, .infinity)])
+    arguments: [
+      (1e-3, 1e-4), (1e-4, 1e-4), (-1e-9, 1e-4), (.nan, 1e-4), (1e-9, .nan), (1e-9, .infinity),
+    ])
   func verdictThresholds(roundOff: Double, effectFloor: Double) {
-    #expect(throws: ProbeError.self) { try VerdictThresholds(roundOff: roundOff, effectFloor: effectFloor) }
+    #expect(throws: ProbeError.self) {
+      try VerdictThresholds(roundOff: roundOff, effectFloor: effectFloor)
+    }
   }
 
   @Test("Decoded verdict thresholds are checked like constructed ones")
   func decodedVerdictThresholds() throws {
     let reversed = Data(#"{"roundOff": 1e-3, "effectFloor": 1e-4}"#.utf8)
-    #expect(throws: ProbeError.self) { try JSONDecoder().decode(VerdictThresholds.self, from: reversed) }
+    #expect(throws: ProbeError.self) {
+      try JSONDecoder().decode(VerdictThresholds.self, from: reversed)
+    }
     let encoded = try JSONEncoder().encode(VerdictThresholds.kernel)
     #expect(try JSONDecoder().decode(VerdictThresholds.self, from: encoded) == .kernel)
   }
 
-  @Test("A negative count of Gaussians or of items to permute is refused without advancing the stream")
+  @Test(
+    "A negative count of Gaussians or of items to permute is refused without advancing the stream")
   func negativeCounts() throws {
     var generator = SeededGenerator(seed: 11)
     var untouched = generator
@@ -124,7 +132,8 @@ struct PublicAPIBadValueTests {
 
   @Test("An image index outside the batch is refused by image(at:) and selecting, naming the index")
   func imageIndices() throws {
-    let batch = try ImageBatch(count: 3, height: 2, width: 2, channels: 1, values: (0..<12).map(Double.init))
+    let batch = try ImageBatch(
+      count: 3, height: 2, width: 2, channels: 1, values: (0..<12).map(Double.init))
     for index in [-1, 3, Int.max] {
       let error = #expect(throws: SymmetryError.self) { try batch.image(at: index) }
       #expect(error.map { "\($0)" }?.contains("index \(index) is outside 0..<3") == true)
@@ -146,7 +155,6 @@ struct PublicAPIBadValueTests {
     #expect(try ClaimHypothesis.equivalent(within: 0).margin == 0)
   }
 
-
   @Test(
     "An ensemble interval at a confidence outside (0, 1) is refused; one inside it contains the effect",
     arguments: [0, 1, -0.5, 1.5, .nan])
@@ -155,7 +163,9 @@ struct PublicAPIBadValueTests {
     let moved = runs.map { $0.map { $0 + 0.05 } }
     let measurement = try EnsembleMeasurement(
       moved: moved, original: runs, targets: [Double](repeating: 0, count: 6), margin: 0.1)
-    let error = #expect(throws: ProbeError.self) { try measurement.interval(atConfidence: confidence) }
+    let error = #expect(throws: ProbeError.self) {
+      try measurement.interval(atConfidence: confidence)
+    }
     #expect(error.map { "\($0)" }?.contains("strictly between 0 and 1") == true)
     let interval = try measurement.interval(atConfidence: 0.9)
     #expect(interval[0] <= measurement.effect && measurement.effect <= interval[1])

@@ -11,13 +11,17 @@ private func runObject(_ output: String) throws -> [String: Any] {
 
 @Suite("JSON reports carry the run's metadata")
 struct RunMetadataTests {
-  @Test("The table's JSON names the command, version, seed, data set, image size and depth",
-        .enabled(if: builtTool != nil))
+  @Test(
+    "The table's JSON names the command, version, seed, data set, image size and depth",
+    .enabled(if: builtTool != nil))
   func tableMetadata() throws {
     let tool = try #require(builtTool)
-    let (status, output) = try runTool(tool, [
-      "table", "--architectures", "FCN", "--activations", "relu", "--actions", "translation",
-      "--seed", "5", "--format", "json"])
+    let (status, output) = try runTool(
+      tool,
+      [
+        "table", "--architectures", "FCN", "--activations", "relu", "--actions", "translation",
+        "--seed", "5", "--format", "json",
+      ])
     #expect(status == 0, "\(output)")
     let run = try runObject(output)
     #expect((run["command"] as? String)?.hasSuffix("--seed 5 --format json") == true)

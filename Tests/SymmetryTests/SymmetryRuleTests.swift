@@ -13,17 +13,20 @@ private let designActions = [
 
 /// docs/design.md's table of expected invariances of the infinite-width kernels (3x3 filters,
 /// stride 1, circular padding), transcribed: the rules must derive it, not restate it.
-private let designTable: [NamedArchitecture: (algorithmic: Set<String>, functional: Set<String>)] = {
-  let geometric: Set<String> = ["translation", "horizontal-flip", "vertical-flip", "quarter-turn"]
-  let channel: Set<String> = ["channel-rotation", "channel-permutation"]
-  let local = geometric.union(channel).union(["pixelwise-channel-rotation"])
-  return [
-    .fcn: (Set(designActions), []),
-    .lcn: (local, []),
-    .cnnVec: (local, []),
-    .cnnGap: (geometric.union(channel), ["translation"]),
-  ]
-}()
+private let designTable: [NamedArchitecture: (algorithmic: Set<String>, functional: Set<String>)] =
+  {
+    let geometric: Set<String> = [
+      "translation", "horizontal-flip", "vertical-flip", "quarter-turn",
+    ]
+    let channel: Set<String> = ["channel-rotation", "channel-permutation"]
+    let local = geometric.union(channel).union(["pixelwise-channel-rotation"])
+    return [
+      .fcn: (Set(designActions), []),
+      .lcn: (local, []),
+      .cnnVec: (local, []),
+      .cnnGap: (geometric.union(channel), ["translation"]),
+    ]
+  }()
 
 /// docs/design.md's finite-width statements, transcribed: which actions gradient descent or SGD from
 /// i.i.d. Gaussian initialisation keeps (FCN O(d), LCN O(C)^P, CNN-VEC loses O(C)^P, CNN-GAP
@@ -43,11 +46,14 @@ private let designFinite: [NamedArchitecture: Set<String>] = {
 private let ruleShape = shape(8, 8, 3)
 
 private func predict(
-  _ layers: String, _ action: String, regime: LearnerRegime = .kernel, shape: ImageShape = ruleShape,
+  _ layers: String, _ action: String, regime: LearnerRegime = .kernel,
+  shape: ImageShape = ruleShape,
   parameters: ActionParameters = ActionParameters()
 ) throws -> InvariancePrediction {
-  let element = try ActionCatalogue.family(named: action).element(for: shape, parameters: parameters, seed: 3)
-  return try Architecture(parsing: layers).predictedInvariance(under: element, on: shape, regime: regime)
+  let element = try ActionCatalogue.family(named: action).element(
+    for: shape, parameters: parameters, seed: 3)
+  return try Architecture(parsing: layers).predictedInvariance(
+    under: element, on: shape, regime: regime)
 }
 
 @Suite("Symmetry rules: every row predicted from the layers")
@@ -62,8 +68,12 @@ struct SymmetryRuleTests {
         .predictedInvariance(under: element, on: ruleShape)
       let expected = try #require(designTable[architecture])
       #expect(!prediction.trivial)
-      #expect(prediction.algorithmic.invariant == expected.algorithmic.contains(action), "\(prediction.algorithmic)")
-      #expect(prediction.functional.invariant == expected.functional.contains(action), "\(prediction.functional)")
+      #expect(
+        prediction.algorithmic.invariant == expected.algorithmic.contains(action),
+        "\(prediction.algorithmic)")
+      #expect(
+        prediction.functional.invariant == expected.functional.contains(action),
+        "\(prediction.functional)")
     }
   }
 
@@ -73,43 +83,56 @@ struct SymmetryRuleTests {
   func finiteRowsEqualDesign(architecture: NamedArchitecture, action: String) throws {
     let element = try ActionCatalogue.family(named: action).element(for: ruleShape, seed: 3)
     let layers = try architecture.architecture(depth: 2, activation: .relu)
-    let descent = try layers.predictedInvariance(under: element, on: ruleShape, regime: .gradientDescent)
-    #expect(descent.algorithmic.invariant == designFinite[architecture]!.contains(action), "\(descent.algorithmic)")
+    let descent = try layers.predictedInvariance(
+      under: element, on: ruleShape, regime: .gradientDescent)
+    #expect(
+      descent.algorithmic.invariant == designFinite[architecture]!.contains(action),
+      "\(descent.algorithmic)")
     let kernel = try layers.predictedInvariance(under: element, on: ruleShape)
     #expect(descent.functional == kernel.functional)
     if architecture == .fcn {
       let adam = try layers.predictedInvariance(under: element, on: ruleShape, regime: .adam)
       let coordinatePermutations: Set<String> = [
-        "pixel-permutation", "patch-shuffle", "channel-permutation", "translation", "horizontal-flip",
+        "pixel-permutation", "patch-shuffle", "channel-permutation", "translation",
+        "horizontal-flip",
         "vertical-flip", "quarter-turn",
       ]
-      #expect(adam.algorithmic.invariant == coordinatePermutations.contains(action), "\(adam.algorithmic)")
+      #expect(
+        adam.algorithmic.invariant == coordinatePermutations.contains(action), "\(adam.algorithmic)"
+      )
     }
   }
 
   @Test("Each break names the first layer that breaks it")
   func reasonsNameTheLayer() throws {
     let vec = try predict("conv(3) relu conv(3) relu flatten readout", "pixel-permutation")
-    #expect(vec.algorithmic.layer == 1 && vec.algorithmic.reason.hasPrefix("layer 1 (conv(3,circular))"))
+    #expect(
+      vec.algorithmic.layer == 1 && vec.algorithmic.reason.hasPrefix("layer 1 (conv(3,circular))"))
     let gap = try predict("conv(3) relu conv(3) relu gap readout", "pixelwise-channel-rotation")
     #expect(gap.algorithmic.layer == 5, "\(gap.algorithmic)")
     #expect(gap.algorithmic.reason.contains("per-pixel channel rotation"))
     let flip = try predict("conv(3) relu gap readout", "horizontal-flip")
     #expect(flip.algorithmic.invariant && flip.algorithmic.reason == "kept by every layer")
     #expect(flip.functional.layer == 1, "\(flip.functional)")
-    let vecFinite = try predict("conv(3) relu flatten readout", "pixelwise-channel-rotation", regime: .gradientDescent)
+    let vecFinite = try predict(
+      "conv(3) relu flatten readout", "pixelwise-channel-rotation", regime: .gradientDescent)
     #expect(vecFinite.algorithmic.reason.contains("weight sharing"), "\(vecFinite.algorithmic)")
   }
 
-  @Test("1x1 convolutions with pooling keep every pixel permutation, functionally too; with flatten, algorithmically only")
+  @Test(
+    "1x1 convolutions with pooling keep every pixel permutation, functionally too; with flatten, algorithmically only"
+  )
   func pointwiseConvolutions() throws {
     for action in ["pixel-permutation", "patch-shuffle", "translation", "quarter-turn"] {
       let pooled = try predict("conv(1) relu conv(1) relu gap readout", action)
       #expect(pooled.algorithmic.invariant && pooled.functional.invariant, "\(action): \(pooled)")
       let flattened = try predict("conv(1) relu conv(1) relu flatten readout", action)
-      #expect(flattened.algorithmic.invariant && !flattened.functional.invariant, "\(action): \(flattened)")
+      #expect(
+        flattened.algorithmic.invariant && !flattened.functional.invariant,
+        "\(action): \(flattened)")
     }
-    #expect(try !predict("conv(1) relu gap readout", "pixelwise-channel-rotation").algorithmic.invariant)
+    #expect(
+      try !predict("conv(1) relu gap readout", "pixelwise-channel-rotation").algorithmic.invariant)
     #expect(try !predict("conv(1) relu gap readout", "orthogonal").algorithmic.invariant)
   }
 
@@ -118,33 +141,44 @@ struct SymmetryRuleTests {
     for padding in ["same", "valid"] {
       let layers = "conv(3,\(padding)) relu conv(3,\(padding)) relu gap readout"
       let translation = try predict(layers, "translation")
-      #expect(!translation.algorithmic.invariant && translation.algorithmic.reason.contains("\(padding) padding"))
+      #expect(
+        !translation.algorithmic.invariant
+          && translation.algorithmic.reason.contains("\(padding) padding"))
       for action in ["horizontal-flip", "vertical-flip", "quarter-turn", "channel-rotation"] {
         #expect(try predict(layers, action).algorithmic.invariant, "\(padding) \(action)")
       }
-      #expect(try predict(layers, "translation", regime: .gradientDescent).algorithmic.invariant == false)
-      #expect(try predict(layers, "horizontal-flip", regime: .gradientDescent).algorithmic.invariant)
+      #expect(
+        try predict(layers, "translation", regime: .gradientDescent).algorithmic.invariant == false)
+      #expect(
+        try predict(layers, "horizontal-flip", regime: .gradientDescent).algorithmic.invariant)
     }
   }
 
-  @Test("A locally connected network with pooling keeps per-pixel channel rotations, like LCN; a 2x2 filter keeps flips only up to a shift")
+  @Test(
+    "A locally connected network with pooling keeps per-pixel channel rotations, like LCN; a 2x2 filter keeps flips only up to a shift"
+  )
   func localWithPooling() throws {
     let lcnGap = "local(3) relu local(3) relu gap readout"
     for action in ["pixelwise-channel-rotation", "translation", "quarter-turn"] {
       let prediction = try predict(lcnGap, action)
-      #expect(prediction.algorithmic.invariant && !prediction.functional.invariant, "\(action): \(prediction)")
+      #expect(
+        prediction.algorithmic.invariant && !prediction.functional.invariant,
+        "\(action): \(prediction)")
     }
     #expect(try !predict(lcnGap, "pixel-permutation").algorithmic.invariant)
     // An even filter's window is not symmetric: a flip maps it to a window one pixel over, which
     // circular padding still covers, so the kernel keeps the flip (as a flip then a shift).
-    #expect(try predict("conv(2) relu conv(2) relu gap readout", "horizontal-flip").algorithmic.invariant)
+    #expect(
+      try predict("conv(2) relu conv(2) relu gap readout", "horizontal-flip").algorithmic.invariant)
     #expect(try !predict("conv(2,same) relu gap readout", "horizontal-flip").algorithmic.invariant)
   }
 
   @Test("The identity on the images is trivial; a channel permutation of one-channel images is one")
   func trivialCells() throws {
-    let prediction = try predict("conv(3) relu gap readout", "channel-permutation", shape: shape(8, 8, 1))
-    #expect(prediction.trivial && prediction.algorithmic.invariant && prediction.functional.invariant)
+    let prediction = try predict(
+      "conv(3) relu gap readout", "channel-permutation", shape: shape(8, 8, 1))
+    #expect(
+      prediction.trivial && prediction.algorithmic.invariant && prediction.functional.invariant)
     #expect(try !predict("conv(3) relu gap readout", "channel-permutation").trivial)
   }
 }

@@ -17,7 +17,9 @@ private func says(_ issue: Issue, _ parts: [String]) -> Bool {
 private struct FlipCalledTranslation: GroupAction {
   var familyName: String { "flip-called-translation" }
   func validate(_ shape: ImageShape) throws(SymmetryError) {}
-  func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch { try HorizontalFlip().apply(to: batch) }
+  func apply(to batch: ImageBatch) throws(SymmetryError) -> ImageBatch {
+    try HorizontalFlip().apply(to: batch)
+  }
   var inverse: any GroupAction { self }
   var description: String { "a flip called a translation" }
   func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
@@ -29,7 +31,9 @@ private struct FlipCalledTranslation: GroupAction {
 struct InvarianceExpectationTests {
   let gap = try! Architecture(parsing: "conv(3) relu conv(3) relu gap readout")
 
-  @Test("CNN-GAP's kernels keep translations and break pixel permutations, and the expectations say so silently")
+  @Test(
+    "CNN-GAP's kernels keep translations and break pixel permutations, and the expectations say so silently"
+  )
   func truthsPass() throws {
     let kept = try expectInvariant(gap, .algorithmic, under: TranslationFamily())
     try expectInvariant(gap, .functional, under: TranslationFamily())
@@ -40,19 +44,25 @@ struct InvarianceExpectationTests {
     #expect(broken.allSatisfy { $0.algorithmicDeviation > 1e-3 })
   }
 
-  @Test("A reversed expectation fails at the caller's line with the deviation, the threshold, the layer that breaks it and a command line")
+  @Test(
+    "A reversed expectation fails at the caller's line with the deviation, the threshold, the layer that breaks it and a command line"
+  )
   func reversedExpectationExplains() throws {
     let line = #line + 2
     try withKnownIssue {
       try expectInvariant(gap, .algorithmic, under: PixelPermutationFamily())
     } matching: { issue in
       issue.sourceLocation?.line == line
-        && says(issue, [
-          "should be algorithmically invariant under pixel-permutation", "NNGP deviation", "NTK deviation",
-          "(not invariant)", "invariant at or below 1.0e-10, not invariant above 1.0e-04",
-          "predicted by the layers: not invariant, layer 1 (conv(3,circular)):", "standard-normal images of 6x6x2",
-          "reproduce: swift run -c release symmetry-probe table --layers \"conv(3) relu conv(3) relu gap readout\" --actions pixel-permutation --train 4 --test 2 --seed 0",
-        ])
+        && says(
+          issue,
+          [
+            "should be algorithmically invariant under pixel-permutation", "NNGP deviation",
+            "NTK deviation",
+            "(not invariant)", "invariant at or below 1.0e-10, not invariant above 1.0e-04",
+            "predicted by the layers: not invariant, layer 1 (conv(3,circular)):",
+            "standard-normal images of 6x6x2",
+            "reproduce: swift run -c release symmetry-probe table --layers \"conv(3) relu conv(3) relu gap readout\" --actions pixel-permutation --train 4 --test 2 --seed 0",
+          ])
     }
   }
 
@@ -61,11 +71,18 @@ struct InvarianceExpectationTests {
     try withKnownIssue {
       try expectNotInvariant(gap, .functional, under: TranslationFamily())
     } matching: { issue in
-      says(issue, ["should be functionally not invariant under translation", "(invariant)", "kept by every layer"])
+      says(
+        issue,
+        [
+          "should be functionally not invariant under translation", "(invariant)",
+          "kept by every layer",
+        ])
     }
   }
 
-  @Test("A wrongly declared structure makes measured and predicted verdicts disagree, and the predicted-verdict expectation reports it")
+  @Test(
+    "A wrongly declared structure makes measured and predicted verdicts disagree, and the predicted-verdict expectation reports it"
+  )
   func predictionMismatchIsCaught() throws {
     try withKnownIssue {
       try expectPredictedVerdicts(gap, under: TranslationFamily())
@@ -73,22 +90,29 @@ struct InvarianceExpectationTests {
       try expectPredictedVerdicts(
         KernelSubject("flip-only", gap), under: HorizontalFlipFamily())
     } matching: { issue in
-      says(issue, [
-        "should be functionally invariant under lying-flip", "as its layers predict", "kept by every layer",
-        "the tool's catalogue has no action \"lying-flip\"",
-      ])
+      says(
+        issue,
+        [
+          "should be functionally invariant under lying-flip", "as its layers predict",
+          "kept by every layer",
+          "the tool's catalogue has no action \"lying-flip\"",
+        ])
         || says(issue, ["flip-only has no layers"])
     }
   }
 
-  @Test("The whole predicted row of a custom architecture holds on the catalogue, a user's action included")
+  @Test(
+    "The whole predicted row of a custom architecture holds on the catalogue, a user's action included"
+  )
   func rowHolds() throws {
     try expectPredictedRow(
       LayerSpec("conv(1) relu conv(1) relu gap readout"),
       under: ActionCatalogue.families(adding: [TransposeFamily()]))
   }
 
-  @Test("An element that is the identity on the images cannot fail invariance, and a negative expectation says why")
+  @Test(
+    "An element that is the identity on the images cannot fail invariance, and a negative expectation says why"
+  )
   func trivialElementIsNamed() throws {
     let grey = try ProbeImages.random(try ImageShape(height: 4, width: 4, channels: 1))
     try expectInvariant(gap, .algorithmic, under: ChannelPermutationFamily(), on: grey)
@@ -105,13 +129,17 @@ struct InvarianceExpectationTests {
       try expectInvariant(LayerSpec("conv(3) relu"), .algorithmic, under: TranslationFamily())
     }
     #expect(throws: ArchitectureError.self) { try LayerSpec.named(depth: 0) }
-    #expect(throws: ProbeError.self) { try ProbeImages.random(try ImageShape(height: 4, width: 4, channels: 1), train: 0) }
+    #expect(throws: ProbeError.self) {
+      try ProbeImages.random(try ImageShape(height: 4, width: 4, channels: 1), train: 0)
+    }
   }
 }
 
 @Suite("SymmetryTesting: finite networks")
 struct FiniteExpectationTests {
-  @Test("Gradient descent keeps CNN-GAP's translations (exact transport) and Adam breaks FCN's rotations, each reversed expectation explained")
+  @Test(
+    "Gradient descent keeps CNN-GAP's translations (exact transport) and Adam breaks FCN's rotations, each reversed expectation explained"
+  )
   func finiteVerdicts() throws {
     let gap = FiniteSubject(try Architecture(parsing: "conv(3) relu gap readout"))
     try expectInvariant(gap, .algorithmic, under: TranslationFamily())
@@ -122,29 +150,39 @@ struct FiniteExpectationTests {
     try withKnownIssue {
       try expectInvariant(adam, .algorithmic, under: OrthogonalFamily())
     } matching: { issue in
-      says(issue, [
-        "weight transport", "predicted by the layers: not invariant",
-        "symmetry-probe train --layers \"flatten dense relu readout\" --action orthogonal --optimizer adam",
-      ])
+      says(
+        issue,
+        [
+          "weight transport", "predicted by the layers: not invariant",
+          "symmetry-probe train --layers \"flatten dense relu readout\" --action orthogonal --optimizer adam",
+        ])
     }
   }
 }
 
 @Suite("SymmetryTesting: empirical claims")
 struct ClaimExpectationTests {
-  @Test("A clear positive effect holds; reversed, it fails with its interval, hypothesis and verdict")
+  @Test(
+    "A clear positive effect holds; reversed, it fails with its interval, hypothesis and verdict")
   func claimVerdicts() throws {
     let effects = [0.03, 0.05, 0.04, 0.06, 0.02]
     let held = try expectClaim("mine beats FCN", effects: effects, hypothesis: .positive)
     #expect(held.verdict == .held)
     try withKnownIssue {
-      try expectClaim("FCN beats mine", effects: effects, hypothesis: .negative, reproduce: "swift test")
+      try expectClaim(
+        "FCN beats mine", effects: effects, hypothesis: .negative, reproduce: "swift test")
     } matching: { issue in
-      says(issue, ["FCN beats mine", "+0.0400 [", "over 5 paired repeats", "effect < 0", "verdict failed", "reproduce: swift test"])
+      says(
+        issue,
+        [
+          "FCN beats mine", "+0.0400 [", "over 5 paired repeats", "effect < 0", "verdict failed",
+          "reproduce: swift test",
+        ])
     }
   }
 
-  @Test("A known verdict passes while it stays, and a known verdict of 'held' is reported, not trapped")
+  @Test(
+    "A known verdict passes while it stays, and a known verdict of 'held' is reported, not trapped")
   func knownVerdicts() throws {
     try expectClaim(
       "about equal", effects: [0.02, -0.01, 0.03], hypothesis: .equivalent(within: 0.01),
@@ -156,13 +194,17 @@ struct ClaimExpectationTests {
     } matching: { issue in
       says(issue, ["this one says held"])
     }
-    #expect(throws: ProbeError.self) { try expectClaim("one repeat", effects: [0.1], hypothesis: .positive) }
+    #expect(throws: ProbeError.self) {
+      try expectClaim("one repeat", effects: [0.1], hypothesis: .positive)
+    }
   }
 }
 
 @Suite("SymmetryTesting: a user's action")
 struct ActionFamilyLawExpectationTests {
-  @Test("Every catalogue family and a user's transpose pass the family laws", arguments: ActionCatalogue.families(adding: [TransposeFamily()]))
+  @Test(
+    "Every catalogue family and a user's transpose pass the family laws",
+    arguments: ActionCatalogue.families(adding: [TransposeFamily()]))
   func familiesPass(family: any ActionFamily) throws {
     try expectActionFamilyLaws(family, on: try ImageShape(height: 4, width: 4, channels: 3))
   }
@@ -170,7 +212,8 @@ struct ActionFamilyLawExpectationTests {
   @Test("The family check catches a declared structure its matrix contradicts")
   func lyingFamilyIsCaught() throws {
     try withKnownIssue {
-      try expectActionFamilyLaws(LyingFamily(), on: try ImageShape(height: 4, width: 4, channels: 2))
+      try expectActionFamilyLaws(
+        LyingFamily(), on: try ImageShape(height: 4, width: 4, channels: 2))
     } matching: { issue in
       says(issue, ["not only its declared source"])
     }
@@ -181,10 +224,14 @@ struct ActionFamilyLawExpectationTests {
 private struct LyingFamily: ActionFamily {
   var name: String { "lying-flip" }
   var formula: String { "(g x)(y, x, c) = x(y, W - 1 - x, c), declared as a translation" }
-  func element(for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator)
+  func element(
+    for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
+  )
     throws(SymmetryError) -> any GroupAction
   { FlipCalledTranslation() }
-  func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] { [FlipCalledTranslation()] }
+  func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
+    [FlipCalledTranslation()]
+  }
   func groupOrder(for shape: ImageShape) -> Int? { 2 }
 }
 
@@ -230,9 +277,13 @@ private struct Transpose: GroupAction {
 private struct TransposeFamily: ActionFamily {
   var name: String { "transpose" }
   var formula: String { "(g x)(y, x, c) = x(x, y, c) (square images)" }
-  func element(for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator)
+  func element(
+    for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
+  )
     throws(SymmetryError) -> any GroupAction
   { Transpose() }
-  func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] { [Transpose()] }
+  func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
+    [Transpose()]
+  }
   func groupOrder(for shape: ImageShape) -> Int? { shape.width > 1 ? 2 : 1 }
 }

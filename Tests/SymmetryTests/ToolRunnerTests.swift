@@ -8,7 +8,8 @@ struct ToolRunnerTests {
     // 300,000 bytes: more than four times Linux's 64 KiB pipe buffer, which a reader that
     // waits for exit before reading never drains (the child blocks on its write forever).
     let shell = URL(fileURLWithPath: "/bin/sh")
-    let (status, output) = try runTool(shell, ["-c", "head -c 300000 /dev/zero | tr '\\000' x; echo done >&2"])
+    let (status, output) = try runTool(
+      shell, ["-c", "head -c 300000 /dev/zero | tr '\\000' x; echo done >&2"])
     #expect(status == 0)
     #expect(output.utf8.count == 300_005)
     #expect(output.hasSuffix("done\n"))

@@ -1,8 +1,8 @@
 import CheckerSupport
-import SymmetryTesting
 import Learners
 import Probes
 import Symmetries
+import SymmetryTesting
 import Testing
 
 // MARK: - Tolerances
@@ -39,30 +39,44 @@ struct TransportCase: Sendable, CustomTestStringConvertible {
   /// 1x1 convolutions, local layers with pooling, zero, valid and circular padding with odd and
   /// even filters, a dense layer after pooling.
   static let architectures: [(String, Architecture)] =
-    NamedArchitecture.allCases.map { ($0.rawValue, try! $0.architecture(depth: 2, activation: .relu)) }
+    NamedArchitecture.allCases.map {
+      ($0.rawValue, try! $0.architecture(depth: 2, activation: .relu))
+    }
     + [
       "conv(1) relu conv(1) relu gap readout", "local(3) relu local(3) relu gap readout",
       "conv(3,same) relu gap readout", "local(3,valid) relu flatten readout",
       "conv(2) relu conv(2) relu gap readout", "conv(3) relu gap dense relu readout",
-      "conv(3) residual(relu conv(3)) relu gap readout", "residual(conv(3) relu conv(3)) relu flatten readout",
-      "conv(3) layernorm relu conv(3) layernorm(all) relu flatten readout", "identity flatten dense abs readout",
+      "conv(3) residual(relu conv(3)) relu gap readout",
+      "residual(conv(3) relu conv(3)) relu flatten readout",
+      "conv(3) layernorm relu conv(3) layernorm(all) relu flatten readout",
+      "identity flatten dense abs readout",
       "conv(1) attention(heads=2) relu gap readout",
     ].map { ($0, try! Architecture(parsing: $0)) }
 
   static let all: [TransportCase] = architectures.flatMap { label, architecture in
-    ActionCatalogue.names.map { TransportCase(label: label, architecture: architecture, action: $0) }
+    ActionCatalogue.names.map {
+      TransportCase(label: label, architecture: architecture, action: $0)
+    }
   }
 }
 
-private func network(_ name: NamedArchitecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3) throws -> FiniteNetwork {
-  try network(name.architecture(depth: 2, activation: .relu), width: width, outputs: outputs, seed: seed)
+private func network(_ name: NamedArchitecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3)
+  throws -> FiniteNetwork
+{
+  try network(
+    name.architecture(depth: 2, activation: .relu), width: width, outputs: outputs, seed: seed)
 }
 
-private func network(_ architecture: Architecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3) throws -> FiniteNetwork {
-  try FiniteNetwork(architecture: architecture, inputShape: imageShape, width: width, outputs: outputs, seed: seed)
+private func network(
+  _ architecture: Architecture, width: Int = 4, outputs: Int = 2, seed: UInt64 = 3
+) throws -> FiniteNetwork {
+  try FiniteNetwork(
+    architecture: architecture, inputShape: imageShape, width: width, outputs: outputs, seed: seed)
 }
 
-private func trainingData(count: Int = 6) throws -> (train: ImageBatch, targets: Matrix, test: ImageBatch) {
+private func trainingData(count: Int = 6) throws -> (
+  train: ImageBatch, targets: Matrix, test: ImageBatch
+) {
   let labels = (0..<count).map { $0 % 2 }
   return (
     randomBatch(imageShape, count: count, seed: 21),
@@ -75,11 +89,13 @@ private func trainingData(count: Int = 6) throws -> (train: ImageBatch, targets:
 
 @Suite("Weight transport: acting on the model")
 struct TransportTests {
-  @Test("An action lifts exactly when the layers' rules predict it, and the lifted parameters satisfy M(theta', x) = M(theta, g x)",
-        arguments: TransportCase.all)
+  @Test(
+    "An action lifts exactly when the layers' rules predict it, and the lifted parameters satisfy M(theta', x) = M(theta, g x)",
+    arguments: TransportCase.all)
   func transportedNetworkActsLikeTheAction(_ transportCase: TransportCase) throws {
     let original = try network(transportCase.architecture)
-    let action = try ActionCatalogue.family(named: transportCase.action).element(for: imageShape, seed: 8)
+    let action = try ActionCatalogue.family(named: transportCase.action).element(
+      for: imageShape, seed: 8)
     let transport = try original.transported(by: action)
     let prediction = try transportCase.architecture
       .predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
@@ -91,16 +107,19 @@ struct TransportTests {
       try original.predictions(action.apply(to: images)).storage, tolerance: transportRoundOff)
   }
 
-  @Test("A finite network is functionally invariant, f(g x) = f(x), exactly when the layers' rules predict it",
-        arguments: TransportCase.all)
+  @Test(
+    "A finite network is functionally invariant, f(g x) = f(x), exactly when the layers' rules predict it",
+    arguments: TransportCase.all)
   func functionalInvarianceOfNetworks(_ transportCase: TransportCase) throws {
     let network = try network(transportCase.architecture)
-    let action = try ActionCatalogue.family(named: transportCase.action).element(for: imageShape, seed: 8)
+    let action = try ActionCatalogue.family(named: transportCase.action).element(
+      for: imageShape, seed: 8)
     let prediction = try transportCase.architecture
       .predictedInvariance(under: action, on: imageShape, regime: .gradientDescent)
     let images = randomBatch(imageShape, count: 3, seed: 4)
     let deviation = relativeDeviation(
-      try network.predictions(action.apply(to: images)).storage, try network.predictions(images).storage)
+      try network.predictions(action.apply(to: images)).storage,
+      try network.predictions(images).storage)
     if prediction.functional.invariant {
       #expect(deviation <= transportRoundOff, "\(prediction.functional)")
     } else {
@@ -108,7 +127,9 @@ struct TransportTests {
     }
   }
 
-  @Test("Finite CNN-VEC does not lift per-pixel channel rotations although its kernel is invariant to them")
+  @Test(
+    "Finite CNN-VEC does not lift per-pixel channel rotations although its kernel is invariant to them"
+  )
   func cnnVecLosesPixelwiseRotations() throws {
     let action = try PixelwiseChannelRotationFamily().element(for: imageShape, seed: 5)
     let transport = try network(.cnnVec).transported(by: action)
@@ -122,23 +143,29 @@ struct TransportTests {
 
   @Test("Zero padding keeps flips but loses translations")
   func samePaddingLosesTranslations() throws {
-    let layers = try NamedArchitecture.cnnGap.architecture(depth: 1, activation: .relu, padding: .same)
-    let padded = try FiniteNetwork(architecture: layers, inputShape: imageShape, width: 3, outputs: 2, seed: 1)
+    let layers = try NamedArchitecture.cnnGap.architecture(
+      depth: 1, activation: .relu, padding: .same)
+    let padded = try FiniteNetwork(
+      architecture: layers, inputShape: imageShape, width: 3, outputs: 2, seed: 1)
     #expect(try !padded.transported(by: Translation(dy: 1, dx: 0)).lifts)
     #expect(try padded.transported(by: HorizontalFlip()).lifts)
   }
 
-  @Test("Exact transport: training on g.S from theta and on S from theta' gives the same predictions",
-        arguments: [
-          (NamedArchitecture.fcn, "orthogonal", "gd"), (.fcn, "orthogonal", "sgd"),
-          (.cnnGap, "translation", "gd"), (.cnnGap, "translation", "sgd"),
-          (.lcn, "pixelwise-channel-rotation", "gd"), (.cnnVec, "quarter-turn", "sgd"),
-        ])
-  func transportedTrainingCoincides(_ name: NamedArchitecture, _ family: String, _ optimizer: String) throws {
+  @Test(
+    "Exact transport: training on g.S from theta and on S from theta' gives the same predictions",
+    arguments: [
+      (NamedArchitecture.fcn, "orthogonal", "gd"), (.fcn, "orthogonal", "sgd"),
+      (.cnnGap, "translation", "gd"), (.cnnGap, "translation", "sgd"),
+      (.lcn, "pixelwise-channel-rotation", "gd"), (.cnnVec, "quarter-turn", "sgd"),
+    ])
+  func transportedTrainingCoincides(
+    _ name: NamedArchitecture, _ family: String, _ optimizer: String
+  ) throws {
     let (train, targets, test) = try trainingData()
     let action = try ActionCatalogue.family(named: family).element(for: imageShape, seed: 12)
     let rule: Optimizer =
-      optimizer == "gd" ? .gradientDescent(learningRate: 0.5) : .sgd(learningRate: 0.5, batchSize: 2)
+      optimizer == "gd"
+      ? .gradientDescent(learningRate: 0.5) : .sgd(learningRate: 0.5, batchSize: 2)
     let measurement = try TransportProbe(optimizer: rule, steps: 40, batchSeed: 7).measure(
       network(name), under: action, train: train, targets: targets, test: test)
     #expect(measurement.lifts)
@@ -146,7 +173,9 @@ struct TransportTests {
     #expect(deviation <= trainingRoundOff)
   }
 
-  @Test("FCN with Adam keeps pixel permutations exactly but breaks O(d); FCN with gradient descent keeps both")
+  @Test(
+    "FCN with Adam keeps pixel permutations exactly but breaks O(d); FCN with gradient descent keeps both"
+  )
   func adamIsPerCoordinate() throws {
     let (train, targets, test) = try trainingData()
     let permutation = try PixelPermutationFamily().element(for: imageShape, seed: 2)
@@ -164,7 +193,11 @@ struct TransportTests {
     #expect(try deviation(permutation, descent) <= trainingRoundOff)
     #expect(try deviation(rotation, descent) <= trainingRoundOff)
     let fcn = try NamedArchitecture.fcn.architecture(depth: 2, activation: .relu)
-    #expect(try fcn.predictedInvariance(under: permutation, on: imageShape, regime: .adam).algorithmic.invariant)
-    #expect(try !fcn.predictedInvariance(under: rotation, on: imageShape, regime: .adam).algorithmic.invariant)
+    #expect(
+      try fcn.predictedInvariance(under: permutation, on: imageShape, regime: .adam).algorithmic
+        .invariant)
+    #expect(
+      try !fcn.predictedInvariance(under: rotation, on: imageShape, regime: .adam).algorithmic
+        .invariant)
   }
 }

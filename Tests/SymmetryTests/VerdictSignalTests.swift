@@ -10,8 +10,10 @@ struct VerdictSignalTests {
   func zeroOutputsAreNoSignal() {
     #expect(deviation([0, 0, 0], from: [0, 0, 0]).isNaN)
     #expect(Verdict(deviation: deviation([0, 0], from: [0, 0]), thresholds: .kernel) == .noSignal)
-    #expect(Verdict(deviation: deviation([1, 0], from: [0, 0]), thresholds: .kernel) == .notInvariant)
-    #expect(Verdict(deviation: deviation([1, 2], from: [1, 2]), thresholds: .kernel) == .invariant)
+    #expect(
+      Verdict(deviation: deviation([1, 0], from: [0, 0]), thresholds: .kernel) == .notInvariant)
+    #expect(
+      Verdict(deviation: deviation([1, 2], from: [1, 2]), thresholds: .kernel) == .invariant)
   }
 
   @Test("Ensembles of networks that all predict 0 give 'no signal', not an invariance")
@@ -31,8 +33,10 @@ struct VerdictSignalTests {
     let g = try TranslationFamily().element(for: data.train.images.shape, seed: 3)
     let probe = try KernelInvarianceProbe(train: data.train.images, test: data.test.images)
     let measured = try probe.measure(architecture, under: g)
-    for value in [measured.algorithmic.nngp, measured.algorithmic.ntk,
-                  measured.functional.nngp, measured.functional.ntk] {
+    for value in [
+      measured.algorithmic.nngp, measured.algorithmic.ntk,
+      measured.functional.nngp, measured.functional.ntk,
+    ] {
       #expect(value <= VerdictThresholds.kernel.roundOff, "\(measured)")
     }
   }

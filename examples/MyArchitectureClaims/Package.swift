@@ -8,11 +8,16 @@ let package = Package(
   name: "MyArchitectureClaims",
   dependencies: [.package(name: "symmetry-probes", path: "../..")],
   targets: [
-    .target(name: "MyArchitecture", dependencies: [
-      .product(name: "Learners", package: "symmetry-probes"), .product(name: "Symmetries", package: "symmetry-probes"),
-    ]),
+    .target(
+      name: "MyArchitecture",
+      dependencies: [
+        .product(name: "Learners", package: "symmetry-probes"),
+        .product(name: "Symmetries", package: "symmetry-probes"),
+      ]),
     .testTarget(
       name: "MyArchitectureClaimsTests",
-      dependencies: ["MyArchitecture", .product(name: "SymmetryTesting", package: "symmetry-probes")]),
+      dependencies: [
+        "MyArchitecture", .product(name: "SymmetryTesting", package: "symmetry-probes"),
+      ]),
   ]
 )

@@ -40,12 +40,14 @@ extension DepthAnalysis {
         activation: activation, weightVariance: weightVariance, biasVariance: biasVariance)
     }
     // W = 0 leaves the input unseen; any amplitude then gives Sigma = b^2 = q*.
-    let amplitude = weightVariance > 0 ? (2 * (qStar - biasVariance) / weightVariance).squareRoot() : 1
+    let amplitude =
+      weightVariance > 0 ? (2 * (qStar - biasVariance) / weightVariance).squareRoot() : 1
     let rho = qStar > biasVariance ? (qStar * cStar - biasVariance) / (qStar - biasVariance) : 1
     let first: [Double] = [amplitude, 0]
     let second: [Double] = [amplitude * rho, amplitude * (1 - rho * rho).squareRoot()]
     let pixels = side * side
-    let values = Array(repeating: first, count: pixels).flatMap { $0 }
+    let values =
+      Array(repeating: first, count: pixels).flatMap { $0 }
       + Array(repeating: second, count: pixels).flatMap { $0 }
     return try ImageBatch(count: 2, height: side, width: side, channels: 2, values: values)
   }

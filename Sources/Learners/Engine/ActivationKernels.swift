@@ -70,7 +70,9 @@ func erfKernels(_ s: Lanes, _ uu: Lanes, _ vv: Lanes) -> (k: Lanes, kdot: Lanes)
   let difference = vv - 4 * s * s
   let radicand = difference.replacing(
     with: .leastNormalMagnitude, where: difference .< .leastNormalMagnitude)
-  return ((2 / Double.pi) * arcSine(argument, magnitude: a), (4 / Double.pi) * inverseSquareRoot(radicand))
+  return (
+    (2 / Double.pi) * arcSine(argument, magnitude: a), (4 / Double.pi) * inverseSquareRoot(radicand)
+  )
 }
 
 private let inverseTwoPi = 1 / (2 * Double.pi)

@@ -32,7 +32,10 @@ struct BatchTables {
   /// `range.lowerBound + i`'s variances at the program's activations (a later stage of a
   /// `StagedProgram`, whose variances come from the stages before it), otherwise they follow
   /// from the image (`CompiledProgram.activationVariances(of:)`).
-  init(_ batch: ImageBatch, range: Range<Int>, program: CompiledProgram, variances given: [[Double]]? = nil) {
+  init(
+    _ batch: ImageBatch, range: Range<Int>, program: CompiledProgram,
+    variances given: [[Double]]? = nil
+  ) {
     self.range = range
     self.program = program
     let pixels = program.pixelCount
@@ -124,7 +127,8 @@ struct BatchTables {
       for offset in 0..<count {
         for f in 0..<factorCount {
           for p in 0..<pixels {
-            factors[(f * pixels + p) * padded + offset] = rowFactors[(offset * factorCount + f) * pixels + p]
+            factors[(f * pixels + p) * padded + offset] =
+              rowFactors[(offset * factorCount + f) * pixels + p]
           }
         }
       }

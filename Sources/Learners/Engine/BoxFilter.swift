@@ -103,14 +103,18 @@ struct BoxFilter: Sendable {
       for y in 0..<inputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for j in 0..<filterWidth { sum += field[y * stride + taps[columnTaps + x * filterWidth + j]] }
+          for j in 0..<filterWidth {
+            sum += field[y * stride + taps[columnTaps + x * filterWidth + j]]
+          }
           rowsSummed[y * stride + x] = sum
         }
       }
       for y in 0..<outputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for i in 0..<filterHeight { sum += rowsSummed[taps[rowTaps + y * filterHeight + i] * stride + x] }
+          for i in 0..<filterHeight {
+            sum += rowsSummed[taps[rowTaps + y * filterHeight + i] * stride + x]
+          }
           result[y * stride + x] = biasVariance + scale * sum
         }
       }
@@ -118,14 +122,18 @@ struct BoxFilter: Sendable {
       for y in 0..<inputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for j in taps[columnTaps + 2 * x]..<taps[columnTaps + 2 * x + 1] { sum += field[y * stride + j] }
+          for j in taps[columnTaps + 2 * x]..<taps[columnTaps + 2 * x + 1] {
+            sum += field[y * stride + j]
+          }
           rowsSummed[y * stride + x] = sum
         }
       }
       for y in 0..<outputHeight {
         for x in 0..<outputWidth {
           var sum = 0.0
-          for i in taps[rowTaps + 2 * y]..<taps[rowTaps + 2 * y + 1] { sum += rowsSummed[i * stride + x] }
+          for i in taps[rowTaps + 2 * y]..<taps[rowTaps + 2 * y + 1] {
+            sum += rowsSummed[i * stride + x]
+          }
           result[y * stride + x] = biasVariance + scale * sum
         }
       }

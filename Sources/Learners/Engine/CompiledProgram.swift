@@ -84,12 +84,14 @@ struct CompiledProgram: Sendable {
         if dense {
           guard fh == 1, fw == 1 else {
             throw .unsupported(
-              "step \(firstStep + index) has a \(fh) x \(fw) filter on dense input; dense layers take 1 x 1")
+              "step \(firstStep + index) has a \(fh) x \(fw) filter on dense input; dense layers take 1 x 1"
+            )
           }
         } else {
           if padding == .valid, fh > gridHeight || fw > gridWidth {
             throw .filterLargerThanImage(
-              step: firstStep + index, filterHeight: fh, filterWidth: fw, height: gridHeight, width: gridWidth)
+              step: firstStep + index, filterHeight: fh, filterWidth: fw, height: gridHeight,
+              width: gridWidth)
           }
           paddings.insert(padding)
         }
@@ -101,7 +103,8 @@ struct CompiledProgram: Sendable {
         gridWidth = filter.outputWidth
         operations.append(filter.wraps ? .affine(filter) : .clippedAffine(filter))
       case .activation(let activation):
-        operations.append(.activation(activation, index: activations, height: gridHeight, width: gridWidth))
+        operations.append(
+          .activation(activation, index: activations, height: gridHeight, width: gridWidth))
         activations += 1
       case .stridedAffine, .pool:
         preconditionFailure("internal: StagedProgram splits the program at step \(index)")

@@ -42,7 +42,8 @@ enum DiagonalGroups {
         rowStride: program.width * program.channels * stride,
         elementStride: program.channels * stride, rowShift: 0)
       FieldOperations.inputCovariance(
-        into: workspace.covariance, tangent: workspace.tangent, rowImage: rowValues + row * pixels * program.channels,
+        into: workspace.covariance, tangent: workspace.tangent,
+        rowImage: rowValues + row * pixels * program.channels,
         columns: data, program: program)
     }
     let factors = ColumnLayout(

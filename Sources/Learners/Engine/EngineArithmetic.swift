@@ -24,7 +24,10 @@ public struct EngineArithmetic: Sendable, Equatable {
   public var activationEntries: Double
 
   /// Counts of zero.
-  public init(operations: Double = 0, squareRoots: Double = 0, divisions: Double = 0, activationEntries: Double = 0) {
+  public init(
+    operations: Double = 0, squareRoots: Double = 0, divisions: Double = 0,
+    activationEntries: Double = 0
+  ) {
     self.operations = operations
     self.squareRoots = squareRoots
     self.divisions = divisions
@@ -36,7 +39,9 @@ extension KernelEngine {
   /// The arithmetic of `kernels(x)` for a batch of `count` images of `shape` (see
   /// `EngineArithmetic`), or nil for a program with strided or pooling steps, whose stages and
   /// resamplings it does not count.
-  public func arithmetic(images count: Int, shape: ImageShape) throws(KernelEngineError) -> EngineArithmetic? {
+  public func arithmetic(images count: Int, shape: ImageShape) throws(KernelEngineError)
+    -> EngineArithmetic?
+  {
     if StagedProgram.isStaged(program) { return nil }
     let compiled = try CompiledProgram(program, shape: shape)
     let pairs = Double(count) * Double(count + 1) / 2
@@ -48,7 +53,9 @@ extension KernelEngine {
       if compiled.periodic {
         groups = compiled.height * ((compiled.width + laneCount - 1) / laneCount)
       } else {
-        groups = (2 * compiled.finalHeight - 1) * ((2 * compiled.finalWidth - 1 + laneCount - 1) / laneCount)
+        groups =
+          (2 * compiled.finalHeight - 1)
+          * ((2 * compiled.finalWidth - 1 + laneCount - 1) / laneCount)
       }
       fieldEntries = Double(groups * laneCount) * pixels
     } else {

@@ -60,7 +60,8 @@ public struct KernelEngine: Sendable {
   }
 
   /// The n1 x n2 kernels K(x_i, y_j).
-  public func kernels(_ x: ImageBatch, _ y: ImageBatch) throws(KernelEngineError) -> KernelMatrices {
+  public func kernels(_ x: ImageBatch, _ y: ImageBatch) throws(KernelEngineError) -> KernelMatrices
+  {
     try compute(x, rows: 0..<x.count, y, columns: 0..<y.count, symmetric: false)
   }
 
@@ -95,7 +96,9 @@ public struct KernelEngine: Sendable {
   /// Throws on what no engine could compute: bad standard deviations or filters.
   static func validate(_ program: KernelProgram) throws(KernelEngineError) {
     func check(_ value: Double, _ step: Int) throws(KernelEngineError) {
-      guard value.isFinite, value >= 0 else { throw .invalidStandardDeviation(step: step, value: value) }
+      guard value.isFinite, value >= 0 else {
+        throw .invalidStandardDeviation(step: step, value: value)
+      }
     }
     for (index, step) in program.steps.enumerated() {
       switch step {
@@ -104,11 +107,15 @@ public struct KernelEngine: Sendable {
         try check(weightStd, index)
         try check(biasStd, index)
       case .stridedAffine(let size, let stride, _, let weightStd, let biasStd):
-        guard size > 0, stride > 0 else { throw .invalidWindow(step: index, size: size, stride: stride) }
+        guard size > 0, stride > 0 else {
+          throw .invalidWindow(step: index, size: size, stride: stride)
+        }
         try check(weightStd, index)
         try check(biasStd, index)
       case .pool(let window, let stride, _, _):
-        guard window > 0, stride > 0 else { throw .invalidWindow(step: index, size: window, stride: stride) }
+        guard window > 0, stride > 0 else {
+          throw .invalidWindow(step: index, size: window, stride: stride)
+        }
       case .activation:
         break
       }
@@ -181,7 +188,8 @@ public struct KernelEngine: Sendable {
     let columnRange: Range<Int>
     if symmetric {
       // The canonical orientation may put a column image first: one table covers both.
-      let union = min(rows.lowerBound, columns.lowerBound)..<max(rows.upperBound, columns.upperBound)
+      let union =
+        min(rows.lowerBound, columns.lowerBound)..<max(rows.upperBound, columns.upperBound)
       rowRange = union
       columnRange = union
     } else {
@@ -211,7 +219,8 @@ public struct KernelEngine: Sendable {
                 columnFactors: columnFactors.baseAddress!, rowFactors: rowFactors.baseAddress!,
                 workspace: workspace)
               output.store(
-                row: i - rows.lowerBound, column: j - columns.lowerBound, nngp: value.nngp, ntk: value.ntk)
+                row: i - rows.lowerBound, column: j - columns.lowerBound, nngp: value.nngp,
+                ntk: value.ntk)
             }
           }
         }
@@ -230,7 +239,8 @@ public struct KernelEngine: Sendable {
     let rowRange: Range<Int>
     let columnRange: Range<Int>
     if symmetric {
-      let union = min(rows.lowerBound, columns.lowerBound)..<max(rows.upperBound, columns.upperBound)
+      let union =
+        min(rows.lowerBound, columns.lowerBound)..<max(rows.upperBound, columns.upperBound)
       rowRange = union
       columnRange = union
     } else {
@@ -238,7 +248,8 @@ public struct KernelEngine: Sendable {
       columnRange = columns
     }
     let rowTables = StagedPairs.tables(staged, x, range: rowRange, threads: threads)
-    let columnTables = symmetric ? rowTables : StagedPairs.tables(staged, y, range: columnRange, threads: threads)
+    let columnTables =
+      symmetric ? rowTables : StagedPairs.tables(staged, y, range: columnRange, threads: threads)
     let mirrored = { (i: Int, j: Int) -> Bool in
       symmetric && i > j && rows.contains(j) && columns.contains(i)
     }
@@ -255,7 +266,8 @@ public struct KernelEngine: Sendable {
           staged, row: first, column: second, rowTables: rowTables,
           rowValues: rowValues.baseAddress!, columnTables: columnTables, workspace: workspace)
         output.store(
-          row: i - rows.lowerBound, column: j - columns.lowerBound, nngp: value.nngp, ntk: value.ntk)
+          row: i - rows.lowerBound, column: j - columns.lowerBound, nngp: value.nngp, ntk: value.ntk
+        )
       }
     }
     if symmetric { mirrorLowerTriangle(output, rows, columns) }
@@ -264,7 +276,9 @@ public struct KernelEngine: Sendable {
   /// Copies (j, i) into (i, j) for i > j wherever both are in the block: the entries the
   /// symmetric forms skip. Tiled, so the strided reads of the transpose stay in cache; tile
   /// rows are independent copies spread over the engine's threads (bits cannot depend on it).
-  private func mirrorLowerTriangle(_ output: OutputStorage, _ rows: Range<Int>, _ columns: Range<Int>) {
+  private func mirrorLowerTriangle(
+    _ output: OutputStorage, _ rows: Range<Int>, _ columns: Range<Int>
+  ) {
     let lower = max(rows.lowerBound, columns.lowerBound)
     let upper = min(rows.upperBound, columns.upperBound)
     guard upper - lower > 1 else { return }

@@ -11,7 +11,8 @@ public enum KernelEngineError: Error, Equatable, Sendable, CustomStringConvertib
   /// A filter dimension is zero or negative.
   case invalidFilter(step: Int, height: Int, width: Int)
   /// A valid-padded filter is larger than the feature map it is applied to.
-  case filterLargerThanImage(step: Int, filterHeight: Int, filterWidth: Int, height: Int, width: Int)
+  case filterLargerThanImage(
+    step: Int, filterHeight: Int, filterWidth: Int, height: Int, width: Int)
   /// A strided or pooling step's window or stride is zero or negative.
   case invalidWindow(step: Int, size: Int, stride: Int)
   /// A strided or pooling step's window or stride does not fit the feature map it moves over
@@ -39,7 +40,8 @@ public enum KernelEngineError: Error, Equatable, Sendable, CustomStringConvertib
     case .invalidWindow(let step, let size, let stride):
       return "step \(step) has window \(size) and stride \(stride); both must be positive"
     case .windowDoesNotFit(let step, let size, let stride, let height, let width):
-      return "step \(step) moves a \(size) x \(size) window by \(stride) over a \(height) x \(width) "
+      return
+        "step \(step) moves a \(size) x \(size) window by \(stride) over a \(height) x \(width) "
         + "feature map, which needs the window (under valid padding) and the stride to fit; use "
         + "a smaller window or stride, or fewer layers before it"
     case .unsupported(let message):
@@ -47,7 +49,8 @@ public enum KernelEngineError: Error, Equatable, Sendable, CustomStringConvertib
     case .invalidThreadCount(let threads):
       return "\(threads) threads requested; pass at least 1"
     case .blockOutOfRange(let range, let count):
-      return "block range \(range) is outside a batch of \(count) images; pass a range within 0..<\(count)"
+      return
+        "block range \(range) is outside a batch of \(count) images; pass a range within 0..<\(count)"
     }
   }
 }

@@ -66,7 +66,8 @@ public struct KernelProgram: Sendable, Hashable {
     /// `TapTable`): S'(o1, o2) = b^2 + W^2 mean_d K(s o1 + d, s o2 + d) over the taps, T' =
     /// S' + W^2 mean_d T'(same). Pixel offsets scale by the stride, so the engine runs it on
     /// whole pair tensors between stages (`PairResampling`).
-    case stridedAffine(filterSize: Int, stride: Int, padding: Padding, weightStd: Double, biasStd: Double)
+    case stridedAffine(
+      filterSize: Int, stride: Int, padding: Padding, weightStd: Double, biasStd: Double)
     /// k x k window pooling moved by `stride`: S'(o1, o2) = c^2 sum over the window pairs
     /// (a, b) of S(a, b), likewise T', with c = 1 / k^2 for the average and 1 for the sum
     /// (padded zeros count, neural-tangents' `normalize_edges=False`). Mixes pixel offsets, so

@@ -32,7 +32,9 @@ struct PairResampling: Sendable {
   /// program) on a `height` x `width` grid.
   /// - Throws: `windowDoesNotFit` when the window (valid padding) or the stride is larger than
   ///   the grid, as the layer list's own geometry check.
-  init(_ step: KernelProgram.Step, step index: Int, height: Int, width: Int) throws(KernelEngineError) {
+  init(_ step: KernelProgram.Step, step index: Int, height: Int, width: Int)
+    throws(KernelEngineError)
+  {
     let size: Int
     let stride: Int
     let padding: KernelProgram.Padding
@@ -52,7 +54,8 @@ struct PairResampling: Sendable {
     }
     guard stride <= min(height, width),
       let table = TapTable(
-        filterSize: size, stride: stride, padding: padding.layerPadding, height: height, width: width)
+        filterSize: size, stride: stride, padding: padding.layerPadding, height: height,
+        width: width)
     else {
       throw .windowDoesNotFit(step: index, size: size, stride: stride, height: height, width: width)
     }

@@ -43,7 +43,8 @@ enum PooledPairs {
             base: factorBase + dx0, channelStride: planeSize, rowStride: extended,
             elementStride: 1, rowShift: dy)
           FieldOperations.inputCovariance(
-            into: workspace.covariance, tangent: workspace.tangent, rowImage: rowImage, columns: data,
+            into: workspace.covariance, tangent: workspace.tangent, rowImage: rowImage,
+            columns: data,
             program: program)
           FieldOperations.run(
             program, workspace: workspace, rowFactors: rowFactorBase, columnFactors: factors)
@@ -76,13 +77,16 @@ enum PooledPairs {
             elementStride: 1, rowShift: 0)
           let mask = OffsetMask(dy: dy, dx0: dx0)
           FieldOperations.inputCovariance(
-            into: workspace.covariance, tangent: workspace.tangent, rowImage: rowImage, columns: data,
+            into: workspace.covariance, tangent: workspace.tangent, rowImage: rowImage,
+            columns: data,
             program: program)
           FieldOperations.run(
             program, workspace: workspace, rowFactors: rowFactorBase, columnFactors: factors,
             mask: mask)
-          mask.clear(workspace.covariance, height: finalHeight, width: finalWidth, stride: program.width)
-          mask.clear(workspace.tangent, height: finalHeight, width: finalWidth, stride: program.width)
+          mask.clear(
+            workspace.covariance, height: finalHeight, width: finalWidth, stride: program.width)
+          mask.clear(
+            workspace.tangent, height: finalHeight, width: finalWidth, stride: program.width)
           let (sumK, sumT) = FieldOperations.sums(
             covariance: workspace.covariance, tangent: workspace.tangent, program: program)
           for lane in 0..<laneCount {

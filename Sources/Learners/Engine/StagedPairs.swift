@@ -129,7 +129,8 @@ enum StagedPairs {
               base: dataBase + dx0, channelStride: planeSize, rowStride: extended, elementStride: 1,
               rowShift: dy)
             FieldOperations.inputCovariance(
-              into: covariance, tangent: tangent, rowImage: rowImage, columns: data, program: program)
+              into: covariance, tangent: tangent, rowImage: rowImage, columns: data,
+              program: program)
           } else {
             for y in 0..<height {
               let qy = (y + dy) % height
@@ -179,10 +180,12 @@ enum StagedPairs {
           let mask = OffsetMask(dy: dy, dx0: dx0)
           if index == 0, let dataBase {
             let data = ColumnLayout(
-              base: dataBase + shift, channelStride: planeSize, rowStride: extended, elementStride: 1,
+              base: dataBase + shift, channelStride: planeSize, rowStride: extended,
+              elementStride: 1,
               rowShift: 0)
             FieldOperations.inputCovariance(
-              into: covariance, tangent: tangent, rowImage: rowImage, columns: data, program: program)
+              into: covariance, tangent: tangent, rowImage: rowImage, columns: data,
+              program: program)
           } else {
             for y in 0..<height {
               let qy = y + dy

@@ -49,7 +49,8 @@ struct StagedProgram: Sendable {
       case .affine(_, _, let padding, _, _):
         if padding == .circular { circular = true } else { bounded = true }
         if circular && bounded {
-          return "circular and zero or valid padded convolutions mixed between two strides or poolings"
+          return
+            "circular and zero or valid padded convolutions mixed between two strides or poolings"
         }
       case .stridedAffine, .pool:
         circular = false
@@ -75,7 +76,8 @@ struct StagedProgram: Sendable {
     var firstIndex = 0
     func close(at index: Int) throws(KernelEngineError) -> CompiledProgram {
       let stage = try CompiledProgram(
-        KernelProgram(input: .spatial, steps: pending, readout: .globalAveragePool(weightStd: 1, biasStd: 0)),
+        KernelProgram(
+          input: .spatial, steps: pending, readout: .globalAveragePool(weightStd: 1, biasStd: 0)),
         height: height, width: width, channels: channels, taps: taps, firstStep: firstIndex)
       taps = stage.taps
       stages.append(stage)

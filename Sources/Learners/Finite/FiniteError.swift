@@ -29,7 +29,8 @@ public enum FiniteError: Error, Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalidWidth(let parameter, let value):
-      return "\(parameter) is \(value); a network needs at least one unit per layer, e.g. a width of 64"
+      return
+        "\(parameter) is \(value); a network needs at least one unit per layer, e.g. a width of 64"
     case .layerDoesNotFit(let error):
       return error.description
     case .filterLargerThanImage(let layer, let filterSize, let height, let width):

@@ -31,7 +31,9 @@ extension FiniteNetwork: KernelFunction {
     for i in 0..<n1 {
       for j in 0..<n2 {
         var sum = 0.0
-        for output in 0..<k { sum += first.outputs[i * k + output] * second.outputs[j * k + output] }
+        for output in 0..<k {
+          sum += first.outputs[i * k + output] * second.outputs[j * k + output]
+        }
         nngp[i, j] = sum * scale
       }
     }
@@ -54,7 +56,9 @@ extension FiniteNetwork: KernelFunction {
 
   /// The outputs (n x k) and the Jacobian rows d f_j(x_i) / dtheta for j < `outputs`, stored
   /// output-major: row (j, i) at offset (j n + i) * parameterCount.
-  private func jacobian(_ images: ImageBatch, outputs k: Int) throws -> (outputs: [Double], rows: [Double]) {
+  private func jacobian(_ images: ImageBatch, outputs k: Int) throws -> (
+    outputs: [Double], rows: [Double]
+  ) {
     try check(images)
     let n = images.count
     let outputs = try predictions(images).storage

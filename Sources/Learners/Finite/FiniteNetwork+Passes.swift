@@ -45,7 +45,8 @@ extension FiniteNetwork {
     try check(images, targets: targets)
     let indices = batch ?? Array(0..<images.count)
     var gradient = [Double](repeating: 0, count: parameterCount)
-    let loss = evaluate(images, targets: targets, indices: indices, gradient: &gradient, threads: threads)
+    let loss = evaluate(
+      images, targets: targets, indices: indices, gradient: &gradient, threads: threads)
     return (loss, gradient)
   }
 

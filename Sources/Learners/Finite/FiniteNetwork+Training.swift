@@ -47,15 +47,20 @@ extension FiniteNetwork {
   ) throws(FiniteError) -> TrainingRun {
     try check(images, targets: targets)
     try optimizer.validate(count: images.count)
-    guard steps >= 0 else { throw .invalidHyperparameter("the step count must be non-negative, got \(steps)") }
-    guard images.count > 0 else { throw .invalidHyperparameter("training needs at least one image") }
+    guard steps >= 0 else {
+      throw .invalidHyperparameter("the step count must be non-negative, got \(steps)")
+    }
+    guard images.count > 0 else {
+      throw .invalidHyperparameter("training needs at least one image")
+    }
     var network = self
     var batches = BatchOrder(count: images.count, batchSize: optimizer.batchSize, seed: seed)
     var firstMoment = [Double](repeating: 0, count: parameterCount)
     var secondMoment = firstMoment
     var losses: [Double] = []
     losses.reserveCapacity(steps + 1)
-    var workspace = Workspace(self, count: Swift.min(chunkSize, optimizer.batchSize ?? images.count))
+    var workspace = Workspace(
+      self, count: Swift.min(chunkSize, optimizer.batchSize ?? images.count))
     let interval = rule?.interval(count: images.count, optimizer: optimizer) ?? 0
     let everything = Array(0..<images.count)
     var final: Double? = nil
@@ -96,7 +101,9 @@ extension FiniteNetwork {
       network: network, losses: losses, fitted: rule.map { 2 * last <= $0.trainMSE })
   }
 
-  private static func checkDivergence(_ loss: Double, step: Int, initial: Double) throws(FiniteError) {
+  private static func checkDivergence(_ loss: Double, step: Int, initial: Double)
+    throws(FiniteError)
+  {
     guard loss.isFinite, loss <= divergenceFactor * Swift.max(initial, .leastNormalMagnitude) else {
       throw .diverged(step: step, loss: loss)
     }

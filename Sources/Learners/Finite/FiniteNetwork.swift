@@ -44,7 +44,8 @@ public struct FiniteNetwork: Sendable {
     architecture: Architecture, inputShape: ImageShape, width: Int, outputs: Int, seed: UInt64,
     parameterisation: Parameterisation = .ntk
   ) throws(FiniteError) {
-    var steps = try Self.compile(architecture, inputShape: inputShape, width: width, outputs: outputs)
+    var steps = try Self.compile(
+      architecture, inputShape: inputShape, width: width, outputs: outputs)
     let count = steps.reduce(0) { $0 + $1.parameterCount }
     var generator = SeededGenerator(seed: seed)
     var parameters = generator.gaussians(uncheckedCount: count)
@@ -104,7 +105,8 @@ public struct FiniteNetwork: Sendable {
     } catch {
       switch error {
       case .filterLargerThanImage(let layer, let filterSize, let height, let width):
-        throw .filterLargerThanImage(layer: layer, filterSize: filterSize, height: height, width: width)
+        throw .filterLargerThanImage(
+          layer: layer, filterSize: filterSize, height: height, width: width)
       case .windowLargerThanImage, .strideLargerThanImage:
         throw .layerDoesNotFit(error)
       default:
@@ -112,7 +114,8 @@ public struct FiniteNetwork: Sendable {
       }
     }
     var steps: [FiniteStep] = []
-    var input = FiniteShape(height: inputShape.height, width: inputShape.width, channels: inputShape.channels)
+    var input = FiniteShape(
+      height: inputShape.height, width: inputShape.width, channels: inputShape.channels)
     var offset = 0
     let lastWeighted = architecture.layers.lastIndex { $0.kind.hasWeights }
     for (index, layer) in architecture.layers.enumerated() {
@@ -120,7 +123,8 @@ public struct FiniteNetwork: Sendable {
       let step = layer.kind.finiteStep(
         on: input, channels: index == lastWeighted ? outputs : width, offset: offset)
       offset += step.parameterCount
-      input = FiniteShape(height: step.outputHeight, width: step.outputWidth, channels: step.outputChannels)
+      input = FiniteShape(
+        height: step.outputHeight, width: step.outputWidth, channels: step.outputChannels)
       steps.append(step)
     }
     return steps

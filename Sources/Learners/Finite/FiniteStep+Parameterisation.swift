@@ -28,7 +28,8 @@ extension FiniteStep {
     return (
       step,
       [
-        ParameterScaling(range: affine.weightOffset..<affine.biasOffset, factor: affine.weightScale),
+        ParameterScaling(
+          range: affine.weightOffset..<affine.biasOffset, factor: affine.weightScale),
         ParameterScaling(range: affine.biasOffset..<end, factor: affine.biasScale),
       ]
     )

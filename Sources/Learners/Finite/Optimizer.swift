@@ -36,7 +36,8 @@ public enum Optimizer: Sendable, Hashable, CustomStringConvertible {
     case .gradientDescent(let rate): return "gd(lr=\(rate))"
     case .sgd(let rate, let batch): return "sgd(lr=\(rate),batch=\(batch))"
     case .adam(let rate, let batch, let beta1, let beta2, let epsilon):
-      return "adam(lr=\(rate),batch=\(batch.map(String.init) ?? "full"),b1=\(beta1),b2=\(beta2),eps=\(epsilon))"
+      return
+        "adam(lr=\(rate),batch=\(batch.map(String.init) ?? "full"),b1=\(beta1),b2=\(beta2),eps=\(epsilon))"
     }
   }
 
@@ -59,7 +60,8 @@ public enum Optimizer: Sendable, Hashable, CustomStringConvertible {
   /// Throws unless every constant is in its domain for a training set of `count` images.
   func validate(count: Int) throws(FiniteError) {
     guard learningRate.isFinite, learningRate > 0 else {
-      throw .invalidHyperparameter("the learning rate must be positive and finite, got \(learningRate)")
+      throw .invalidHyperparameter(
+        "the learning rate must be positive and finite, got \(learningRate)")
     }
     if let batchSize, !(1...max(1, count)).contains(batchSize) {
       throw .invalidHyperparameter(

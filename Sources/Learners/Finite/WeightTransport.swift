@@ -88,24 +88,27 @@ extension FiniteNetwork {
           by: g)
         pending = .identity
       case (.general, _):
-        return .failure(Refusal(
-          text:
-          "layer \(position): an orthogonal map of the flattened image reaches a layer "
-            + "other than a dense one, which cannot absorb it"))
+        return .failure(
+          Refusal(
+            text:
+              "layer \(position): an orthogonal map of the flattened image reaches a layer "
+              + "other than a dense one, which cannot absorb it"))
       case (.pixelMap(let map), .pointwise):
         guard map.rotations == nil else {
-          return .failure(Refusal(
-          text:
-            "layer \(position): a channel rotation does not commute with the activation"))
+          return .failure(
+            Refusal(
+              text:
+                "layer \(position): a channel rotation does not commute with the activation"))
         }
       case (.pixelMap, .flatten):
         break
       case (.pixelMap(let map), .pool):
         guard let rotation = map.commonRotation else {
-          return .failure(Refusal(
-          text:
-            "layer \(position): pooling averages pixels rotated differently, so no "
-              + "layer after it can undo the rotations"))
+          return .failure(
+            Refusal(
+              text:
+                "layer \(position): pooling averages pixels rotated differently, so no "
+                + "layer after it can undo the rotations"))
         }
         let pooled = PixelMap(source: [0], channels: map.channels, rotations: rotation)
         pending = pooled.isIdentity ? .identity : .pixelMap(pooled)
@@ -116,7 +119,8 @@ extension FiniteNetwork {
         }
       case (.pixelMap(let map), .affine(let affine)):
         if step.inputCells == 1 {
-          parameters.transformDenseRows(map, offset: affine.weightOffset, columns: step.outputChannels)
+          parameters.transformDenseRows(
+            map, offset: affine.weightOffset, columns: step.outputChannels)
           pending = .identity
         } else {
           switch parameters.transformSpatial(map, step: step, affine: affine, position: position) {
@@ -133,7 +137,8 @@ extension FiniteNetwork {
               text: "layer \(position): weight transport has no rule to absorb a channel map into "
                 + "attention's key and value weights"))
         }
-        pending = .pixelMap(PixelMap(source: map.source, channels: step.outputChannels, rotations: nil))
+        pending = .pixelMap(
+          PixelMap(source: map.source, channels: step.outputChannels, rotations: nil))
       case (.pixelMap(let map), .residual(let block)):
         // x + f(x): the block's weights absorb the action as the layers after a plain stack
         // would, and the sum moves consistently only if the block's output then moves exactly
@@ -150,9 +155,10 @@ extension FiniteNetwork {
                 + "left it, and the block moves it differently"))
         }
       case (.pixelMap, .other):
-        return .failure(Refusal(
-          text:
-          "layer \(position): weight transport has no rule for this layer kind"))
+        return .failure(
+          Refusal(
+            text:
+              "layer \(position): weight transport has no rule for this layer kind"))
       }
     }
     return .success(pending)
@@ -161,7 +167,7 @@ extension FiniteNetwork {
 
 /// What a finite step is to weight transport: the layer kinds it knows how to move an action
 /// through; any other kind refuses.
-fileprivate enum TransportRole {
+private enum TransportRole {
   case affine(AffineOperation)
   /// phi(x) = x: commutes with every map.
   case identity
@@ -199,7 +205,7 @@ fileprivate enum TransportRole {
 }
 
 /// What remains to be absorbed by the layers not yet visited.
-fileprivate enum PendingAction {
+private enum PendingAction {
   case identity
   /// Any linear map of the flattened input (before a dense first layer).
   case general(Matrix)
@@ -207,13 +213,13 @@ fileprivate enum PendingAction {
 }
 
 /// A reason a layer cannot absorb the pending action.
-fileprivate struct Refusal: Error {
+private struct Refusal: Error {
   let text: String
 }
 
 /// (g h)(p) = R_p h(source[p]) on features of `channels` channels; rotations nil when every
 /// R_p is the identity.
-fileprivate struct PixelMap: Equatable {
+private struct PixelMap: Equatable {
   let source: [Int]
   let channels: Int
   /// R_p row-major, C x C each, back to back.
@@ -223,11 +229,12 @@ fileprivate struct PixelMap: Equatable {
     self.source = source
     self.channels = channels
     let identity = Matrix.uncheckedIdentity(channels).storage
-    let isIdentity = rotations.map { all in
-      stride(from: 0, to: all.count, by: channels * channels).allSatisfy {
-        Array(all[$0..<($0 + channels * channels)]) == identity
-      }
-    } ?? true
+    let isIdentity =
+      rotations.map { all in
+        stride(from: 0, to: all.count, by: channels * channels).allSatisfy {
+          Array(all[$0..<($0 + channels * channels)]) == identity
+        }
+      } ?? true
     self.rotations = isIdentity ? nil : rotations
   }
 
@@ -251,7 +258,9 @@ fileprivate struct PixelMap: Equatable {
     self.init(source: source, channels: c, rotations: rotations)
   }
 
-  var isIdentity: Bool { rotations == nil && source.enumerated().allSatisfy { $0.offset == $0.element } }
+  var isIdentity: Bool {
+    rotations == nil && source.enumerated().allSatisfy { $0.offset == $0.element }
+  }
 
   /// The rotation shared by every pixel (the identity when there are none), nil if they differ.
   var commonRotation: [Double]? {
@@ -278,7 +287,9 @@ fileprivate struct PixelMap: Equatable {
     }
     guard let match = table.match(source) else {
       return .failure(
-        Refusal(text: "layer \(position): the action moves a pooling window onto pixels no window covers"))
+        Refusal(
+          text: "layer \(position): the action moves a pooling window onto pixels no window covers")
+      )
     }
     // Output o reads the window of rho[o]; every pixel of a window shares the rotation.
     let rotationsOut: [Double]? = rotations.map { all in
@@ -309,7 +320,8 @@ fileprivate struct PixelMap: Equatable {
 extension Array where Element == Double {
   /// W <- G^T W for the rows x columns weight matrix at `offset`.
   fileprivate mutating func transformRows(offset: Int, rows: Int, columns: Int, by g: Matrix) {
-    let w = try! Matrix(rows: rows, columns: columns, storage: Array(self[offset..<(offset + rows * columns)]))
+    let w = try! Matrix(
+      rows: rows, columns: columns, storage: Array(self[offset..<(offset + rows * columns)]))
     let transformed = try! Matrix.product(g, w, transposeA: true)
     replaceSubrange(offset..<(offset + rows * columns), with: transformed.storage)
   }
@@ -387,7 +399,8 @@ extension Array where Element == Double {
     }
     // The filters of every location (one set when shared), rotated, then moved.
     let locations = affine.perLocation ? outputs : 1
-    var weights = Array(self[affine.weightOffset..<(affine.weightOffset + locations * weightsPerCell)])
+    var weights = Array(
+      self[affine.weightOffset..<(affine.weightOffset + locations * weightsPerCell)])
     let original = weights
     let biasCount = locations * columns
     var biases = Array(self[affine.biasOffset..<(affine.biasOffset + biasCount)])
@@ -396,7 +409,9 @@ extension Array where Element == Double {
       let o = location
       let targetLocation = affine.perLocation ? rho[o] : 0
       for j in 0..<taps {
-        var block = Array(original[(o * weightsPerCell + j * blockSize)..<(o * weightsPerCell + (j + 1) * blockSize)])
+        var block = Array(
+          original[
+            (o * weightsPerCell + j * blockSize)..<(o * weightsPerCell + (j + 1) * blockSize)])
         // A shared filter's tap sees the same rotation at every location (checked above), so
         // any location where the tap reads a pixel gives it.
         let readers: [Int] = affine.perLocation ? [o] : [Int](0..<outputs)

@@ -62,7 +62,9 @@ extension Activation: PointwiseActivation {
   static let names = ["relu", "erf"]
   static let syntax = ["relu, erf                     activations (erf(x) itself)"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Activation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Activation
+  {
     try Activation(named: name)
   }
 

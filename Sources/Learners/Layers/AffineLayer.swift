@@ -57,7 +57,9 @@ extension AffineLayer: LayerKind {
     "dense(w=W, b=B)               dense layer on a vector (after flatten or gap)",
   ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> AffineLayer {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> AffineLayer
+  {
     let defaults = arguments.defaults
     if name == "dense" {
       return AffineLayer(
@@ -96,11 +98,14 @@ extension AffineLayer: LayerKind {
 
   // MARK: - Shape
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     try Self.check(weightStd, "W_std", position: position)
     try Self.check(biasStd, "b_std", position: position)
     guard filterSize >= 1 else { throw .invalidFilterSize(layer: position, size: filterSize) }
-    guard stride >= 1 else { throw .invalidStride(layer: position, name: shortName, stride: stride) }
+    guard stride >= 1 else {
+      throw .invalidStride(layer: position, name: shortName, stride: stride)
+    }
     if sharing == .none {
       guard stage == .vector else { throw .denseBeforeReduction(layer: position) }
     } else if stage == .vector {
@@ -175,7 +180,9 @@ extension AffineLayer: LayerKind {
         return EngineUnsupported("a dense layer between the reduction and the readout")
       }
       return program.append(
-        .affine(filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd, biasStd: biasStd))
+        .affine(
+          filterHeight: 1, filterWidth: 1, padding: .circular, weightStd: weightStd,
+          biasStd: biasStd))
     }
     if stride > 1 {
       // Off the pixel diagonal a strided locally connected layer is not a convolution (its
@@ -221,7 +228,9 @@ extension AffineLayer: LayerKind {
   func symmetryRule(
     _ state: SymmetryState, question: SymmetryQuestion, grid: Grid, position: Int
   ) -> SymmetryState {
-    if sharing == .none { return Self.denseRule(state, question: question, name: shortName, position: position) }
+    if sharing == .none {
+      return Self.denseRule(state, question: question, name: shortName, position: position)
+    }
     let table = tapTable(on: grid)
     let shared = sharing == .everywhere
     func broken(_ why: String) -> SymmetryState { self.broken(at: position, why) }
@@ -231,33 +240,45 @@ extension AffineLayer: LayerKind {
     case .flattened:
       switch question {
       case .kernelAlgorithmic:
-        return broken("it reads channel inner products pixel by pixel, which an orthogonal map of the flattened image mixes")
+        return broken(
+          "it reads channel inner products pixel by pixel, which an orthogonal map of the flattened image mixes"
+        )
       case .functional:
-        return broken("an orthogonal map of one image's flattened pixels changes what every filter reads")
+        return broken(
+          "an orthogonal map of one image's flattened pixels changes what every filter reads")
       case .transport:
-        return broken("the action mixes pixels, and only a dense first layer on the flattened image can absorb that")
+        return broken(
+          "the action mixes pixels, and only a dense first layer on the flattened image can absorb that"
+        )
       }
     case .pixels(let source, let channels, let diagonalOnly):
       let outputs = table.outputCells
       if source.enumerated().allSatisfy({ $0.offset == $0.element }) && channels == .none {
-        return .pixels(source: Array(0..<outputs), channels: .none, diagonalOnly: shared ? diagonalOnly : nil)
+        return .pixels(
+          source: Array(0..<outputs), channels: .none, diagonalOnly: shared ? diagonalOnly : nil)
       }
       if case .functional = question {
         guard channels == .none else {
-          return broken("its weights read one image's channels mapped (\(channels)) against the other's")
+          return broken(
+            "its weights read one image's channels mapped (\(channels)) against the other's")
         }
         guard shared else {
-          return broken("its weights differ by location, so moving one image's pixels changes which weights read them")
+          return broken(
+            "its weights differ by location, so moving one image's pixels changes which weights read them"
+          )
         }
         guard let rho = table.matchTapForTap(source) else {
-          return broken("moving one image's pixels changes which filter tap reads them (only a motion that carries every window onto a window tap for tap, as a circular translation does, keeps it)")
+          return broken(
+            "moving one image's pixels changes which filter tap reads them (only a motion that carries every window onto a window tap for tap, as a circular translation does, keeps it)"
+          )
         }
         return .pixels(source: rho, channels: .none, diagonalOnly: nil)
       }
       guard let match = table.match(source) else {
         return broken(
           "the action moves a \(filterSize)x\(filterSize) window onto pixels no window covers"
-            + (padding == .circular ? "" : " (\(padding) padding: border windows differ from interior ones)"))
+            + (padding == .circular
+              ? "" : " (\(padding) padding: border windows differ from interior ones)"))
       }
       switch question {
       case .kernelAlgorithmic:
@@ -268,18 +289,24 @@ extension AffineLayer: LayerKind {
         return .pixels(
           source: match.rho, channels: .none,
           diagonalOnly: diagonalOnly
-            ?? "layer \(position) (\(shortName)) permutes its filter taps differently at different locations, which keeps only the pixel diagonal of the kernel")
+            ?? "layer \(position) (\(shortName)) permutes its filter taps differently at different locations, which keeps only the pixel diagonal of the kernel"
+        )
       case .transport(let perCoordinate):
         if shared {
           guard match.sharedTaps != nil else {
-            return broken("the filter would have to be permuted differently at different locations, so it would no longer be shared")
+            return broken(
+              "the filter would have to be permuted differently at different locations, so it would no longer be shared"
+            )
           }
           guard channels.isGlobal else {
-            return broken("weight sharing: one filter cannot absorb a different channel rotation at every pixel")
+            return broken(
+              "weight sharing: one filter cannot absorb a different channel rotation at every pixel"
+            )
           }
         }
         if perCoordinate && !channels.permutesCoordinates {
-          return broken("Adam is per-coordinate, and absorbing \(channels) mixes weight coordinates (R^T W)")
+          return broken(
+            "Adam is per-coordinate, and absorbing \(channels) mixes weight coordinates (R^T W)")
         }
         return .pixels(source: match.rho, channels: .none, diagonalOnly: nil)
       case .functional:
@@ -303,7 +330,9 @@ extension AffineLayer: LayerKind {
       }
       return .vector(.none)
     case .kernelAlgorithmic, .functional:
-      return .broken(.broken(at: position, name, "it reads the vector's coordinates, which the action still maps"))
+      return .broken(
+        .broken(
+          at: position, name, "it reads the vector's coordinates, which the action still maps"))
     }
   }
 }
@@ -325,7 +354,9 @@ struct AffineKernelStep: KernelStep {
     let allPairs = state.allPairs
     let (s, t, nextS, nextT) = (state.s, state.t, state.nextS, state.nextT)
     let normalisation = Double(tapCount)
-    let (weightVariance, biasVariance, shared) = (self.weightVariance, self.biasVariance, self.shared)
+    let (weightVariance, biasVariance, shared) = (
+      self.weightVariance, self.biasVariance, self.shared
+    )
     table.taps.withUnsafeBufferPointer { taps in
       // The diagonal sum visits taps in the same order whether or not all pairs are stored,
       // so S(p, p) has the same bits in both layouts.
@@ -471,7 +502,9 @@ struct AffineOperation: FiniteOperation {
     into patches: UnsafeMutablePointer<Double>
   ) -> UnsafePointer<Double> {
     let taps = table.tapCount
-    let (inputChannels, inputSize, outputCells) = (step.inputChannels, step.inputSize, step.outputCells)
+    let (inputChannels, inputSize, outputCells) = (
+      step.inputChannels, step.inputSize, step.outputCells
+    )
     table.taps.withUnsafeBufferPointer { table in
       var target = patches
       for i in 0..<count {
@@ -554,7 +587,9 @@ struct AffineOperation: FiniteOperation {
     _ step: FiniteStep, _ patchGradient: UnsafePointer<Double>, count: Int,
     into dx: UnsafeMutablePointer<Double>
   ) {
-    let (inputChannels, inputSize, outputCells) = (step.inputChannels, step.inputSize, step.outputCells)
+    let (inputChannels, inputSize, outputCells) = (
+      step.inputChannels, step.inputSize, step.outputCells
+    )
     dx.update(repeating: 0, count: count * inputSize)
     let taps = table.tapCount
     table.taps.withUnsafeBufferPointer { table in

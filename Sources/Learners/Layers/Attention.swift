@@ -38,12 +38,18 @@ struct Attention: LayerKind {
   // MARK: - Syntax
 
   static let names = ["attention"]
-  static let syntax = ["attention(heads=H, b=B)       global self-attention over pixels (linear scaling, no positions)"]
+  static let syntax = [
+    "attention(heads=H, b=B)       global self-attention over pixels (linear scaling, no positions)"
+  ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Attention {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Attention
+  {
     let heads = try arguments.integer("heads", what: "number of heads") ?? 1
     guard heads >= 1 else {
-      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "heads=\(heads); use at least one head")
+      throw .malformedArguments(
+        layer: arguments.token, position: arguments.position,
+        reason: "heads=\(heads); use at least one head")
     }
     return Attention(heads: heads, biasStd: try arguments.number("b") ?? arguments.defaults.biasStd)
   }
@@ -53,9 +59,12 @@ struct Attention: LayerKind {
 
   // MARK: - Shape
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     try AffineLayer.check(biasStd, "b_std", position: position)
-    guard stage == .grid else { throw .spatialLayerAfterReduction(layer: position, description: description) }
+    guard stage == .grid else {
+      throw .spatialLayerAfterReduction(layer: position, description: description)
+    }
     return stage
   }
 
@@ -68,13 +77,16 @@ struct Attention: LayerKind {
 
   // MARK: - Kernel
 
-  func kernelStep(on grid: Grid) -> any KernelStep { AttentionKernelStep(biasVariance: biasStd * biasStd) }
+  func kernelStep(on grid: Grid) -> any KernelStep {
+    AttentionKernelStep(biasVariance: biasStd * biasStd)
+  }
 
   // MARK: - Finite
 
   func finiteStep(on input: FiniteShape, channels: Int, offset: Int) -> FiniteStep {
     FiniteStep(
-      operation: AttentionOperation(heads: heads, dimension: channels, biasStd: biasStd, offset: offset),
+      operation: AttentionOperation(
+        heads: heads, dimension: channels, biasStd: biasStd, offset: offset),
       inputCells: input.cells, inputChannels: input.channels, outputCells: input.cells,
       outputChannels: channels, outputHeight: input.height, outputWidth: input.width)
   }
@@ -88,7 +100,10 @@ struct Attention: LayerKind {
     case .broken, .vector:
       return state
     case .flattened:
-      return broken(at: position, "it reads channel inner products pixel by pixel, which an orthogonal map of the flattened image mixes")
+      return broken(
+        at: position,
+        "it reads channel inner products pixel by pixel, which an orthogonal map of the flattened image mixes"
+      )
     case .pixels(let source, let channels, let diagonalOnly):
       if let diagonalOnly {
         return broken(at: position, "it mixes every pixel pair, but \(diagonalOnly)")
@@ -98,9 +113,14 @@ struct Attention: LayerKind {
         case .kernelAlgorithmic:
           return .pixels(source: source, channels: .none, diagonalOnly: nil)
         case .functional:
-          return broken(at: position, "its weights read one image's channels mapped (\(channels)) against the other's")
+          return broken(
+            at: position,
+            "its weights read one image's channels mapped (\(channels)) against the other's")
         case .transport:
-          return broken(at: position, "weight transport has no rule to absorb \(channels) into attention's key and value weights")
+          return broken(
+            at: position,
+            "weight transport has no rule to absorb \(channels) into attention's key and value weights"
+          )
         }
       }
       return .pixels(source: source, channels: .none, diagonalOnly: nil)
@@ -177,18 +197,27 @@ struct AttentionOperation: FiniteOperation {
   let offset: Int
 
   func parameterCount(_ step: FiniteStep) -> Int {
-    heads * step.inputChannels * dimension * 2 + heads * dimension * step.outputChannels + step.outputChannels
+    heads * step.inputChannels * dimension * 2 + heads * dimension * step.outputChannels
+      + step.outputChannels
   }
 
-  private func keyOffset(_ step: FiniteStep, _ h: Int) -> Int { offset + h * step.inputChannels * dimension }
+  private func keyOffset(_ step: FiniteStep, _ h: Int) -> Int {
+    offset + h * step.inputChannels * dimension
+  }
   private func valueOffset(_ step: FiniteStep, _ h: Int) -> Int {
     offset + (heads + h) * step.inputChannels * dimension
   }
-  private func outputOffset(_ step: FiniteStep) -> Int { offset + 2 * heads * step.inputChannels * dimension }
-  private func biasOffset(_ step: FiniteStep) -> Int { outputOffset(step) + heads * dimension * step.outputChannels }
+  private func outputOffset(_ step: FiniteStep) -> Int {
+    offset + 2 * heads * step.inputChannels * dimension
+  }
+  private func biasOffset(_ step: FiniteStep) -> Int {
+    outputOffset(step) + heads * dimension * step.outputChannels
+  }
 
   /// X W (P x d) for the C x d weights at `weights`.
-  private func project(_ x: UnsafePointer<Double>, _ weights: UnsafePointer<Double>, cells: Int, channels: Int) -> [Double] {
+  private func project(
+    _ x: UnsafePointer<Double>, _ weights: UnsafePointer<Double>, cells: Int, channels: Int
+  ) -> [Double] {
     var result = [Double](repeating: 0, count: cells * dimension)
     for p in 0..<cells {
       for c in 0..<channels {
@@ -317,7 +346,9 @@ struct AttentionOperation: FiniteOperation {
           // Softmax: dA = G (dG - <dG, G>) row by row.
           var inner = 0.0
           for q in 0..<cells { inner += dWeights[q] * weights[p * cells + q] }
-          for q in 0..<cells { dLogits[p * cells + q] = weights[p * cells + q] * (dWeights[q] - inner) }
+          for q in 0..<cells {
+            dLogits[p * cells + q] = weights[p * cells + q] * (dWeights[q] - inner)
+          }
         }
         // A = c K K^T: dK = c (dA + dA^T) K.
         var dKeys = [Double](repeating: 0, count: cells * d)
@@ -339,7 +370,9 @@ struct AttentionOperation: FiniteOperation {
             for j in 0..<d {
               keyGradient[c * d + j] += value * dKeys[p * d + j]
               valueGradient[c * d + j] += value * dValues[p * d + j]
-              back += dKeys[p * d + j] * keyWeights[c * d + j] + dValues[p * d + j] * valueWeights[c * d + j]
+              back +=
+                dKeys[p * d + j] * keyWeights[c * d + j] + dValues[p * d + j]
+                * valueWeights[c * d + j]
             }
             dImage?[p * channels + c] += back
           }

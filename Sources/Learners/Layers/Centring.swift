@@ -24,11 +24,15 @@ extension Readout {
 }
 
 extension Flatten {
-  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool { inputCentred }
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
+    inputCentred
+  }
 }
 
 extension GlobalAveragePooling {
-  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool { inputCentred }
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
+    inputCentred
+  }
 }
 
 extension Activation {
@@ -39,11 +43,15 @@ extension Activation {
 }
 
 extension IdentityActivation {
-  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool { inputCentred }
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
+    inputCentred
+  }
 }
 
 extension SignActivation {
-  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool { inputCentred }
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
+    inputCentred
+  }
 }
 
 extension SineActivation {
@@ -62,5 +70,7 @@ extension PiecewiseLinearActivation {
 
 extension WindowPooling {
   /// A window sum or average is linear.
-  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool { inputCentred }
+  func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
+    inputCentred
+  }
 }

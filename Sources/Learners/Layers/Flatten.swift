@@ -15,14 +15,17 @@ struct Flatten: LayerKind {
   static let names = ["flatten"]
   static let syntax = ["flatten                       grid to vector, every feature kept in place"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Flatten {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Flatten
+  {
     Flatten()
   }
 
   var description: String { "flatten" }
   var shortName: String { "flatten" }
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     guard stage == .grid else { throw .repeatedReduction(layer: position) }
     return .vector
   }
@@ -62,18 +65,23 @@ struct Flatten: LayerKind {
     case (.flattened, .transport):
       return .vector(.rotation)
     case (.flattened, .functional):
-      return broken(at: position, "the inner product <x, g x'> of one image with another moved one changes")
+      return broken(
+        at: position, "the inner product <x, g x'> of one image with another moved one changes")
     case (.pixels(let source, let channels, _), .functional):
       let identity = channels == .none && source.enumerated().allSatisfy { $0.offset == $0.element }
       return identity
         ? .vector(.none)
-        : broken(at: position, "it keeps every feature in place, so moving one image's features against another's changes their pairing")
+        : broken(
+          at: position,
+          "it keeps every feature in place, so moving one image's features against another's changes their pairing"
+        )
     case (.pixels, .kernelAlgorithmic):
       return .vector(.none)
     case (.pixels(let source, let channels, _), .transport):
       let moves = !source.enumerated().allSatisfy { $0.offset == $0.element }
       let map: ChannelMap =
-        channels.permutesCoordinates ? (moves || channels != .none ? .permutation : .none) : .rotation
+        channels.permutesCoordinates
+        ? (moves || channels != .none ? .permutation : .none) : .rotation
       return .vector(map)
     }
   }

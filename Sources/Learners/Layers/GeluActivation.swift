@@ -20,7 +20,9 @@ struct GeluActivation: PointwiseActivation {
   static let names = ["gelu"]
   static let syntax = ["gelu                          x Phi(x), the exact GELU"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> GeluActivation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> GeluActivation
+  {
     GeluActivation()
   }
 
@@ -50,7 +52,8 @@ struct GeluActivation: PointwiseActivation {
     let alpha = atan2(s, delta)
     let twoPi = 2 * Double.pi
     let value = s / 4 + ((s * s + p * deltaSquared) / (q * delta) + s * alpha) / twoPi
-    let derivative = 0.25 + alpha / twoPi + s * (1 / deltaSquared + (1 - p) / q + 1) / (twoPi * delta)
+    let derivative =
+      0.25 + alpha / twoPi + s * (1 / deltaSquared + (1 - p) / q + 1) / (twoPi * delta)
     return (value, derivative)
   }
 }

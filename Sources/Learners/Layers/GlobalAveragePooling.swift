@@ -13,7 +13,9 @@ import Symmetries
 /// Reference: neural-tangents, `neural_tangents/_src/stax/linear.py`, `GlobalAvgPool`.
 struct GlobalAveragePooling: LayerKind {
   static let names = ["gap"]
-  static let syntax = ["gap                           grid to vector: global average pooling of every channel"]
+  static let syntax = [
+    "gap                           grid to vector: global average pooling of every channel"
+  ]
 
   static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
     -> GlobalAveragePooling
@@ -24,7 +26,8 @@ struct GlobalAveragePooling: LayerKind {
   var description: String { "gap" }
   var shortName: String { "gap" }
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     guard stage == .grid else { throw .repeatedReduction(layer: position) }
     return .vector
   }
@@ -57,7 +60,9 @@ struct GlobalAveragePooling: LayerKind {
     case .broken, .vector:
       return state
     case .flattened:
-      return broken(at: position, "it averages pixels, and an orthogonal map of the flattened image changes the average")
+      return broken(
+        at: position,
+        "it averages pixels, and an orthogonal map of the flattened image changes the average")
     case .pixels(_, let channels, let diagonalOnly):
       if let diagonalOnly {
         return broken(at: position, "it sums every pixel pair K(p, q), but \(diagonalOnly)")
@@ -68,10 +73,15 @@ struct GlobalAveragePooling: LayerKind {
       case .functional:
         return channels == .none
           ? .vector(.none)
-          : broken(at: position, "it averages over pixels, but one image's channels stay mapped (\(channels)) against the other's")
+          : broken(
+            at: position,
+            "it averages over pixels, but one image's channels stay mapped (\(channels)) against the other's"
+          )
       case .transport:
         guard channels.isGlobal else {
-          return broken(at: position, "it averages pixels rotated differently, so no layer after it can undo the rotations")
+          return broken(
+            at: position,
+            "it averages pixels rotated differently, so no layer after it can undo the rotations")
         }
         return .vector(channels)
       }

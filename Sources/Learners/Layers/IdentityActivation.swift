@@ -10,7 +10,9 @@ struct IdentityActivation: PointwiseActivation {
   static let names = ["identity"]
   static let syntax = ["identity                      x itself (a linear layer stack)"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> IdentityActivation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> IdentityActivation
+  {
     IdentityActivation()
   }
 

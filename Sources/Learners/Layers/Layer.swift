@@ -57,7 +57,9 @@ public struct Layer: Sendable, Hashable, CustomStringConvertible {
 
   /// A dense layer on a vector (after flatten or pooling).
   public static func dense(weightStd: Double, biasStd: Double) -> Layer {
-    .affine(AffineLayer(sharing: .none, filterSize: 1, padding: .valid, weightStd: weightStd, biasStd: biasStd))
+    .affine(
+      AffineLayer(
+        sharing: .none, filterSize: 1, padding: .valid, weightStd: weightStd, biasStd: biasStd))
   }
 
   /// A k x k convolution, stride 1: one filter shared by every location.

@@ -25,7 +25,9 @@ struct LayerArguments {
   private var named: [String: String] = [:]
 
   /// Splits `text` (nil without parentheses) at top-level commas into plain and keyed arguments.
-  init(token: String, position: LayerPosition, text: String?, defaults: Defaults) throws(ArchitectureError) {
+  init(token: String, position: LayerPosition, text: String?, defaults: Defaults)
+    throws(ArchitectureError)
+  {
     self.token = token
     self.position = position
     self.text = text ?? ""
@@ -47,34 +49,44 @@ struct LayerArguments {
     }
     pieces.append(current)
     guard !pieces.contains(where: \.isEmpty) else {
-      throw .malformedArguments(layer: token, position: position, reason: "an empty argument; write name(), or values between commas")
+      throw .malformedArguments(
+        layer: token, position: position,
+        reason: "an empty argument; write name(), or values between commas")
     }
     for argument in pieces {
       let parts = argument.split(separator: "=", omittingEmptySubsequences: false)
       switch parts.count {
       case 1:
         guard named.isEmpty else {
-          throw .malformedArguments(layer: token, position: position, reason: "'\(argument)' follows a key=value argument; put plain values first")
+          throw .malformedArguments(
+            layer: token, position: position,
+            reason: "'\(argument)' follows a key=value argument; put plain values first")
         }
         positional.append(argument.lowercased())
       case 2:
         let key = parts[0].lowercased()
         guard !parts[1].isEmpty else {
-          throw .malformedArguments(layer: token, position: position, reason: "'\(key)=' has no value")
+          throw .malformedArguments(
+            layer: token, position: position, reason: "'\(key)=' has no value")
         }
         guard named[key] == nil else {
-          throw .malformedArguments(layer: token, position: position, reason: "'\(key)' is given twice")
+          throw .malformedArguments(
+            layer: token, position: position, reason: "'\(key)' is given twice")
         }
         named[key] = parts[1].lowercased()
       default:
-        throw .malformedArguments(layer: token, position: position, reason: "'\(argument)' has more than one '='")
+        throw .malformedArguments(
+          layer: token, position: position, reason: "'\(argument)' has more than one '='")
       }
     }
   }
 
   /// The arguments of a kind that reads a nested layer list (`LayerKind.takesLayerList`): the
   /// text is not split into values.
-  init(token: String, position: LayerPosition, layerList text: String, textOffset: Int, defaults: Defaults) {
+  init(
+    token: String, position: LayerPosition, layerList text: String, textOffset: Int,
+    defaults: Defaults
+  ) {
     self.token = token
     self.position = position
     self.text = text
@@ -101,7 +113,8 @@ struct LayerArguments {
     var text = named.removeValue(forKey: key)
     let integers = allowPositional ? positional.filter { Int($0) != nil } : []
     guard integers.count + (text == nil ? 0 : 1) <= 1 else {
-      throw .malformedArguments(layer: token, position: position, reason: "the \(what) is given twice")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "the \(what) is given twice")
     }
     if let integer = integers.first {
       text = integer
@@ -109,7 +122,8 @@ struct LayerArguments {
     }
     guard let text else { return nil }
     guard let value = Int(text) else {
-      throw .malformedArguments(layer: token, position: position, reason: "\(what) '\(text)' is not an integer")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "\(what) '\(text)' is not an integer")
     }
     return value
   }
@@ -119,7 +133,8 @@ struct LayerArguments {
     var text = named.removeValue(forKey: "padding")
     let names = positional.filter { Padding(rawValue: $0) != nil }
     guard names.count + (text == nil ? 0 : 1) <= 1 else {
-      throw .malformedArguments(layer: token, position: position, reason: "the padding is given twice")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "the padding is given twice")
     }
     if let name = names.first {
       text = name
@@ -129,7 +144,9 @@ struct LayerArguments {
     guard let value = Padding(rawValue: text) else {
       throw .malformedArguments(
         layer: token, position: position,
-        reason: "unknown padding '\(text)'; use \(Padding.allCases.map(\.rawValue).joined(separator: ", "))")
+        reason:
+          "unknown padding '\(text)'; use \(Padding.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     return value
   }
@@ -138,7 +155,8 @@ struct LayerArguments {
   mutating func number(_ key: String) throws(ArchitectureError) -> Double? {
     guard let text = named.removeValue(forKey: key) else { return nil }
     guard let value = Double(text) else {
-      throw .malformedArguments(layer: token, position: position, reason: "\(key)=\(text) is not a number")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "\(key)=\(text) is not a number")
     }
     return value
   }
@@ -148,7 +166,8 @@ struct LayerArguments {
     if let keyed = try number(key) { return keyed }
     guard let first = positional.first else { return nil }
     guard let value = Double(first) else {
-      throw .malformedArguments(layer: token, position: position, reason: "'\(first)' is not a number (\(key))")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "'\(first)' is not a number (\(key))")
     }
     positional.removeFirst()
     return value
@@ -158,10 +177,12 @@ struct LayerArguments {
   /// (naming `example`) or not finite.
   mutating func requiredNumber(_ key: String, example: String) throws(ArchitectureError) -> Double {
     guard let value = try positionalNumber(key) else {
-      throw .malformedArguments(layer: token, position: position, reason: "missing \(key); write e.g. \(example)")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "missing \(key); write e.g. \(example)")
     }
     guard value.isFinite else {
-      throw .malformedArguments(layer: token, position: position, reason: "\(key) = \(value) is not finite")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "\(key) = \(value) is not finite")
     }
     return value
   }
@@ -170,7 +191,8 @@ struct LayerArguments {
   mutating func finiteNumber(_ key: String) throws(ArchitectureError) -> Double? {
     guard let value = try number(key) else { return nil }
     guard value.isFinite else {
-      throw .malformedArguments(layer: token, position: position, reason: "\(key)=\(value) is not finite")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "\(key)=\(value) is not finite")
     }
     return value
   }
@@ -185,7 +207,8 @@ struct LayerArguments {
   /// Throws on any argument the layer did not take.
   func requireAllUsed() throws(ArchitectureError) {
     if let extra = positional.first {
-      throw .malformedArguments(layer: token, position: position, reason: "unexpected argument '\(extra)'")
+      throw .malformedArguments(
+        layer: token, position: position, reason: "unexpected argument '\(extra)'")
     }
     if let key = named.keys.sorted().first {
       throw .malformedArguments(layer: token, position: position, reason: "unexpected key '\(key)'")

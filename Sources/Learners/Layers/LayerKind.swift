@@ -31,7 +31,8 @@ protocol LayerKind: Sendable, Hashable, CustomStringConvertible {
   /// The kind's lines in the syntax help (`Architecture.layerListSyntax`).
   static var syntax: [String] { get }
   /// The layer `name(arguments)`; every argument it does not take is an error.
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Self
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Self
 
   /// The layer in the layer-list syntax with every argument explicit: parsing it gives it back.
   var description: String { get }

@@ -38,10 +38,12 @@ struct LayerNorm: LayerKind {
 
   static let names = ["layernorm"]
   static let syntax = [
-    "layernorm, layernorm(all)     normalise each pixel over its channels, or the whole image",
+    "layernorm, layernorm(all)     normalise each pixel over its channels, or the whole image"
   ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> LayerNorm {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> LayerNorm
+  {
     LayerNorm(overAll: arguments.flag("all"))
   }
 
@@ -50,14 +52,17 @@ struct LayerNorm: LayerKind {
 
   // MARK: - Shape
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     stage
   }
 
   func outputGrid(of grid: Grid, position: Int) throws(KernelError) -> Grid { grid }
 
   func outputCentred(inputCentred: Bool, position: Int) throws(ArchitectureError) -> Bool {
-    guard inputCentred else { throw .uncentredNormalisation(layer: position, description: description) }
+    guard inputCentred else {
+      throw .uncentredNormalisation(layer: position, description: description)
+    }
     return true
   }
 
@@ -68,7 +73,9 @@ struct LayerNorm: LayerKind {
   // MARK: - Finite
 
   func finiteStep(on input: FiniteShape, channels: Int, offset: Int) -> FiniteStep {
-    .pointwise(LayerNormOperation(groupSize: overAll ? input.cells * input.channels : input.channels), on: input)
+    .pointwise(
+      LayerNormOperation(groupSize: overAll ? input.cells * input.channels : input.channels),
+      on: input)
   }
 
   // MARK: - Symmetry
@@ -80,10 +87,15 @@ struct LayerNorm: LayerKind {
     case .broken:
       return state
     case .flattened:
-      return broken(at: position, "it normalises groups of coordinates by their mean and norm, which an orthogonal map of the flattened image mixes")
+      return broken(
+        at: position,
+        "it normalises groups of coordinates by their mean and norm, which an orthogonal map of the flattened image mixes"
+      )
     case .pixels(_, let channels, _), .vector(let channels):
       if channels.permutesCoordinates { return state }
-      return broken(at: position, "\(channels) changes the mean over channels it subtracts, and no earlier layer absorbed it")
+      return broken(
+        at: position,
+        "\(channels) changes the mean over channels it subtracts, and no earlier layer absorbed it")
     }
   }
 }

@@ -47,7 +47,8 @@ extension PointwiseActivation {
     for i in 0..<count { dx[i] = dy[i] * derivative(x[i]) }
   }
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     stage
   }
 
@@ -66,10 +67,14 @@ extension PointwiseActivation {
     case .broken:
       return state
     case .flattened:
-      return broken(at: position, "it acts pixel by pixel, which an orthogonal map of the flattened image mixes")
+      return broken(
+        at: position, "it acts pixel by pixel, which an orthogonal map of the flattened image mixes"
+      )
     case .pixels(_, let channels, _), .vector(let channels):
       if channels.permutesCoordinates { return state }
-      return broken(at: position, "\(channels) does not commute with the activation, and no earlier layer absorbed it")
+      return broken(
+        at: position,
+        "\(channels) does not commute with the activation, and no earlier layer absorbed it")
     }
   }
 }
@@ -94,7 +99,8 @@ struct PointwiseKernelStep<Activation: PointwiseActivation>: KernelStep {
       }
     } else {
       for p in 0..<cells {
-        let dual = activation.dual(covariance: s[p], variance1: varianceA[p], variance2: varianceB[p])
+        let dual = activation.dual(
+          covariance: s[p], variance1: varianceA[p], variance2: varianceB[p])
         s[p] = dual.value
         t[p] *= dual.derivative
       }

@@ -15,12 +15,18 @@ struct RbfActivation: PointwiseActivation {
   let gamma: Double
 
   static let names = ["rbf"]
-  static let syntax = ["rbf(gamma)                    sqrt 2 sin(sqrt(2 gamma) x + pi/4): RBF-kernel dual"]
+  static let syntax = [
+    "rbf(gamma)                    sqrt 2 sin(sqrt(2 gamma) x + pi/4): RBF-kernel dual"
+  ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> RbfActivation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> RbfActivation
+  {
     let gamma = try arguments.requiredNumber("gamma", example: "rbf(1)")
     guard gamma > 0 else {
-      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "gamma = \(gamma); use a positive gamma such as 1")
+      throw .malformedArguments(
+        layer: arguments.token, position: arguments.position,
+        reason: "gamma = \(gamma); use a positive gamma such as 1")
     }
     return RbfActivation(gamma: gamma)
   }

@@ -14,9 +14,13 @@ struct Readout: LayerKind {
   // MARK: - Syntax
 
   static let names = ["readout"]
-  static let syntax = ["readout(w=W, b=B)             the final dense layer (a final dense is the readout too)"]
+  static let syntax = [
+    "readout(w=W, b=B)             the final dense layer (a final dense is the readout too)"
+  ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Readout {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Readout
+  {
     Readout(
       weightStd: try arguments.number("w") ?? arguments.defaults.weightStd,
       biasStd: try arguments.number("b") ?? arguments.defaults.biasStd)
@@ -27,7 +31,8 @@ struct Readout: LayerKind {
 
   // MARK: - Shape
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     try AffineLayer.check(weightStd, "W_std", position: position)
     try AffineLayer.check(biasStd, "b_std", position: position)
     guard stage == .vector else { throw .missingReduction }
@@ -49,7 +54,8 @@ struct Readout: LayerKind {
 
   func finiteStep(on input: FiniteShape, channels: Int, offset: Int) -> FiniteStep {
     AffineOperation.step(
-      table: .vector, perLocation: false, inputCells: 1, inputChannels: input.cells * input.channels,
+      table: .vector, perLocation: false, inputCells: 1,
+      inputChannels: input.cells * input.channels,
       outputChannels: channels, weightStd: weightStd, biasStd: biasStd, offset: offset)
   }
 

@@ -29,13 +29,18 @@ struct Residual: LayerKind {
   // MARK: - Syntax
 
   static let names = ["residual"]
-  static let syntax = ["residual(LAYERS)              x + LAYERS(x), e.g. residual(relu conv(3)); nests"]
+  static let syntax = [
+    "residual(LAYERS)              x + LAYERS(x), e.g. residual(relu conv(3)); nests"
+  ]
   static var takesLayerList: Bool { true }
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> Residual {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> Residual
+  {
     let text = arguments.takeText()
     let block = try Architecture.layers(
-      parsing: text, defaults: arguments.defaults, enclosing: arguments.position, offset: arguments.textOffset)
+      parsing: text, defaults: arguments.defaults, enclosing: arguments.position,
+      offset: arguments.textOffset)
     return Residual(block: block)
   }
 
@@ -45,9 +50,11 @@ struct Residual: LayerKind {
   // MARK: - Shape
 
   /// Validates the block on the residual's stage; an error inside it names the block's layer.
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     guard !block.isEmpty else {
-      throw .invalidResidualBlock(layer: position, reason: "its block is empty; write e.g. residual(relu conv(3))")
+      throw .invalidResidualBlock(
+        layer: position, reason: "its block is empty; write e.g. residual(relu conv(3))")
     }
     var inner = stage
     for (index, layer) in block.enumerated() {
@@ -57,12 +64,17 @@ struct Residual: LayerKind {
         throw .invalidResidualBlock(layer: position, reason: "in its block, \(error)")
       }
       if layer.kind.isReadout {
-        throw .invalidResidualBlock(layer: position, reason: "its block holds a readout; end the block with conv, local or dense")
+        throw .invalidResidualBlock(
+          layer: position,
+          reason: "its block holds a readout; end the block with conv, local or dense")
       }
     }
     guard inner == stage else {
       throw .invalidResidualBlock(
-        layer: position, reason: "its block turns the pixel grid into a vector (flatten or gap), so x + block(x) has no shape; keep reductions outside the block")
+        layer: position,
+        reason:
+          "its block turns the pixel grid into a vector (flatten or gap), so x + block(x) has no shape; keep reductions outside the block"
+      )
     }
     return stage
   }
@@ -84,7 +96,8 @@ struct Residual: LayerKind {
     guard fresh else {
       throw .invalidResidualBlock(
         layer: position,
-        reason: "its block ends in '\(block.last!.description)', whose output is not centred given the block's input, so the two branches "
+        reason:
+          "its block ends in '\(block.last!.description)', whose output is not centred given the block's input, so the two branches "
           + "are correlated and their kernels do not add (neural-tangents' FanInSum); end the block with conv, local or dense "
           + "(optionally followed by layernorm, identity, erf, sign or sin)")
     }
@@ -95,7 +108,9 @@ struct Residual: LayerKind {
   var hasWeights: Bool { block.contains { $0.kind.hasWeights } }
 
   /// The grid each of the block's layers reads, and the grid it outputs.
-  private func innerGrids(on grid: Grid, position: Int) throws(KernelError) -> (reads: [Grid], output: Grid) {
+  private func innerGrids(on grid: Grid, position: Int) throws(KernelError) -> (
+    reads: [Grid], output: Grid
+  ) {
     var current = grid
     var reads: [Grid] = []
     for layer in block {
@@ -127,7 +142,8 @@ struct Residual: LayerKind {
   // MARK: - Kernel
 
   func kernelStep(on grid: Grid) -> any KernelStep {
-    ResidualKernelStep(block: zip(block, validatedGrids(on: grid)).map { $0.kind.kernelStep(on: $1) })
+    ResidualKernelStep(
+      block: zip(block, validatedGrids(on: grid)).map { $0.kind.kernelStep(on: $1) })
   }
 
   // MARK: - Finite
@@ -139,9 +155,11 @@ struct Residual: LayerKind {
     var parameterOffset = offset
     for (index, layer) in block.enumerated() {
       let step = layer.kind.finiteStep(
-        on: shape, channels: index == lastWeighted ? input.channels : channels, offset: parameterOffset)
+        on: shape, channels: index == lastWeighted ? input.channels : channels,
+        offset: parameterOffset)
       parameterOffset += step.parameterCount
-      shape = FiniteShape(height: step.outputHeight, width: step.outputWidth, channels: step.outputChannels)
+      shape = FiniteShape(
+        height: step.outputHeight, width: step.outputWidth, channels: step.outputChannels)
       steps.append(step)
     }
     return .pointwise(ResidualOperation(steps: steps), on: input)
@@ -155,15 +173,23 @@ struct Residual: LayerKind {
     if case .broken = state { return state }
     var inner = state
     for (layer, innerGrid) in zip(block, validatedGrids(on: grid)) {
-      inner = layer.kind.symmetryRule(inner, question: question, grid: innerGrid, position: position)
+      inner = layer.kind.symmetryRule(
+        inner, question: question, grid: innerGrid, position: position)
     }
-    let mismatch = "the skip connection carries the input as the action left it, and the block moves it differently"
+    let mismatch =
+      "the skip connection carries the input as the action left it, and the block moves it differently"
     switch (state, inner) {
     case (_, .broken):
       return inner
-    case (.pixels(let source, let channels, let skipDiagonal), .pixels(let blockSource, let blockChannels, let blockDiagonal)):
-      guard source == blockSource, channels == blockChannels else { return broken(at: position, mismatch) }
-      return .pixels(source: source, channels: channels, diagonalOnly: skipDiagonal ?? blockDiagonal)
+    case (
+      .pixels(let source, let channels, let skipDiagonal),
+      .pixels(let blockSource, let blockChannels, let blockDiagonal)
+    ):
+      guard source == blockSource, channels == blockChannels else {
+        return broken(at: position, mismatch)
+      }
+      return .pixels(
+        source: source, channels: channels, diagonalOnly: skipDiagonal ?? blockDiagonal)
     case (.vector(let channels), .vector(let blockChannels)):
       return channels == blockChannels ? state : broken(at: position, mismatch)
     case (.flattened, .flattened):
@@ -184,7 +210,8 @@ struct ResidualKernelStep: KernelStep {
     let skipT = Array(state.t[0..<count])
     let cells = state.cells
     for step in block { step.apply(&state, variances: &variances) }
-    precondition(state.cells == cells && state.count == count, "internal: a residual block keeps the grid")
+    precondition(
+      state.cells == cells && state.count == count, "internal: a residual block keeps the grid")
     for i in 0..<count {
       state.s[i] += skipS[i]
       state.t[i] += skipT[i]
@@ -221,7 +248,8 @@ struct ResidualOperation: FiniteOperation {
     var next = patches
     var input = x
     for inner in steps {
-      inner.forward(input, count: count, parameters: parameters, patches: scratch, into: next, threads: threads)
+      inner.forward(
+        input, count: count, parameters: parameters, patches: scratch, into: next, threads: threads)
       outputs.append(next)
       input = UnsafePointer(next)
       next += count * inner.outputSize
@@ -233,7 +261,8 @@ struct ResidualOperation: FiniteOperation {
     _ step: FiniteStep, _ x: UnsafePointer<Double>, count: Int, parameters: UnsafePointer<Double>,
     patches: UnsafeMutablePointer<Double>, into y: UnsafeMutablePointer<Double>, threads: Int
   ) {
-    let outputs = blockForward(step, x, count: count, parameters: parameters, patches: patches, threads: threads)
+    let outputs = blockForward(
+      step, x, count: count, parameters: parameters, patches: patches, threads: threads)
     let last = outputs[outputs.count - 1]
     for i in 0..<(count * step.inputSize) { y[i] = x[i] + last[i] }
   }
@@ -244,7 +273,8 @@ struct ResidualOperation: FiniteOperation {
     patches: UnsafeMutablePointer<Double>, patchGradient: UnsafeMutablePointer<Double>,
     dx: UnsafeMutablePointer<Double>?, threads: Int
   ) {
-    let outputs = blockForward(step, x, count: count, parameters: parameters, patches: patches, threads: threads)
+    let outputs = blockForward(
+      step, x, count: count, parameters: parameters, patches: patches, threads: threads)
     let scratch = patches + count * (patchSize(step) - innerPatchSize)
     let scratchGradient = patchGradient + count * (patchSize(step) - innerPatchSize)
     var current = patchGradient
@@ -254,7 +284,8 @@ struct ResidualOperation: FiniteOperation {
       let input = s == 0 ? x : UnsafePointer(outputs[s - 1])
       let wantsInputGradient = s > 0 || dx != nil
       steps[s].backward(
-        current, x: input, count: count, parameters: parameters, gradient: gradient, patches: scratch,
+        current, x: input, count: count, parameters: parameters, gradient: gradient,
+        patches: scratch,
         patchGradient: scratchGradient, dx: wantsInputGradient ? next : nil, threads: threads)
       swap(&current, &next)
     }

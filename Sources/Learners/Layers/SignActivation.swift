@@ -14,7 +14,9 @@ struct SignActivation: PointwiseActivation {
   static let names = ["sign"]
   static let syntax = ["sign                          sign(x); its NTK contribution is zero"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> SignActivation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> SignActivation
+  {
     SignActivation()
   }
 

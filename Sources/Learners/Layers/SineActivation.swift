@@ -22,7 +22,9 @@ struct SineActivation: PointwiseActivation {
   static let names = ["sin"]
   static let syntax = ["sin(a=1, b=1, c=0)            a sin(b x + c)"]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> SineActivation {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> SineActivation
+  {
     SineActivation(
       a: try arguments.finiteNumber("a") ?? 1, b: try arguments.finiteNumber("b") ?? 1,
       c: try arguments.finiteNumber("c") ?? 0)

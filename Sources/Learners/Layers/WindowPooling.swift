@@ -45,9 +45,13 @@ struct WindowPooling: LayerKind {
     "sumpool(k, padding)           k x k sum pooling: avgpool without dividing by k^2",
   ]
 
-  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError) -> WindowPooling {
+  static func parse(_ name: String, _ arguments: inout LayerArguments) throws(ArchitectureError)
+    -> WindowPooling
+  {
     guard let window = try arguments.integer("k", positional: true, what: "window") else {
-      throw .malformedArguments(layer: arguments.token, position: arguments.position, reason: "the window size is missing; write e.g. \(name)(2)")
+      throw .malformedArguments(
+        layer: arguments.token, position: arguments.position,
+        reason: "the window size is missing; write e.g. \(name)(2)")
     }
     return WindowPooling(
       reduction: name == "sumpool" ? .sum : .average, window: window,
@@ -60,10 +64,15 @@ struct WindowPooling: LayerKind {
 
   // MARK: - Shape
 
-  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage {
+  func validate(after stage: FeatureStage, position: Int) throws(ArchitectureError) -> FeatureStage
+  {
     guard window >= 1 else { throw .invalidWindow(layer: position, name: shortName, size: window) }
-    guard stride >= 1 else { throw .invalidStride(layer: position, name: shortName, stride: stride) }
-    guard stage == .grid else { throw .spatialLayerAfterReduction(layer: position, description: description) }
+    guard stride >= 1 else {
+      throw .invalidStride(layer: position, name: shortName, stride: stride)
+    }
+    guard stage == .grid else {
+      throw .spatialLayerAfterReduction(layer: position, description: description)
+    }
     return .grid
   }
 
@@ -87,7 +96,8 @@ struct WindowPooling: LayerKind {
   func tapTable(on grid: Grid) -> TapTable {
     guard
       let table = TapTable(
-        filterSize: window, stride: stride, padding: padding, height: grid.height, width: grid.width)
+        filterSize: window, stride: stride, padding: padding, height: grid.height, width: grid.width
+      )
     else { preconditionFailure("internal: the geometry was validated by Architecture.grids(on:)") }
     return table
   }
@@ -114,7 +124,8 @@ struct WindowPooling: LayerKind {
   /// A `.pool` step, which the engine runs on whole pair tensors between stages.
   func lower(into program: inout EngineLowering, isLast: Bool) -> EngineUnsupported? {
     program.append(
-      .pool(window: window, stride: stride, padding: padding.engine, average: reduction == .average))
+      .pool(window: window, stride: stride, padding: padding.engine, average: reduction == .average)
+    )
   }
 
   // MARK: - Symmetry
@@ -127,14 +138,20 @@ struct WindowPooling: LayerKind {
     case .broken, .vector:
       return state
     case .flattened:
-      return broken(at: position, "it sums pixels window by window, and an orthogonal map of the flattened image mixes pixels across windows")
+      return broken(
+        at: position,
+        "it sums pixels window by window, and an orthogonal map of the flattened image mixes pixels across windows"
+      )
     case .pixels(let source, let channels, let diagonalOnly):
       let onePixel = table.tapCount == 1
       if let diagonalOnly, !onePixel {
-        return broken(at: position, "it sums every pixel pair K(p, q) of two windows, but \(diagonalOnly)")
+        return broken(
+          at: position, "it sums every pixel pair K(p, q) of two windows, but \(diagonalOnly)")
       }
       guard channels.isGlobal || onePixel else {
-        return broken(at: position, "it sums pixels rotated differently, so no layer after it can undo the rotations")
+        return broken(
+          at: position,
+          "it sums pixels rotated differently, so no layer after it can undo the rotations")
       }
       guard let match = table.match(source) else {
         return broken(

@@ -17,7 +17,8 @@ public struct PrecomposedLearner: Learner {
   }
 
   public func fit(_ images: ImageBatch, targets: Matrix) throws -> any Predictor {
-    PrecomposedPredictor(base: try base.fit(action.apply(to: images), targets: targets), action: action)
+    PrecomposedPredictor(
+      base: try base.fit(action.apply(to: images), targets: targets), action: action)
   }
 }
 

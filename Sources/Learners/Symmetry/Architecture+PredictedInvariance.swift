@@ -46,7 +46,8 @@ extension Architecture {
     var state = SymmetryState(structure, question: question)
     let grids = try grids(on: shape)
     for (index, layer) in layers.enumerated() {
-      state = layer.kind.symmetryRule(state, question: question, grid: grids[index], position: index + 1)
+      state = layer.kind.symmetryRule(
+        state, question: question, grid: grids[index], position: index + 1)
     }
     switch state {
     case .broken(let verdict): return verdict

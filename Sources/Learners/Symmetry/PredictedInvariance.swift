@@ -2,7 +2,9 @@ import Symmetries
 
 /// Which learner a predicted verdict is about: the infinite-width kernels, or a finite network
 /// trained from i.i.d. Gaussian initialisation by an optimiser of one kind.
-public enum LearnerRegime: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+public enum LearnerRegime: String, Sendable, Hashable, CaseIterable, Codable,
+  CustomStringConvertible
+{
   /// The NNGP and NTK kernels (their rules coincide: both recursions act on the same pixel pairs).
   case kernel
   /// A finite network trained by gradient descent or SGD, which commute with every orthogonal
@@ -46,7 +48,8 @@ public struct PredictedVerdict: Sendable, Hashable, Codable, CustomStringConvert
 
   /// A symmetry broken by the layer at `position`.
   static func broken(at position: Int, _ name: String, _ why: String) -> PredictedVerdict {
-    PredictedVerdict(invariant: false, layer: position, reason: "layer \(position) (\(name)): \(why)")
+    PredictedVerdict(
+      invariant: false, layer: position, reason: "layer \(position) (\(name)): \(why)")
   }
 
   public var description: String { (invariant ? "invariant" : "not invariant") + ", " + reason }

@@ -17,20 +17,31 @@ struct ArithmeticPeak: Sendable {
   /// The time `arithmetic` takes at these rates: the multiply-add pipelines and the
   /// divide-and-square-root unit work in parallel, so the slower of the two.
   func seconds(_ operations: Double, squareRoots: Double, divisions: Double) -> Double {
-    max(operations / operationsPerSecond, squareRoots / squareRootsPerSecond + divisions / divisionsPerSecond)
+    max(
+      operations / operationsPerSecond,
+      squareRoots / squareRootsPerSecond + divisions / divisionsPerSecond)
   }
 
   static func measure(threads: Int) -> ArithmeticPeak {
     let fmaIterations = 20_000_000
     let rootIterations = 2_000_000
-    let operations = rate(threads: threads, count: Double(fmaIterations * 10 * 8)) { multiplyAdds(fmaIterations) }
-    let roots = rate(threads: threads, count: Double(rootIterations * 16)) { squareRoots(rootIterations) }
-    let divisions = rate(threads: threads, count: Double(rootIterations * 16)) { divisionChains(rootIterations) }
-    return ArithmeticPeak(operationsPerSecond: operations, squareRootsPerSecond: roots, divisionsPerSecond: divisions)
+    let operations = rate(threads: threads, count: Double(fmaIterations * 10 * 8)) {
+      multiplyAdds(fmaIterations)
+    }
+    let roots = rate(threads: threads, count: Double(rootIterations * 16)) {
+      squareRoots(rootIterations)
+    }
+    let divisions = rate(threads: threads, count: Double(rootIterations * 16)) {
+      divisionChains(rootIterations)
+    }
+    return ArithmeticPeak(
+      operationsPerSecond: operations, squareRootsPerSecond: roots, divisionsPerSecond: divisions)
   }
 
   /// `count` per thread over the wall time of `body` run once on each of `threads` threads.
-  private static func rate(threads: Int, count: Double, _ body: @escaping @Sendable () -> Double) -> Double {
+  private static func rate(threads: Int, count: Double, _ body: @escaping @Sendable () -> Double)
+    -> Double
+  {
     let start = DispatchTime.now().uptimeNanoseconds
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       // A result that depends on every iteration, compared so it cannot be discarded.
@@ -43,14 +54,29 @@ struct ArithmeticPeak: Sendable {
   @inline(never)
   private static func multiplyAdds(_ iterations: Int) -> Double {
     typealias V = SIMD4<Double>
-    var a0 = V(repeating: 1), a1 = a0, a2 = a0, a3 = a0, a4 = a0
-    var a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0
+    var a0 = V(repeating: 1)
+    var a1 = a0
+    var a2 = a0
+    var a3 = a0
+    var a4 = a0
+    var a5 = a0
+    var a6 = a0
+    var a7 = a0
+    var a8 = a0
+    var a9 = a0
     let m = V(repeating: 0.999_999)
     let b = V(repeating: 1e-7)
     for _ in 0..<iterations {
-      a0 = fused(a0, m, b); a1 = fused(a1, m, b); a2 = fused(a2, m, b); a3 = fused(a3, m, b)
-      a4 = fused(a4, m, b); a5 = fused(a5, m, b); a6 = fused(a6, m, b); a7 = fused(a7, m, b)
-      a8 = fused(a8, m, b); a9 = fused(a9, m, b)
+      a0 = fused(a0, m, b)
+      a1 = fused(a1, m, b)
+      a2 = fused(a2, m, b)
+      a3 = fused(a3, m, b)
+      a4 = fused(a4, m, b)
+      a5 = fused(a5, m, b)
+      a6 = fused(a6, m, b)
+      a7 = fused(a7, m, b)
+      a8 = fused(a8, m, b)
+      a9 = fused(a9, m, b)
     }
     return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9).sum()
   }
@@ -58,7 +84,9 @@ struct ArithmeticPeak: Sendable {
   /// a m + b: one instruction where the build targets FMA; otherwise a multiply and an add
   /// (still two operations, so the rate stays comparable).
   @inline(__always)
-  private static func fused(_ a: SIMD4<Double>, _ m: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
+  private static func fused(_ a: SIMD4<Double>, _ m: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<
+    Double
+  > {
     #if SYMMETRY_PROBES_AVX2
       return b.addingProduct(a, m)
     #else
@@ -69,10 +97,16 @@ struct ArithmeticPeak: Sendable {
   @inline(never)
   private static func squareRoots(_ iterations: Int) -> Double {
     typealias V = SIMD4<Double>
-    var a0 = V(repeating: 2), a1 = V(repeating: 3), a2 = V(repeating: 5), a3 = V(repeating: 7)
+    var a0 = V(repeating: 2)
+    var a1 = V(repeating: 3)
+    var a2 = V(repeating: 5)
+    var a3 = V(repeating: 7)
     let one = V(repeating: 1)
     for _ in 0..<iterations {
-      a0 = root(a0) + one; a1 = root(a1) + one; a2 = root(a2) + one; a3 = root(a3) + one
+      a0 = root(a0) + one
+      a1 = root(a1) + one
+      a2 = root(a2) + one
+      a3 = root(a3) + one
     }
     return (a0 + a1 + a2 + a3).sum()
   }
@@ -88,10 +122,16 @@ struct ArithmeticPeak: Sendable {
   @inline(never)
   private static func divisionChains(_ iterations: Int) -> Double {
     typealias V = SIMD4<Double>
-    var a0 = V(repeating: 2), a1 = V(repeating: 3), a2 = V(repeating: 5), a3 = V(repeating: 7)
+    var a0 = V(repeating: 2)
+    var a1 = V(repeating: 3)
+    var a2 = V(repeating: 5)
+    var a3 = V(repeating: 7)
     let one = V(repeating: 1)
     for _ in 0..<iterations {
-      a0 = one / a0 + one; a1 = one / a1 + one; a2 = one / a2 + one; a3 = one / a3 + one
+      a0 = one / a0 + one
+      a1 = one / a1 + one
+      a2 = one / a2 + one
+      a3 = one / a3 + one
     }
     return (a0 + a1 + a2 + a3).sum()
   }

@@ -25,7 +25,9 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     case .gemm: return "matrix product, n = 2048"
     case .cholesky: return "Cholesky factorisation, n = 4096"
     case .train: return "SGD, CNN-VEC width 128, 1,000 CIFAR-10 8x8, 20 epochs"
-    case .cache: return "learning curves warm from the kernel cache vs cold (FCN, LCN = CNN-VEC, 8x8, 4 actions, 5 repeats)"
+    case .cache:
+      return
+        "learning curves warm from the kernel cache vs cold (FCN, LCN = CNN-VEC, 8x8, 4 actions, 5 repeats)"
     }
   }
 
@@ -44,15 +46,24 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
   /// Runs the workload `repeats` times (median) and its reference once on a subset.
   public func run(repeats: Int, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
     switch self {
-    case .gap8: return try kernel(.cnnGap, n: 256, shape: 8, 8, 1, referenceN: 12, repeats: repeats, progress)
-    case .gap16: return try kernel(.cnnGap, n: 128, shape: 16, 16, 3, referenceN: 4, repeats: repeats, progress)
-    case .vec8: return try kernel(.cnnVec, n: 256, shape: 8, 8, 1, referenceN: 64, repeats: repeats, progress)
-    case .vec16: return try kernel(.cnnVec, n: 128, shape: 16, 16, 3, referenceN: 32, repeats: repeats, progress)
-    case .fcn: return try kernel(.fcn, n: 2048, shape: 28, 28, 1, referenceN: 256, repeats: repeats, progress)
+    case .gap8:
+      return try kernel(.cnnGap, n: 256, shape: 8, 8, 1, referenceN: 12, repeats: repeats, progress)
+    case .gap16:
+      return try kernel(
+        .cnnGap, n: 128, shape: 16, 16, 3, referenceN: 4, repeats: repeats, progress)
+    case .vec8:
+      return try kernel(.cnnVec, n: 256, shape: 8, 8, 1, referenceN: 64, repeats: repeats, progress)
+    case .vec16:
+      return try kernel(
+        .cnnVec, n: 128, shape: 16, 16, 3, referenceN: 32, repeats: repeats, progress)
+    case .fcn:
+      return try kernel(
+        .fcn, n: 2048, shape: 28, 28, 1, referenceN: 256, repeats: repeats, progress)
     case .pool16: return try pooledKernel(n: 128, referenceN: 8, repeats: repeats, progress)
     case .gemm: return try product(n: 2048, referenceN: 384, repeats: repeats)
     case .cholesky: return try factorisation(n: 4096, referenceN: 768, repeats: repeats)
-    case .train: return try training(width: 128, images: 1000, epochs: 20, batch: 32, repeats: repeats)
+    case .train:
+      return try training(width: 128, images: 1000, epochs: 20, batch: 32, repeats: repeats)
     case .cache: return try cachedCurves(repeats: repeats, progress)
     }
   }
@@ -71,7 +82,8 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let engine = try KernelEngine(program: program, threads: threads)
     var generator = SeededGenerator(seed: 2024)
     let shape = try ImageShape(height: h, width: w, channels: c)
-    let x = try ImageBatch(shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
+    let x = try ImageBatch(
+      shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
     resetPeakMemory()
     let seconds = try median(repeats) { _ = try engine.kernels(x) }
     let memory = peakMemory()
@@ -108,7 +120,8 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let network = try Architecture(parsing: Self.pooledLayers)
     var generator = SeededGenerator(seed: 2024)
     let shape = try ImageShape(height: 16, width: 16, channels: 3)
-    let x = try ImageBatch(shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
+    let x = try ImageBatch(
+      shape: shape, values: generator.gaussians(uncheckedCount: n * shape.dimension))
     resetPeakMemory()
     let seconds = try median(repeats) { _ = try network.kernels(x, nil) }
     let memory = peakMemory()
@@ -144,7 +157,9 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
   /// through forward and backward passes) on all cores. There is no straightforward reference
   /// trainer to set beside it; the rate is images per second, and the budget to meet is the
   /// issue's "minutes".
-  private func training(width: Int, images: Int, epochs: Int, batch: Int, repeats: Int) throws -> BenchmarkResult {
+  private func training(width: Int, images: Int, epochs: Int, batch: Int, repeats: Int) throws
+    -> BenchmarkResult
+  {
     let data = try ExperimentData.load(.cifar10, size: 8, trainCount: images, testCount: 1)
     let targets = data.train.centredOneHotTargets
     let architecture = try NamedArchitecture.cnnVec.architecture(depth: 1, activation: .relu)
@@ -155,12 +170,15 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     resetPeakMemory()
     let seconds = try median(repeats) {
       _ = try network.trained(
-        on: data.train.images, targets: targets, optimizer: .sgd(learningRate: 0.5, batchSize: batch),
+        on: data.train.images, targets: targets,
+        optimizer: .sgd(learningRate: 0.5, batchSize: batch),
         steps: steps, seed: 0, threads: ProcessInfo.processInfo.activeProcessorCount)
     }
     return BenchmarkResult(
-      workload: rawValue, seconds: seconds, rate: Double(steps * batch) / seconds, rateUnit: "images/s",
-      peakMemoryBytes: peakMemory(), referenceSeconds: nil, referenceSize: nil, speedupVsReference: nil)
+      workload: rawValue, seconds: seconds, rate: Double(steps * batch) / seconds,
+      rateUnit: "images/s",
+      peakMemoryBytes: peakMemory(), referenceSeconds: nil, referenceSize: nil,
+      speedupVsReference: nil)
   }
 
   /// A learning-curve run (FCN and LCN = CNN-VEC at 8x8, NNGP and NTK, no action, a random
@@ -175,7 +193,9 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     defer { try? FileManager.default.removeItem(at: folder) }
     var experiment = LearningCurveExperiment()
     experiment.architectures = [.fcn, .lcn, .cnnVec]
-    experiment.dataActions = ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2"].map { try! CurveAction(parsing: $0) }
+    experiment.dataActions = ["none", "orthogonal", "pixel-permutation", "patch-shuffle:2"].map {
+      try! CurveAction(parsing: $0)
+    }
     experiment.trainSizes = [16, 32, 64, 128, 256, 512]
     experiment.poolSize = 1024
     experiment.repeats = 5
@@ -188,7 +208,8 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     let points = Double(3 * 4 * 2 * 6 * 5)
     return BenchmarkResult(
       workload: rawValue, seconds: warm, rate: points / warm, rateUnit: "points/s",
-      peakMemoryBytes: peakMemory(), referenceSeconds: cold, referenceSize: nil, speedupVsReference: cold / warm)
+      peakMemoryBytes: peakMemory(), referenceSeconds: cold, referenceSize: nil,
+      speedupVsReference: cold / warm)
   }
 
   private func factorisation(n: Int, referenceN: Int, repeats: Int) throws -> BenchmarkResult {
@@ -270,7 +291,9 @@ private func resetPeakMemory() {
 
 /// Peak resident memory (VmHWM) in bytes, or nil off Linux.
 private func peakMemory() -> Int? {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return nil
+  }
   for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
     let digits = line.split(separator: " ").compactMap { Int($0) }
     if let kilobytes = digits.first { return kilobytes * 1024 }

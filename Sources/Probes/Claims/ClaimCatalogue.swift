@@ -15,7 +15,8 @@ public enum ClaimCatalogue {
   }
 
   /// Measures every claim that `curves` has the learners for.
-  public static func evaluate(_ curves: LearningCurves, scale: ClaimScale, kinds: [KernelKind]) throws
+  public static func evaluate(_ curves: LearningCurves, scale: ClaimScale, kinds: [KernelKind])
+    throws
     -> [ClaimResult]
   {
     try claims(kinds: kinds).compactMap { try $0.evaluate(curves, scale: scale) }
@@ -28,7 +29,9 @@ public enum ClaimCatalogue {
     let k = CurveKernel(kind)
     let tag = kind.rawValue
     let label = k.label
-    func key(_ architecture: NamedArchitecture, _ action: String = "none", on: ActedOn = .data) -> CurveKey {
+    func key(_ architecture: NamedArchitecture, _ action: String = "none", on: ActedOn = .data)
+      -> CurveKey
+    {
       CurveKey(architecture: architecture.rawValue, kernel: k, action: action, actedOn: on)
     }
     func difference(
@@ -43,21 +46,28 @@ public enum ClaimCatalogue {
     let equal = ClaimHypothesis.equivalent(fixedMargin: EmpiricalClaim.accuracyMargin)
     return [
       difference(
-        "1a", "On natural images kernel regression ranks CNN-GAP above CNN-VEC", key(.cnnGap), key(.cnnVec),
+        "1a", "On natural images kernel regression ranks CNN-GAP above CNN-VEC", key(.cnnGap),
+        key(.cnnVec),
         .positive),
       difference(
-        "1b", "On natural images kernel regression ranks CNN-VEC (= LCN) above FCN", key(.cnnVec), key(.fcn),
+        "1b", "On natural images kernel regression ranks CNN-VEC (= LCN) above FCN", key(.cnnVec),
+        key(.fcn),
         .positive),
       EmpiricalClaim(
         id: "2a-\(tag)",
-        statement: "FCN learns exactly the same from data under a random orthogonal map or pixel permutation (\(label))",
-        effectDescription: "largest relative change of FCN's test MSE over actions, repeats and sizes",
+        statement:
+          "FCN learns exactly the same from data under a random orthogonal map or pixel permutation (\(label))",
+        effectDescription:
+          "largest relative change of FCN's test MSE over actions, repeats and sizes",
         hypothesis: .equivalent(fixedMargin: EmpiricalClaim.exactMargin),
-        effect: { [fcn = key(.fcn), moved = [key(.fcn, "orthogonal"), key(.fcn, "pixel-permutation")]] curves in
+        effect: {
+          [fcn = key(.fcn), moved = [key(.fcn, "orthogonal"), key(.fcn, "pixel-permutation")]]
+          curves in
           curves.largestRelativeMSEChange(fcn, moved)
         }, isExact: true),
       difference(
-        "2b", "A random orthogonal map of the data costs CNN-GAP accuracy", key(.cnnGap), key(.cnnGap, "orthogonal"),
+        "2b", "A random orthogonal map of the data costs CNN-GAP accuracy", key(.cnnGap),
+        key(.cnnGap, "orthogonal"),
         .positive),
       difference(
         "2c", "A random orthogonal map of the data costs LCN and CNN-VEC accuracy", key(.cnnVec),
@@ -72,29 +82,40 @@ public enum ClaimCatalogue {
         "2f", "Under a random orthogonal map CNN-GAP performs about as FCN does (within 0.01)",
         key(.cnnGap, "orthogonal"), key(.fcn), equal),
       difference(
-        "2g", "Under a random orthogonal map LCN and CNN-VEC perform about as FCN does (within 0.01)",
+        "2g",
+        "Under a random orthogonal map LCN and CNN-VEC perform about as FCN does (within 0.01)",
         key(.cnnVec, "orthogonal"), key(.fcn), equal),
       difference(
-        "3a", "Shuffling 2 x 2 patches costs CNN-GAP less than shuffling pixels", key(.cnnGap, "patch-shuffle-2x2"),
+        "3a", "Shuffling 2 x 2 patches costs CNN-GAP less than shuffling pixels",
+        key(.cnnGap, "patch-shuffle-2x2"),
         key(.cnnGap, "pixel-permutation"), .positive),
       difference(
         "3b", "Shuffling 2 x 2 patches costs LCN and CNN-VEC less than shuffling pixels",
         key(.cnnVec, "patch-shuffle-2x2"), key(.cnnVec, "pixel-permutation"), .positive),
       difference(
-        "4a", "Degrading the data and the model agree: CNN-GAP on O(d)-rotated data performs as CNN-GAP symmetrised over O(d) (within 0.01)",
+        "4a",
+        "Degrading the data and the model agree: CNN-GAP on O(d)-rotated data performs as CNN-GAP symmetrised over O(d) (within 0.01)",
         key(.cnnGap, "orthogonal"), key(.cnnGap, "orthogonal", on: .model), equal),
-      exponent("6a", "The better-matched learner has the larger learning-curve exponent: CNN-GAP over FCN", key(.cnnGap), key(.fcn), tag: tag, label: label),
-      exponent("6b", "The better-matched learner has the larger learning-curve exponent: CNN-VEC over FCN", key(.cnnVec), key(.fcn), tag: tag, label: label),
+      exponent(
+        "6a", "The better-matched learner has the larger learning-curve exponent: CNN-GAP over FCN",
+        key(.cnnGap), key(.fcn), tag: tag, label: label),
+      exponent(
+        "6b", "The better-matched learner has the larger learning-curve exponent: CNN-VEC over FCN",
+        key(.cnnVec), key(.fcn), tag: tag, label: label),
     ]
   }
 
-  static func exponent(_ id: String, _ statement: String, _ a: CurveKey, _ b: CurveKey, tag: String, label: String)
+  static func exponent(
+    _ id: String, _ statement: String, _ a: CurveKey, _ b: CurveKey, tag: String, label: String
+  )
     -> EmpiricalClaim
   {
     EmpiricalClaim(
       id: "\(id)-\(tag)", statement: "\(statement) (\(label))",
-      effectDescription: "alpha(\(a)) - alpha(\(b)), test MSE ~ m^(-alpha) fitted per repeat over the shared sizes",
-      hypothesis: .positive, effect: { curves in curves.pairedExponentDifference(a, b) }, isExact: false)
+      effectDescription:
+        "alpha(\(a)) - alpha(\(b)), test MSE ~ m^(-alpha) fitted per repeat over the shared sizes",
+      hypothesis: .positive, effect: { curves in curves.pairedExponentDifference(a, b) },
+      isExact: false)
   }
 
   // MARK: - Finite networks
@@ -110,7 +131,9 @@ public enum ClaimCatalogue {
 
   static func finiteClaims(idSuffix: String, label: String) -> [EmpiricalClaim] {
     let rotation = "pixelwise-channel-rotation"
-    func key(_ architecture: NamedArchitecture, _ kernel: CurveKernel, _ action: String = "none") -> CurveKey {
+    func key(_ architecture: NamedArchitecture, _ kernel: CurveKernel, _ action: String = "none")
+      -> CurveKey
+    {
       CurveKey(architecture: architecture.rawValue, kernel: kernel, action: action, actedOn: .data)
     }
     let finite = key(.cnnVec, .finiteSGD)
@@ -120,13 +143,18 @@ public enum ClaimCatalogue {
     let lcn = key(.lcn, .ntk)
     return [
       EmpiricalClaim(
-        id: "5a" + idSuffix, statement: "Finite SGD CNN-VEC beats its infinite-width NTK on natural images" + label,
-        effectDescription: "accuracy(\(finite)) - accuracy(\(ntk)) at the finite networks' largest m",
+        id: "5a" + idSuffix,
+        statement: "Finite SGD CNN-VEC beats its infinite-width NTK on natural images" + label,
+        effectDescription:
+          "accuracy(\(finite)) - accuracy(\(ntk)) at the finite networks' largest m",
         hypothesis: .positive, effect: { $0.pairedAccuracyDifference(finite, ntk) }, isExact: false),
       EmpiricalClaim(
         id: "5b" + idSuffix,
-        statement: "The finite network's advantage over its kernel is larger on natural than on O(C)^P-rotated data" + label,
-        effectDescription: "(finite - NTK on natural) - (finite - NTK on per-pixel channel-rotated data)",
+        statement:
+          "The finite network's advantage over its kernel is larger on natural than on O(C)^P-rotated data"
+          + label,
+        effectDescription:
+          "(finite - NTK on natural) - (finite - NTK on per-pixel channel-rotated data)",
         hypothesis: .positive,
         effect: { curves in
           guard let natural = curves.pairedAccuracyDifference(finite, ntk),
@@ -136,12 +164,17 @@ public enum ClaimCatalogue {
           return zip(natural, rotated).map { $0 - $1 }
         }, isExact: false),
       EmpiricalClaim(
-        id: "5c" + idSuffix, statement: "On O(C)^P-rotated data finite SGD CNN-VEC performs as its NTK (within 0.01)" + label,
+        id: "5c" + idSuffix,
+        statement: "On O(C)^P-rotated data finite SGD CNN-VEC performs as its NTK (within 0.01)"
+          + label,
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(ntkRotated))",
         hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, ntkRotated) }, isExact: false),
       EmpiricalClaim(
-        id: "4b" + idSuffix, statement: "Degrading the data and the model agree: finite CNN-VEC on per-pixel channel-rotated data performs as LCN's NTK (within 0.01)" + label,
+        id: "4b" + idSuffix,
+        statement:
+          "Degrading the data and the model agree: finite CNN-VEC on per-pixel channel-rotated data performs as LCN's NTK (within 0.01)"
+          + label,
         effectDescription: "accuracy(\(finiteRotated)) - accuracy(\(lcn))",
         hypothesis: .equivalent(fixedMargin: EmpiricalClaim.accuracyMargin),
         effect: { $0.pairedAccuracyDifference(finiteRotated, lcn) }, isExact: false),

@@ -35,23 +35,37 @@ extension ClaimsReport {
       svg.append(
         "<rect x=\"\(px(-result.margin))\" y=\"\(axisY - 30)\" width=\"\(px(result.margin) - px(-result.margin))\" "
           + "height=\"60\" fill=\"#dde8f3\"/>")
-      svg.append("<text x=\"\(px(result.margin))\" y=\"\(axisY + 45)\" text-anchor=\"middle\" fill=\"#4e79a7\">+margin</text>")
-      svg.append("<text x=\"\(px(-result.margin))\" y=\"\(axisY + 45)\" text-anchor=\"middle\" fill=\"#4e79a7\">-margin</text>")
+      svg.append(
+        "<text x=\"\(px(result.margin))\" y=\"\(axisY + 45)\" text-anchor=\"middle\" fill=\"#4e79a7\">+margin</text>"
+      )
+      svg.append(
+        "<text x=\"\(px(-result.margin))\" y=\"\(axisY + 45)\" text-anchor=\"middle\" fill=\"#4e79a7\">-margin</text>"
+      )
     } else {
       let side = result.direction == .positive ? "claim: effect > 0 →" : "← claim: effect < 0"
-      svg.append("<text x=\"\(px(0))\" y=\"\(axisY - 36)\" text-anchor=\"middle\" fill=\"#555\">\(escape(side))</text>")
+      svg.append(
+        "<text x=\"\(px(0))\" y=\"\(axisY - 36)\" text-anchor=\"middle\" fill=\"#555\">\(escape(side))</text>"
+      )
     }
-    svg.append("<line x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(width - right)\" y2=\"\(axisY)\" stroke=\"#888\"/>")
-    svg.append("<line x1=\"\(px(0))\" y1=\"\(axisY - 30)\" x2=\"\(px(0))\" y2=\"\(axisY + 30)\" stroke=\"#333\" stroke-dasharray=\"4,3\"/>")
+    svg.append(
+      "<line x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(width - right)\" y2=\"\(axisY)\" stroke=\"#888\"/>"
+    )
+    svg.append(
+      "<line x1=\"\(px(0))\" y1=\"\(axisY - 30)\" x2=\"\(px(0))\" y2=\"\(axisY + 30)\" stroke=\"#333\" stroke-dasharray=\"4,3\"/>"
+    )
     svg.append("<text x=\"\(px(0))\" y=\"\(axisY + 45)\" text-anchor=\"middle\">0</text>")
     for value in [xMin + 0.05 * (xMax - xMin), xMax - 0.05 * (xMax - xMin)] {
-      svg.append("<text x=\"\(px(value))\" y=\"\(axisY + 20)\" text-anchor=\"middle\" fill=\"#888\">\(String(format: "%+.3g", value))</text>")
+      svg.append(
+        "<text x=\"\(px(value))\" y=\"\(axisY + 20)\" text-anchor=\"middle\" fill=\"#888\">\(String(format: "%+.3g", value))</text>"
+      )
     }
     svg.append(
       "<line x1=\"\(px(result.interval[0]))\" y1=\"\(axisY)\" x2=\"\(px(result.interval[1]))\" y2=\"\(axisY)\" "
         + "stroke=\"\(colour)\" stroke-width=\"4\"/>")
     for end in result.interval {
-      svg.append("<line x1=\"\(px(end))\" y1=\"\(axisY - 8)\" x2=\"\(px(end))\" y2=\"\(axisY + 8)\" stroke=\"\(colour)\" stroke-width=\"2\"/>")
+      svg.append(
+        "<line x1=\"\(px(end))\" y1=\"\(axisY - 8)\" x2=\"\(px(end))\" y2=\"\(axisY + 8)\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
+      )
     }
     svg.append("<circle cx=\"\(px(result.effect))\" cy=\"\(axisY)\" r=\"5\" fill=\"\(colour)\"/>")
     svg.append("</svg>")

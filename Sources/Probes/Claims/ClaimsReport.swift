@@ -6,7 +6,8 @@ import Learners
 public struct ClaimsReport: Sendable {
   /// A report of `results` measured at `scale` with the run's protocol.
   public init(
-    scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata, ridgeSensitivity: [RidgeSensitivity],
+    scale: ClaimScale, results: [ClaimResult], metadata: ClaimsRunMetadata,
+    ridgeSensitivity: [RidgeSensitivity],
     ridgeVerdicts: [RidgeVerdict] = []
   ) {
     self.scale = scale
@@ -38,7 +39,8 @@ public struct ClaimsReport: Sendable {
   /// with `kernelClaims` false only those run (the finite experiments compute the CNN-VEC and
   /// LCN Grams they need), and the report has no ridge tables.
   public static func run(
-    scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, modelArm: Bool = true, finite: Bool = false,
+    scale: ClaimScale, seed: UInt64 = 0, cache: KernelCache? = nil, modelArm: Bool = true,
+    finite: Bool = false,
     standardFinite: Bool = false, kernelClaims: Bool = true, progress: (String) -> Void = { _ in }
   ) throws -> ClaimsReport {
     let start = Date()
@@ -47,7 +49,9 @@ public struct ClaimsReport: Sendable {
     experiment.seed = seed
     experiment.cache = cache
     let curves = kernelClaims ? try experiment.run(progress: progress) : nil
-    var results = try curves.map { try ClaimCatalogue.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
+    var results =
+      try curves.map { try ClaimCatalogue.evaluate($0, scale: scale, kinds: experiment.kinds) }
+      ?? []
     var recipes: [String] = []
     var shape = curves?.shape
     for (include, finiteExperiment, claims) in [
@@ -65,18 +69,22 @@ public struct ClaimsReport: Sendable {
       results += try claims.compactMap { try $0.evaluate(finiteCurves, scale: scale) }
     }
     let finiteRecipe = recipes.isEmpty ? nil : recipes.joined(separator: "; ")
-    let ridgeVerdicts = try curves.map { try RidgeVerdict.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
+    let ridgeVerdicts =
+      try curves.map { try RidgeVerdict.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
     let metadata = ClaimsRunMetadata(
       dataset: experiment.dataSet.rawValue, imageShape: shape?.description ?? "",
       trainSizes: experiment.trainSizes, gapMaxTrainSize: experiment.gapMaxTrainSize,
       poolSize: experiment.poolSize, testCount: experiment.testCount, repeats: experiment.repeats,
-      kernels: experiment.kinds.map(\.rawValue), modelActions: experiment.modelActions.map(\.rawValue), depth: experiment.depth, activation: "\(experiment.activation)",
+      kernels: experiment.kinds.map(\.rawValue),
+      modelActions: experiment.modelActions.map(\.rawValue), depth: experiment.depth,
+      activation: "\(experiment.activation)",
       ridge: experiment.diagReg, symmetrisationDraws: experiment.symmetrisationDraws, seed: seed,
       confidence: 0.95, started: ISO8601DateFormatter().string(from: start),
       seconds: Date().timeIntervalSince(start), cache: cache?.directory.path,
       threads: ProcessInfo.processInfo.activeProcessorCount, finiteRecipe: finiteRecipe)
     return ClaimsReport(
-      scale: scale, results: results, metadata: metadata, ridgeSensitivity: curves?.ridgeSensitivity ?? [],
+      scale: scale, results: results, metadata: metadata,
+      ridgeSensitivity: curves?.ridgeSensitivity ?? [],
       ridgeVerdicts: ridgeVerdicts)
   }
 
@@ -124,7 +132,8 @@ public struct ClaimsReport: Sendable {
       + " from a pool of \(m.poolSize.map(String.init) ?? "the whole split"), \(m.testCount) test images, "
       + "\(m.repeats) paired repeats, depth \(m.depth) \(m.activation), ridge \(m.ridge) of the mean diagonal, "
       + "seed \(m.seed); paired Student-t 95% intervals; MDE at 80% power. Ran in \(duration(m.seconds))."
-      + (m.modelActions.isEmpty ? " Model arm skipped (--skip-model-arm): claim 4a not decided." : "")
+      + (m.modelActions.isEmpty
+        ? " Model arm skipped (--skip-model-arm): claim 4a not decided." : "")
       + (m.finiteRecipe.map { " Finite networks: CNN-VEC, \($0), on the same pool and repeats." }
         ?? " Finite-network claims (5a-5c, 4b) not run (--finite).")
     let held = results.filter { $0.verdict == .held }.count
@@ -154,8 +163,11 @@ public struct ClaimsReport: Sendable {
               .map { "\($0.result.summary) \($0.result.verdict.rawValue)" } ?? "-"
           })
     }
-    let changed = ids.filter { id in Set(ridgeVerdicts.filter { $0.result.id == id }.map(\.result.verdict)).count > 1 }
-    return "Ridge sensitivity of the verdicts: the natural-image claims decided at each ridge (the same repeats "
+    let changed = ids.filter { id in
+      Set(ridgeVerdicts.filter { $0.result.id == id }.map(\.result.verdict)).count > 1
+    }
+    return
+      "Ridge sensitivity of the verdicts: the natural-image claims decided at each ridge (the same repeats "
       + "and hypotheses). "
       + (changed.isEmpty
         ? "No verdict depends on the ridge."
@@ -175,7 +187,8 @@ func render(_ rows: [[String]], markdown: Bool) -> String {
   if markdown {
     let header = "| " + rows[0].joined(separator: " | ") + " |"
     let rule = "|" + String(repeating: "---|", count: rows[0].count)
-    return ([header, rule] + rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }).joined(separator: "\n")
+    return ([header, rule] + rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" })
+      .joined(separator: "\n")
   }
   return alignColumns(rows)
 }
@@ -249,7 +262,10 @@ public struct ClaimsRunMetadata: Sendable, Codable {
 
   /// The metadata of a run, field by field.
   public init(
-    dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?, testCount: Int, repeats: Int, kernels: [String], modelActions: [String], depth: Int, activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double, started: String, seconds: Double, cache: String?, threads: Int,
+    dataset: String, imageShape: String, trainSizes: [Int], gapMaxTrainSize: Int?, poolSize: Int?,
+    testCount: Int, repeats: Int, kernels: [String], modelActions: [String], depth: Int,
+    activation: String, ridge: Double, symmetrisationDraws: Int, seed: UInt64, confidence: Double,
+    started: String, seconds: Double, cache: String?, threads: Int,
     finiteRecipe: String? = nil
   ) {
     self.dataset = dataset
@@ -275,7 +291,8 @@ public struct ClaimsRunMetadata: Sendable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case dataset, repeats, kernels, depth, activation, ridge, seed, confidence, started, seconds, cache, threads
+    case dataset, repeats, kernels, depth, activation, ridge, seed, confidence, started, seconds,
+      cache, threads
     case imageShape = "image_shape"
     case trainSizes = "train_sizes"
     case gapMaxTrainSize = "gap_max_train_size"

@@ -56,7 +56,8 @@ public struct ClaimResult: Sendable, Codable {
 
   /// A result, field by field.
   public init(
-    claim: String, id: String, scale: ClaimScale, effectDescription: String, effect: Double, interval: [Double],
+    claim: String, id: String, scale: ClaimScale, effectDescription: String, effect: Double,
+    interval: [Double],
     repeats: Int, margin: Double, direction: ClaimHypothesis.Direction, verdict: ClaimVerdict,
     minimumDetectableEffect: Double?
   ) {
@@ -101,8 +102,10 @@ extension EmpiricalClaim {
     }
     let estimate = try PairedEstimate(values)
     return ClaimResult(
-      claim: statement, id: id, scale: scale, effectDescription: effectDescription, effect: estimate.mean,
-      interval: [estimate.lower, estimate.upper], repeats: estimate.repeats, margin: hypothesis.margin,
+      claim: statement, id: id, scale: scale, effectDescription: effectDescription,
+      effect: estimate.mean,
+      interval: [estimate.lower, estimate.upper], repeats: estimate.repeats,
+      margin: hypothesis.margin,
       direction: hypothesis.direction, verdict: hypothesis.verdict(estimate),
       minimumDetectableEffect: estimate.minimumDetectableEffect)
   }

@@ -21,7 +21,9 @@ public struct RidgeVerdict: Sendable, Codable {
 
   /// Every claim of `kinds` that the natural-image curves at each ridge of `curves`' sensitivity
   /// rows can decide, ridge by ridge (ascending).
-  public static func evaluate(_ curves: LearningCurves, scale: ClaimScale, kinds: [KernelKind]) throws -> [RidgeVerdict] {
+  public static func evaluate(_ curves: LearningCurves, scale: ClaimScale, kinds: [KernelKind])
+    throws -> [RidgeVerdict]
+  {
     let claims = kinds.flatMap(ClaimCatalogue.kernelClaims)
     return try Set(curves.ridgeSensitivity.map(\.ridge)).sorted().flatMap { ridge in
       let natural = curves.natural(atRidge: ridge)

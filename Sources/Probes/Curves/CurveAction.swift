@@ -32,7 +32,8 @@ public struct CurveAction: Sendable, CustomStringConvertible {
     var parameters = ActionParameters()
     if parts.count == 2 {
       guard let k = Int(parts[1]), k > 0 else {
-        throw ProbeError.invalidOption("'\(text)': the part after ':' must be a positive patch side")
+        throw ProbeError.invalidOption(
+          "'\(text)': the part after ':' must be a positive patch side")
       }
       parameters.patch = k
     }
@@ -42,7 +43,9 @@ public struct CurveAction: Sendable, CustomStringConvertible {
   /// The label in reports.
   public var description: String {
     guard let family else { return "none" }
-    if let patch = parameters.patch ?? (family.name == "patch-shuffle" ? PatchShuffleFamily.defaultPatch : nil) {
+    if let patch = parameters.patch
+      ?? (family.name == "patch-shuffle" ? PatchShuffleFamily.defaultPatch : nil)
+    {
       return "\(family.name)-\(patch)x\(patch)"
     }
     return family.name

@@ -5,7 +5,8 @@
 ///
 /// A separate type from `KernelKind`, which names the two matrices of a kernel function and is
 /// iterated by the invariance table: a finite network has no such matrix.
-public enum CurveKernel: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+public enum CurveKernel: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible
+{
   /// The NNGP posterior mean.
   case nngp
   /// The NTK gradient-flow predictor at t = infinity.

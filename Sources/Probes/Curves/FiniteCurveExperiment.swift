@@ -89,17 +89,21 @@ public struct FiniteCurveExperiment: Sendable {
     guard width > 0, batchSize > 0, epochs >= 0, minimumSteps > 0 else {
       throw ProbeError.invalidOption(
         "finite networks need a positive width, batch size and minimum step count and non-negative "
-          + "epochs, got width \(width), batch \(batchSize), minimum steps \(minimumSteps), epochs \(epochs)")
+          + "epochs, got width \(width), batch \(batchSize), minimum steps \(minimumSteps), epochs \(epochs)"
+      )
     }
     guard learningRate.isFinite, learningRate > 0 else {
-      throw ProbeError.invalidOption("the SGD learning rate must be positive and finite, got \(learningRate)")
+      throw ProbeError.invalidOption(
+        "the SGD learning rate must be positive and finite, got \(learningRate)")
     }
     if let maxTrainSize, maxTrainSize < 1 {
-      throw ProbeError.invalidOption("the finite networks' largest training set must be positive, got \(maxTrainSize)")
+      throw ProbeError.invalidOption(
+        "the finite networks' largest training set must be positive, got \(maxTrainSize)")
     }
     if let trainSizes, trainSizes.isEmpty || !Set(trainSizes).isSubset(of: experimentSizes) {
       throw ProbeError.invalidOption(
-        "the finite networks train at sizes of the experiment (\(experimentSizes.sorted())); got \(trainSizes)")
+        "the finite networks train at sizes of the experiment (\(experimentSizes.sorted())); got \(trainSizes)"
+      )
     }
   }
 
@@ -115,13 +119,17 @@ public struct FiniteCurveExperiment: Sendable {
   ) throws -> [Measurement] {
     let shape = test.images.shape
     let testTargets = test.centredOneHotTargets
-    let sizes = trainSizes?.sorted()
-      ?? experiment.trainSizes.filter { $0 <= Swift.min(maxTrainSize ?? .max, experiment.trainSizes.last ?? 0) }
+    let sizes =
+      trainSizes?.sorted()
+      ?? experiment.trainSizes.filter {
+        $0 <= Swift.min(maxTrainSize ?? .max, experiment.trainSizes.last ?? 0)
+      }
     let cap = sizes.last ?? 0
     let labels = experiment.dataActions.map(\.description)
     var records: [Measurement] = []
     for architecture in architectures {
-      let layers = try architecture.architecture(depth: experiment.depth, activation: experiment.activation)
+      let layers = try architecture.architecture(
+        depth: experiment.depth, activation: experiment.activation)
       for action in actions {
         let index = labels.firstIndex(of: action)!
         for (r, subset) in subsets.enumerated() {
@@ -136,14 +144,16 @@ public struct FiniteCurveExperiment: Sendable {
             let start = Date()
             // Seeds depend on (seed, repeat, size) only: the same start and batch order for
             // every action and architecture (architectures differ in parameter count anyway).
-            let runSeed = experiment.seed &+ 0xF1_7E &+ UInt64(r) &* 0x9E37_79B9 &+ UInt64(m) &* 0x85EB_CA6B
+            let runSeed =
+              experiment.seed &+ 0xF1_7E &+ UInt64(r) &* 0x9E37_79B9 &+ UInt64(m) &* 0x85EB_CA6B
             let network = try FiniteNetwork(
               architecture: layers, inputShape: shape, width: width, outputs: targets.columns,
               seed: runSeed, parameterisation: parameterisation)
             let steps = steps(trainSize: m)
             let images = train.selecting(uncheckedIndices: 0..<m)
             let fitted = targets.leadingBlock(rows: m, columns: targets.columns)
-            let optimizer = Optimizer.sgd(learningRate: learningRate, batchSize: batchSize(trainSize: m))
+            let optimizer = Optimizer.sgd(
+              learningRate: learningRate, batchSize: batchSize(trainSize: m))
             let prediction: Matrix
             let losses: [Double]
             if centred {
@@ -161,16 +171,19 @@ public struct FiniteCurveExperiment: Sendable {
             }
             let record = Measurement(
               key: CurveKey(
-                architecture: architecture.rawValue, kernel: .finiteSGD, action: action, actedOn: .data),
+                architecture: architecture.rawValue, kernel: .finiteSGD, action: action,
+                actedOn: .data),
               trainSize: m, repeat: r, accuracy: accuracy(prediction, labels: test.labels),
               mse: meanSquaredError(prediction, testTargets), trainMSE: 2 * losses.last!,
               steps: losses.count - 1)
             records.append(record)
             progress(
               String(
-                format: "%@ SGD %@, repeat %d/%d, m = %d: %d steps (cap %d), train MSE %.4f (first batch %.4f), "
+                format:
+                  "%@ SGD %@, repeat %d/%d, m = %d: %d steps (cap %d), train MSE %.4f (first batch %.4f), "
                   + "test accuracy %.3f, MSE %.4f: %.1f s",
-                architecture.rawValue, action, r + 1, subsets.count, m, losses.count - 1, steps, record.trainMSE!,
+                architecture.rawValue, action, r + 1, subsets.count, m, losses.count - 1, steps,
+                record.trainMSE!,
                 2 * losses.first!, record.accuracy, record.mse, Date().timeIntervalSince(start)))
           }
         }

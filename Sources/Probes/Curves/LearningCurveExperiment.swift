@@ -115,7 +115,9 @@ public struct LearningCurveExperiment: Sendable {
   /// The pool and each repeat's training order (indices into the training split, `largest` each).
   func trainingOrders(splitCount: Int, largest: Int) throws -> (pool: [Int], orders: [[Int]]) {
     let poolCount = poolSize ?? splitCount
-    guard poolCount <= splitCount, largest <= poolCount, poolSize == nil || (largest + 1) / 2 <= poolCount / 2 else {
+    guard poolCount <= splitCount, largest <= poolCount,
+      poolSize == nil || (largest + 1) / 2 <= poolCount / 2
+    else {
       throw ProbeError.tooFewImages(
         "\(dataSet.rawValue) has \(splitCount) training images and the pool \(poolCount); "
           + "\(largest) requested: lower --max-train or raise --pool")
@@ -129,7 +131,10 @@ public struct LearningCurveExperiment: Sendable {
       return (Array(0..<poolCount), [Array(0..<largest)])
     case .random:
       var poolGenerator = SeededGenerator(seed: seed &+ 0x9001)
-      let pool = poolSize == nil ? Array(0..<splitCount) : poolGenerator.permutation(uncheckedCount: splitCount).prefix(poolCount).sorted()
+      let pool =
+        poolSize == nil
+        ? Array(0..<splitCount)
+        : poolGenerator.permutation(uncheckedCount: splitCount).prefix(poolCount).sorted()
       let orders = (0..<repeats).map { r -> [Int] in
         var generator = SeededGenerator(seed: seed &+ UInt64(r) &* 0x9E37_79B9)
         guard poolSize != nil else {
@@ -141,7 +146,9 @@ public struct LearningCurveExperiment: Sendable {
         let half = pool.count / 2
         let early = (largest + 1) / 2
         let first = generator.permutation(uncheckedCount: half).prefix(early).map { pool[$0] }
-        let second = generator.permutation(uncheckedCount: pool.count - half).prefix(largest - early).map { pool[half + $0] }
+        let second = generator.permutation(uncheckedCount: pool.count - half).prefix(
+          largest - early
+        ).map { pool[half + $0] }
         return first + second
       }
       return (pool, orders)
@@ -161,14 +168,20 @@ public struct LearningCurveExperiment: Sendable {
     guard let largest = trainSizes.last, trainSizes.allSatisfy({ $0 > 0 }),
       trainSizes == trainSizes.sorted()
     else {
-      throw ProbeError.invalidOption("training-set sizes must be positive and ascending, got \(trainSizes)")
+      throw ProbeError.invalidOption(
+        "training-set sizes must be positive and ascending, got \(trainSizes)")
     }
-    guard repeats > 0 else { throw ProbeError.invalidOption("repeats must be positive, got \(repeats)") }
-    guard diagReg.isFinite, diagReg >= 0, sensitivityRidges.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-      throw ProbeError.invalidOption("ridges must be finite and non-negative, got \(diagReg) and \(sensitivityRidges)")
+    guard repeats > 0 else {
+      throw ProbeError.invalidOption("repeats must be positive, got \(repeats)")
+    }
+    guard diagReg.isFinite, diagReg >= 0, sensitivityRidges.allSatisfy({ $0.isFinite && $0 >= 0 })
+    else {
+      throw ProbeError.invalidOption(
+        "ridges must be finite and non-negative, got \(diagReg) and \(sensitivityRidges)")
     }
     guard testCount > 0, testCount <= (dataSet == .cifar10 ? 1000 : 1797) else {
-      throw ProbeError.invalidOption("the test set must have between 1 and the split's images, got \(testCount)")
+      throw ProbeError.invalidOption(
+        "the test set must have between 1 and the split's images, got \(testCount)")
     }
     try finite?.validate(dataActions: dataActions, experimentSizes: Set(trainSizes))
     let splitCount = dataSet == .cifar10 ? 5000 : 1797 - testCount
@@ -183,7 +196,8 @@ public struct LearningCurveExperiment: Sendable {
     // One element of every data action, shared by all repeats and learners.
     var elementGenerator = SeededGenerator(seed: seed &+ 0xE1E_3E47)
     let elements: [(any GroupAction)?] = try dataActions.map { action in
-      try action.family?.element(for: shape, parameters: action.parameters, using: &elementGenerator)
+      try action.family?.element(
+        for: shape, parameters: action.parameters, using: &elementGenerator)
     }
 
     var records: [NamedArchitecture: [Measurement]] = [:]
@@ -218,7 +232,8 @@ public struct LearningCurveExperiment: Sendable {
     for twin in twins {
       let members = architectures.filter { Self.kernelTwin($0) == twin }
       remainingWeight[twin] = Double(dataActions.count) * weight(twin, nil)
-      for model in modelActions where members.contains(where: { model.architectures.contains($0) }) {
+      for model in modelActions where members.contains(where: { model.architectures.contains($0) })
+      {
         remainingWeight[twin]! += weight(twin, model)
       }
     }
@@ -236,11 +251,18 @@ public struct LearningCurveExperiment: Sendable {
       var position: [Int: Int] = [:]
       for (p, i) in union.enumerated() { position[i] = p }
       let poolImages = data.train.images.selecting(uncheckedIndices: union)
-      var conditions: [(action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?, members: [NamedArchitecture], weight: Double)] =
-        dataActions.enumerated().map { index, action in
-          (action.description, .data, base, "\(base); data action \(action) (seed \(seed))", index, members,
-           weight(twin, nil))
-        }
+      var conditions:
+        [(
+          action: String, actedOn: ActedOn, kernel: any KernelFunction, key: String, element: Int?,
+          members: [NamedArchitecture], weight: Double
+        )] =
+          dataActions.enumerated().map { index, action in
+            (
+              action.description, .data, base, "\(base); data action \(action) (seed \(seed))",
+              index, members,
+              weight(twin, nil)
+            )
+          }
       for modelAction in modelActions {
         let applies = members.filter { modelAction.architectures.contains($0) }
         guard !applies.isEmpty else { continue }
@@ -252,10 +274,13 @@ public struct LearningCurveExperiment: Sendable {
           key = "\(base); model action translation-average"
         case .orthogonalSymmetrisation:
           kernel = try SymmetrisedKernel.monteCarlo(
-            base, family: OrthogonalFamily(), shape: shape, draws: symmetrisationDraws, seed: seed &+ 77)
-          key = "\(base); model action orthogonal-symmetrisation, \(symmetrisationDraws) draws, seed \(seed &+ 77)"
+            base, family: OrthogonalFamily(), shape: shape, draws: symmetrisationDraws,
+            seed: seed &+ 77)
+          key =
+            "\(base); model action orthogonal-symmetrisation, \(symmetrisationDraws) draws, seed \(seed &+ 77)"
         }
-        conditions.append((modelAction.actionName, .model, kernel, key, nil, applies, weight(twin, modelAction)))
+        conditions.append(
+          (modelAction.actionName, .model, kernel, key, nil, applies, weight(twin, modelAction)))
       }
       for condition in conditions {
         let start = Date()
@@ -290,7 +315,10 @@ public struct LearningCurveExperiment: Sendable {
                 testTrain: testTrain.leadingBlock(rows: testCount, columns: m),
                 targets: targets.leadingBlock(rows: m, columns: targets.columns),
                 diagReg: ridge)
-              return (accuracy(prediction, labels: data.test.labels), meanSquaredError(prediction, testTargets))
+              return (
+                accuracy(prediction, labels: data.test.labels),
+                meanSquaredError(prediction, testTargets)
+              )
             }
             for m in sizes {
               let result = try measure(m, ridge: diagReg)
@@ -298,7 +326,8 @@ public struct LearningCurveExperiment: Sendable {
                 records[member, default: []].append(
                   Measurement(
                     key: CurveKey(
-                      architecture: member.rawValue, kernel: CurveKernel(kind), action: condition.action,
+                      architecture: member.rawValue, kernel: CurveKernel(kind),
+                      action: condition.action,
                       actedOn: condition.actedOn),
                     trainSize: m, repeat: r, accuracy: result.accuracy, mse: result.mse))
               }
@@ -310,7 +339,8 @@ public struct LearningCurveExperiment: Sendable {
                 for member in condition.members {
                   sensitivity.append(
                     RidgeSensitivity(
-                      architecture: member.rawValue, kernel: CurveKernel(kind), trainSize: m, ridge: ridge,
+                      architecture: member.rawValue, kernel: CurveKernel(kind), trainSize: m,
+                      ridge: ridge,
                       repeat: r, accuracy: other.accuracy, mse: other.mse))
                 }
               }
@@ -328,11 +358,13 @@ public struct LearningCurveExperiment: Sendable {
         }
         progress(
           String(
-            format: "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s; "
+            format:
+              "%@ %@ (%@): pool Gram of %d + %d test images %@ in %.1f s, %d repeats solved in %.1f s; "
               + "%.0f%% of the kernel work done, about %@ left",
             condition.members.map(\.rawValue).joined(separator: " = "), condition.action,
             condition.actedOn.rawValue, union.count, testCount, how, computed, orders.count,
-            Date().timeIntervalSince(start) - computed, 100 * doneWeight / totalWeight, duration(left)))
+            Date().timeIntervalSince(start) - computed, 100 * doneWeight / totalWeight,
+            duration(left)))
       }
     }
     var measurements = architectures.flatMap { records[$0] ?? [] }
@@ -343,7 +375,8 @@ public struct LearningCurveExperiment: Sendable {
         elements: Array(repeating: elements, count: orders.count), progress: progress)
     }
     return LearningCurves(
-      dataset: dataSet.rawValue, shape: shape, measurements: measurements, ridgeSensitivity: sensitivity)
+      dataset: dataSet.rawValue, shape: shape, measurements: measurements,
+      ridgeSensitivity: sensitivity)
   }
 }
 

@@ -38,7 +38,10 @@ extension LearningCurves {
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(Document(points: points, scaling: scaling, ridgeSensitivity: ridgeSensitivity)), as: UTF8.self)
+    return String(
+      decoding: try encoder.encode(
+        Document(points: points, scaling: scaling, ridgeSensitivity: ridgeSensitivity)),
+      as: UTF8.self)
   }
 
   /// Mean natural-image accuracy at the largest size at each sensitivity ridge, per learner
@@ -51,7 +54,9 @@ extension LearningCurves {
   public func table(markdown: Bool) -> String {
     var sizes: [Int] = []
     for m in points.map(\.trainSize).sorted() where !sizes.contains(m) { sizes.append(m) }
-    var rows: [[String]] = [["learner", "action", "on"] + sizes.map { "m=\($0)" } + ["alpha (95% CI)"]]
+    var rows: [[String]] = [
+      ["learner", "action", "on"] + sizes.map { "m=\($0)" } + ["alpha (95% CI)"]
+    ]
     for key in curves {
       var row = [
         "\(key.architecture) \(key.kernel.label)", key.action, key.actedOn.rawValue,
@@ -71,7 +76,8 @@ extension LearningCurves {
       rows.append(row)
     }
     let finite = curves.filter { $0.kernel == .finiteSGD }
-    let learners = finite.isEmpty ? "kernel regression" : "kernel regression and finite networks trained by SGD"
+    let learners =
+      finite.isEmpty ? "kernel regression" : "kernel regression and finite networks trained by SGD"
     let caption =
       "Test accuracy (mean ± sd over repeats) of \(learners) on \(dataset) \(shape); "
       + "alpha: test MSE ~ m^(-alpha)."
@@ -82,11 +88,15 @@ extension LearningCurves {
       for key in finite {
         fits.append(
           ["\(key.architecture) \(key.kernel.label)", key.action, key.actedOn.rawValue]
-            + sizes.map { m in point(key, trainSize: m)?.trainMSE.map { String(format: "%.4f", $0) } ?? "" })
+            + sizes.map { m in
+              point(key, trainSize: m)?.trainMSE.map { String(format: "%.4f", $0) } ?? ""
+            })
       }
       sections.append(
         render(
-          fits, caption: "Training-set MSE of the finite networks after the last SGD step (mean over repeats).",
+          fits,
+          caption:
+            "Training-set MSE of the finite networks after the last SGD step (mean over repeats).",
           markdown: markdown))
     }
     return sections.joined(separator: "\n\n")

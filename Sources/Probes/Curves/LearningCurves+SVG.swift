@@ -70,12 +70,16 @@ extension LearningCurves {
     // Axes: ticks at the measured sizes, and at round values on the vertical axis.
     for m in Set(all.map(\.trainSize)).sorted() {
       let x = px(Double(m))
-      svg.append("<line x1=\"\(x)\" y1=\"\(top + plotHeight)\" x2=\"\(x)\" y2=\"\(top + plotHeight + 5)\" stroke=\"#888\"/>")
-      svg.append("<text x=\"\(x)\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(m)</text>")
+      svg.append(
+        "<line x1=\"\(x)\" y1=\"\(top + plotHeight)\" x2=\"\(x)\" y2=\"\(top + plotHeight + 5)\" stroke=\"#888\"/>"
+      )
+      svg.append(
+        "<text x=\"\(x)\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(m)</text>")
     }
     for tick in verticalTicks(yMin, yMax, logarithmic: logY) {
       let y = top + (1 - (tick.position - yMin) / (yMax - yMin)) * plotHeight
-      svg.append("<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + plotWidth)\" y2=\"\(y)\" stroke=\"#eee\"/>")
+      svg.append(
+        "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + plotWidth)\" y2=\"\(y)\" stroke=\"#eee\"/>")
       svg.append("<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(tick.label)</text>")
     }
     svg.append(
@@ -95,20 +99,25 @@ extension LearningCurves {
       }
       let stroke = key.kernel == .finiteSGD ? "3" : "2"
       let mine = all.filter { $0.curve == key }.sorted { $0.trainSize < $1.trainSize }
-      let path = mine.map { "\(px(Double($0.trainSize))),\(py(value($0).0))" }.joined(separator: " ")
-      svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\"\(dash)/>")
+      let path = mine.map { "\(px(Double($0.trainSize))),\(py(value($0).0))" }.joined(
+        separator: " ")
+      svg.append(
+        "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\"\(dash)/>"
+      )
       for p in mine {
         let (v, s) = value(p)
         let x = px(Double(p.trainSize))
         svg.append(
-          "<line x1=\"\(x)\" y1=\"\(py(v - s))\" x2=\"\(x)\" y2=\"\(py(v + s))\" stroke=\"\(colour)\"/>")
+          "<line x1=\"\(x)\" y1=\"\(py(v - s))\" x2=\"\(x)\" y2=\"\(py(v + s))\" stroke=\"\(colour)\"/>"
+        )
         svg.append("<circle cx=\"\(x)\" cy=\"\(py(v))\" r=\"3\" fill=\"\(colour)\"/>")
       }
       let ly = top + 14 + Double(index) * 18
       svg.append(
         "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(ly - 4)\" x2=\"\(left + plotWidth + 36)\" "
           + "y2=\"\(ly - 4)\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\"\(dash)/>")
-      svg.append("<text x=\"\(left + plotWidth + 42)\" y=\"\(ly)\">\(escape(key.description))</text>")
+      svg.append(
+        "<text x=\"\(left + plotWidth + 42)\" y=\"\(ly)\">\(escape(key.description))</text>")
     }
     svg.append("</svg>")
     return svg.joined(separator: "\n")
@@ -125,7 +134,9 @@ private let palette = [
 ///
 /// Bounds that are not finite or not increasing get no ticks: the loops below step from one
 /// bound to the other and would never end on an infinite range.
-private func verticalTicks(_ low: Double, _ high: Double, logarithmic: Bool) -> [(position: Double, label: String)] {
+private func verticalTicks(_ low: Double, _ high: Double, logarithmic: Bool) -> [(
+  position: Double, label: String
+)] {
   guard low.isFinite, high.isFinite, low < high else { return [] }
   if logarithmic {
     var ticks: [(Double, String)] = []

@@ -19,7 +19,8 @@ public struct LearningCurves: Sendable {
       dataset: dataset, shape: shape,
       measurements: ridgeSensitivity.filter { $0.ridge == ridge }.map {
         Measurement(
-          key: CurveKey(architecture: $0.architecture, kernel: $0.kernel, action: "none", actedOn: .data),
+          key: CurveKey(
+            architecture: $0.architecture, kernel: $0.kernel, action: "none", actedOn: .data),
           trainSize: $0.trainSize, repeat: $0.repeat, accuracy: $0.accuracy, mse: $0.mse)
       })
   }

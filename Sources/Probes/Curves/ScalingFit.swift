@@ -20,11 +20,15 @@ public struct ScalingFit: Sendable, Hashable, Codable {
   public static func fit(sizes: [Int], losses: [[Double]]) -> ScalingFit? {
     guard sizes.count >= 2, !losses.isEmpty else { return nil }
     let x = sizes.map { log(Double($0)) }
-    if losses.count >= 2, let estimate = try? PairedEstimate(exponents(sizes: sizes, losses: losses)) {
+    if losses.count >= 2,
+      let estimate = try? PairedEstimate(exponents(sizes: sizes, losses: losses))
+    {
       return ScalingFit(alpha: estimate.mean, lower: estimate.lower, upper: estimate.upper)
     }
     let fit = slope(x, losses[0].map(log))
-    let half = sizes.count > 2 ? StudentT.quantile(0.975, degreesOfFreedom: Double(sizes.count - 2)) * fit.standardError : 0
+    let half =
+      sizes.count > 2
+      ? StudentT.quantile(0.975, degreesOfFreedom: Double(sizes.count - 2)) * fit.standardError : 0
     return ScalingFit(alpha: -fit.slope, lower: -fit.slope - half, upper: -fit.slope + half)
   }
 

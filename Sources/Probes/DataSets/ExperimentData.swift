@@ -33,7 +33,8 @@ public struct ExperimentData: Sendable {
     statisticsFrom indices: [Int]? = nil, selection: ImageSelection = .first
   ) throws -> ExperimentData {
     guard trainCount > 0, testCount > 0 else {
-      throw ProbeError.tooFewImages("need at least one train and one test image, got \(trainCount) and \(testCount)")
+      throw ProbeError.tooFewImages(
+        "need at least one train and one test image, got \(trainCount) and \(testCount)")
     }
     let (train, test): (LabelledImages, LabelledImages)
     switch (dataSet, selection) {
@@ -41,19 +42,25 @@ public struct ExperimentData: Sendable {
       train = try dataSet.load(split: "train").prefix(trainCount)
       test = try dataSet.load(split: "test").prefix(testCount)
     case (.cifar10, .heldOut):
-      let (trainSplit, testSplit) = (try dataSet.load(split: "train"), try dataSet.load(split: "test"))
+      let (trainSplit, testSplit) = (
+        try dataSet.load(split: "train"), try dataSet.load(split: "test")
+      )
       train = trainSplit.subset(
-        try selection.indices(trainCount, of: trainSplit.count, after: tuningTrainPool, stream: .heldOutTrainImages))
+        try selection.indices(
+          trainCount, of: trainSplit.count, after: tuningTrainPool, stream: .heldOutTrainImages))
       test = testSplit.subset(
-        try selection.indices(testCount, of: testSplit.count, after: tuningTestPool, stream: .heldOutTestImages))
+        try selection.indices(
+          testCount, of: testSplit.count, after: tuningTestPool, stream: .heldOutTestImages))
     case (.digits, .heldOut):
       throw ProbeError.invalidOption(
-        "held-out images are defined for CIFAR-10 only (the digits have no images beyond their tuning ones)")
+        "held-out images are defined for CIFAR-10 only (the digits have no images beyond their tuning ones)"
+      )
     case (.digits, .first):
       let all = try dataSet.load(split: "all")
       guard trainCount + testCount <= all.count else {
         throw ProbeError.tooFewImages(
-          "the digits have \(all.count) images; \(trainCount) train + \(testCount) test is too many")
+          "the digits have \(all.count) images; \(trainCount) train + \(testCount) test is too many"
+        )
       }
       train = try all.prefix(trainCount)
       let rest = Array(trainCount..<(trainCount + testCount))
@@ -66,7 +73,8 @@ public struct ExperimentData: Sendable {
     if let size {
       guard size > 0, native % size == 0 else {
         throw ProbeError.invalidOption(
-          "size \(size) must divide the native \(native) x \(native) images (e.g. \(native / 2) or \(native / 4))")
+          "size \(size) must divide the native \(native) x \(native) images (e.g. \(native / 2) or \(native / 4))"
+        )
       }
       factor = native / size
     } else {
@@ -79,9 +87,11 @@ public struct ExperimentData: Sendable {
     let trainImages = try prepare(train.images)
     if let indices, indices.isEmpty || !indices.allSatisfy({ (0..<trainCount).contains($0) }) {
       throw ProbeError.invalidOption(
-        "the standardisation images must be a non-empty set of training indices below \(trainCount)")
+        "the standardisation images must be a non-empty set of training indices below \(trainCount)"
+      )
     }
-    let statistics = try ChannelStatistics(of: indices.map { trainImages.selecting(uncheckedIndices: $0) } ?? trainImages)
+    let statistics = try ChannelStatistics(
+      of: indices.map { trainImages.selecting(uncheckedIndices: $0) } ?? trainImages)
     return ExperimentData(
       dataSet: dataSet,
       train: try train.replacingImages(trainImages.standardised(by: statistics)),

@@ -36,7 +36,8 @@ public enum ImageSelection: Sendable, Hashable {
       let rest = total - pool
       guard count <= rest else {
         throw .tooFewImages(
-          "held-out images come after the first \(pool) tuning images; \(max(0, rest)) remain, fewer than the \(count) asked for")
+          "held-out images come after the first \(pool) tuning images; \(max(0, rest)) remain, fewer than the \(count) asked for"
+        )
       }
       var generator = SeededGenerator(seed: derivedSeed(seed, stream: stream, index: 0))
       return generator.permutation(uncheckedCount: rest).prefix(count).map { pool + $0 }

@@ -51,7 +51,8 @@ extension LabelledImages {
   func subset(_ indices: [Int]) -> LabelledImages {
     // A subset keeps the class names and in-range labels, so this cannot throw.
     try! LabelledImages(
-      images: images.selecting(uncheckedIndices: indices), labels: indices.map { labels[$0] }, classNames: classNames)
+      images: images.selecting(uncheckedIndices: indices), labels: indices.map { labels[$0] },
+      classNames: classNames)
   }
 
   func checkSubsetSize(_ size: Int) throws(SymmetryError) {

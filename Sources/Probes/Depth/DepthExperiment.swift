@@ -134,7 +134,8 @@ public struct DepthExperiment: Sendable {
           let kernel: any KernelFunction = try analysis.architecture(architecture, depth: depth)
           let gram: PoolGram
           if let cache {
-            let key = KernelCacheKey(description: "\(kernel); no action", pool: trainSet.images, test: testSet.images)
+            let key = KernelCacheKey(
+              description: "\(kernel); no action", pool: trainSet.images, test: testSet.images)
             let (entry, outcome) = try cache.entry(key, report: progress) {
               try PoolGram(kernel: kernel, pool: trainSet.images, test: testSet.images)
             }
@@ -144,7 +145,8 @@ public struct DepthExperiment: Sendable {
             gram = try PoolGram(kernel: kernel, pool: trainSet.images, test: testSet.images)
           }
           let point = try Self.evaluate(
-            trainTrain: gram.trainTrain.ntk, testTrain: gram.testTrain.ntk, train: trainSet, test: testSet,
+            trainTrain: gram.trainTrain.ntk, testTrain: gram.testTrain.ntk, train: trainSet,
+            test: testSet,
             times: times)
           for (time, accuracy) in zip(times, point.accuracies) {
             records.append(
@@ -152,7 +154,8 @@ public struct DepthExperiment: Sendable {
                 architecture: architecture.rawValue, trainCount: counts.train,
                 testCount: counts.test, weightVariance: weightVariance,
                 biasVariance: biasVariance, depth: depth, time: time,
-                conditionNumber: point.lambdaMin > 0 ? point.lambdaMax / point.lambdaMin : .infinity,
+                conditionNumber: point.lambdaMin > 0
+                  ? point.lambdaMax / point.lambdaMin : .infinity,
                 lambdaMax: point.lambdaMax, lambdaMin: point.lambdaMin,
                 trainAccuracy: accuracy.train, testAccuracy: accuracy.test))
           }
@@ -166,7 +169,8 @@ public struct DepthExperiment: Sendable {
       }
     }
     return DepthResults(
-      activation: activation.rawValue, biasVariance: biasVariance, dataSet: dataSet.rawValue, size: size,
+      activation: activation.rawValue, biasVariance: biasVariance, dataSet: dataSet.rawValue,
+      size: size,
       records: records, scales: scales)
   }
 
@@ -180,12 +184,14 @@ public struct DepthExperiment: Sendable {
   ///   largest eigenvalue is not positive.
   /// - Complexity: (1 + times.count) eigendecompositions of n x n.
   static func evaluate(
-    trainTrain: Matrix, testTrain: Matrix, train: LabelledImages, test: LabelledImages, times: [Double]
+    trainTrain: Matrix, testTrain: Matrix, train: LabelledImages, test: LabelledImages,
+    times: [Double]
   ) throws -> (lambdaMax: Double, lambdaMin: Double, accuracies: [(train: Double, test: Double)]) {
     let values = try trainTrain.symmetricEigen().values
     let lambdaMax = values.last ?? 0
     guard lambdaMax > 0 else {
-      throw ProbeError.invalidOption("the NTK's largest eigenvalue is \(lambdaMax); nothing can be learned")
+      throw ProbeError.invalidOption(
+        "the NTK's largest eigenvalue is \(lambdaMax); nothing can be learned")
     }
     let stacked = try Matrix(
       rows: train.count + test.count, columns: train.count,
@@ -212,7 +218,8 @@ public struct DepthExperiment: Sendable {
     var correct = 0
     for (offset, row) in rows.enumerated() {
       var best = 0
-      for column in 1..<predictions.columns where predictions[row, column] > predictions[row, best] {
+      for column in 1..<predictions.columns where predictions[row, column] > predictions[row, best]
+      {
         best = column
       }
       if best == labels[offset] { correct += 1 }
@@ -233,13 +240,15 @@ public struct DepthExperiment: Sendable {
       throw ProbeError.invalidOption("the bias variance \(biasVariance) must be finite and >= 0")
     }
     for run in runs where run.depths.isEmpty || run.depths.contains(where: { $0 < 1 }) {
-      throw ProbeError.invalidOption("depths \(run.depths) must be a non-empty list of integers >= 1")
+      throw ProbeError.invalidOption(
+        "depths \(run.depths) must be a non-empty list of integers >= 1")
     }
     guard !times.isEmpty, times.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw ProbeError.invalidOption("times \(times) must be a non-empty list of finite values > 0")
     }
     for run in runs where run.counts.train < 1 || run.counts.test < 1 {
-      throw ProbeError.tooFewImages("every architecture needs at least one train and one test image")
+      throw ProbeError.tooFewImages(
+        "every architecture needs at least one train and one test image")
     }
   }
 }

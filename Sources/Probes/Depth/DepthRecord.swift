@@ -34,7 +34,8 @@ public struct DepthRecord: Sendable, Hashable, Codable {
 
   /// A record, field by field.
   public init(
-    architecture: String, trainCount: Int, testCount: Int, weightVariance: Double, biasVariance: Double, depth: Int, time: Double,
+    architecture: String, trainCount: Int, testCount: Int, weightVariance: Double,
+    biasVariance: Double, depth: Int, time: Double,
     conditionNumber: Double, lambdaMax: Double, lambdaMin: Double, trainAccuracy: Double,
     testAccuracy: Double
   ) {

@@ -31,7 +31,8 @@ extension DepthResults {
     var svg = svgHeader(width: width, height: height)
     svg.append(
       text(
-        left, 20, "\(panel.architecture), \(activation), b^2 = \(number(biasVariance)), n = "
+        left, 20,
+        "\(panel.architecture), \(activation), b^2 = \(number(biasVariance)), n = "
           + "\(panel.trainCount) train / \(panel.testCount) test \(dataSet) \(size)x\(size), t = \(number(time))",
         size: 14, bold: true))
     for (index, title) in ["train accuracy", "test accuracy"].enumerated() {
@@ -47,7 +48,9 @@ extension DepthResults {
         for (row, depth) in depths.enumerated() {
           guard let r = record(panel, weightVariance: w, depth: depth, time: time) else { continue }
           let value = index == 0 ? r.trainAccuracy : r.testAccuracy
-          let upper = row + 1 < depths.count ? (Double(depth) * Double(depths[row + 1])).squareRoot() : highEdge
+          let upper =
+            row + 1 < depths.count
+            ? (Double(depth) * Double(depths[row + 1])).squareRoot() : highEdge
           let lower = row > 0 ? (Double(depth) * Double(depths[row - 1])).squareRoot() : lowEdge
           svg.append(
             "<rect x=\"\(x0 + cellWidth * Double(column))\" y=\(quote(y(upper))) width=\"\(cellWidth)\" "
@@ -56,7 +59,9 @@ extension DepthResults {
               + "condition number \(number(r.conditionNumber))</title></rect>")
         }
         svg.append(
-          text(x0 + cellWidth * (Double(column) + 0.5), top + plotHeight + 16, number(w), anchor: "middle"))
+          text(
+            x0 + cellWidth * (Double(column) + 0.5), top + plotHeight + 16, number(w),
+            anchor: "middle"))
       }
       svg.append(text(x0 + panelWidth / 2, top + plotHeight + 34, "W^2", anchor: "middle"))
       for depth in depths {
@@ -66,7 +71,8 @@ extension DepthResults {
         "<text transform=\"translate(\(x0 - 36),\(top + plotHeight / 2)) rotate(-90)\" "
           + "text-anchor=\"middle\">depth L</text>")
       svg += depthScaleCurves(
-        columns: columns, x: { x0 + cellWidth * (Double($0) + 0.5) }, y: y, range: (lowEdge, highEdge),
+        columns: columns, x: { x0 + cellWidth * (Double($0) + 0.5) }, y: y,
+        range: (lowEdge, highEdge),
         multiples: multiples)
       // Legend: the colour scale of this panel.
       let legendY = top + plotHeight + 50
@@ -105,7 +111,8 @@ extension DepthResults {
     var svg = svgHeader(width: width, height: height)
     svg.append(
       text(
-        left, 20, "NTK condition number against depth (\(activation), b^2 = \(number(biasVariance)), "
+        left, 20,
+        "NTK condition number against depth (\(activation), b^2 = \(number(biasVariance)), "
           + "\(dataSet) \(size)x\(size) training images)", size: 14, bold: true))
     let topExponent = 16.0
     for (index, panel) in panels.enumerated() {
@@ -113,10 +120,13 @@ extension DepthResults {
       let depths = depths(panel)
       let maxDepth = Double(depths.last ?? 1)
       func x(_ depth: Double) -> Double { x0 + plotWidth * depth / maxDepth }
-      func y(_ exponent: Double) -> Double { top + plotHeight * (1 - min(exponent, topExponent) / topExponent) }
+      func y(_ exponent: Double) -> Double {
+        top + plotHeight * (1 - min(exponent, topExponent) / topExponent)
+      }
       svg.append(text(x0, top - 8, panel.description, size: 13, bold: true))
       svg.append(
-        "<rect x=\"\(x0)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>")
+        "<rect x=\"\(x0)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>"
+      )
       for exponent in stride(from: 0.0, through: topExponent, by: 4) {
         svg.append(text(x0 - 6, y(exponent) + 4, "1e\(Int(exponent))", anchor: "end"))
       }
@@ -140,18 +150,22 @@ extension DepthResults {
         if index == 0 {
           let legendY = top + 14 * Double(weightVariances.firstIndex(of: w) ?? 0)
           svg.append(
-            "<line x1=\"\(legendX)\" y1=\"\(legendY)\" x2=\"\(legendX + 18)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"2\"/>")
+            "<line x1=\"\(legendX)\" y1=\"\(legendY)\" x2=\"\(legendX + 18)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
+          )
           svg.append(text(legendX + 22, legendY + 4, "W^2 = \(number(w)) (\(s.phase))"))
         }
         guard s.phase == .ordered,
           let analysis = try? DepthAnalysis(
-            activation: Activation(named: activation), weightVariance: w, biasVariance: biasVariance)
+            activation: Activation(named: activation), weightVariance: w, biasVariance: biasVariance
+          )
         else { continue }
         // Anchored at the deepest point below 1e12 (the asymptotic end), drawn back to depth 1.
         guard let anchor = points.last(where: { $0.1 < 12 }) else { continue }
         let predicted = depths.filter { $0 <= anchor.0 }.compactMap { depth -> (Int, Double)? in
           if depth == anchor.0 { return anchor }
-          guard let rate = analysis.conditionNumberGrowthRate(from: depth, to: anchor.0) else { return nil }
+          guard let rate = analysis.conditionNumberGrowthRate(from: depth, to: anchor.0) else {
+            return nil
+          }
           return (depth, anchor.1 - rate * Double(anchor.0 - depth) / log(10))
         }
         svg.append(
@@ -203,7 +217,8 @@ extension DepthResults {
         }
         let symbol = phase == .ordered ? "ξ₁" : "ξ*"
         svg.append(
-          text(last.0 + 4, last.1 - 4, (k == 1 ? "" : number(k)) + symbol, bold: true, colour: colour))
+          text(
+            last.0 + 4, last.1 - 4, (k == 1 ? "" : number(k)) + symbol, bold: true, colour: colour))
       }
     }
     return svg
@@ -236,7 +251,8 @@ extension DepthResults {
   /// Blue shades for ordered W^2, grey for critical, red shades for chaotic.
   private func phaseColour(_ phase: DepthPhase, weightVariance: Double) -> String {
     let range = weightVariances
-    let t = range.count > 1
+    let t =
+      range.count > 1
       ? (weightVariance - range[0]) / (range[range.count - 1] - range[0]) : 0.5
     switch phase {
     case .ordered: return "rgb(\(Int(30 + 80 * t)),\(Int(60 + 100 * t)),\(Int(200 - 40 * t)))"
@@ -255,5 +271,6 @@ func viridis(_ t: Double) -> String {
   let i = min(Int(s), anchors.count - 2)
   let f = s - Double(i)
   let (a, b) = (anchors[i], anchors[i + 1])
-  return "rgb(\(Int(a.0 + f * (b.0 - a.0))),\(Int(a.1 + f * (b.1 - a.1))),\(Int(a.2 + f * (b.2 - a.2))))"
+  return
+    "rgb(\(Int(a.0 + f * (b.0 - a.0))),\(Int(a.1 + f * (b.1 - a.1))),\(Int(a.2 + f * (b.2 - a.2))))"
 }

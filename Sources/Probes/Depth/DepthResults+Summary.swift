@@ -24,7 +24,8 @@ extension DepthResults {
     var condition: [Double] = []
     for first in records where Self.panel(of: first) == a {
       guard
-        let second = record(b, weightVariance: first.weightVariance, depth: first.depth, time: first.time)
+        let second = record(
+          b, weightVariance: first.weightVariance, depth: first.depth, time: first.time)
       else { continue }
       train.append(abs(first.trainAccuracy - second.trainAccuracy))
       test.append(abs(first.testAccuracy - second.testAccuracy))
@@ -33,7 +34,9 @@ extension DepthResults {
       }
     }
     guard !test.isEmpty else { return nil }
-    func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+    func mean(_ values: [Double]) -> Double {
+      values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
     return PanelDifference(
       points: test.count, meanTrain: mean(train), meanTest: mean(test), maxTest: test.max() ?? 0,
       meanLogCondition: mean(condition))
@@ -69,9 +72,13 @@ extension DepthResults {
   /// between its best and chance (0.1), interpolated in log depth; nil if it never does.
   public func generalisationDepth(_ panel: Panel, weightVariance: Double, time: Double) -> Double? {
     let points = depths(panel).compactMap { depth in
-      record(panel, weightVariance: weightVariance, depth: depth, time: time).map { (depth, $0.testAccuracy) }
+      record(panel, weightVariance: weightVariance, depth: depth, time: time).map {
+        (depth, $0.testAccuracy)
+      }
     }
-    guard let bestIndex = points.indices.max(by: { points[$0].1 < points[$1].1 }) else { return nil }
+    guard let bestIndex = points.indices.max(by: { points[$0].1 < points[$1].1 }) else {
+      return nil
+    }
     let threshold = (points[bestIndex].1 + 0.1) / 2
     for index in (bestIndex + 1)..<points.count where points[index].1 < threshold {
       let (d0, a0) = points[index - 1]
@@ -87,39 +94,50 @@ extension DepthResults {
   /// images.
   public func summary() -> String {
     var lines: [String] = ["Summary"]
-    lines.append("  Ordered phase: d ln(condition number) / dL between the two deepest depths with cond < 1e12")
+    lines.append(
+      "  Ordered phase: d ln(condition number) / dL between the two deepest depths with cond < 1e12"
+    )
     for panel in panels {
       for w in weightVariances {
         guard let g = conditionGrowth(panel, weightVariance: w) else { continue }
         lines.append(
           "    \(pad(panel.description, 22)) W^2 = \(pad(number(w), 5)) L \(g.from)->\(g.to): measured "
-            + "\(String(format: "%.4f", g.measured)), predicted \(String(format: "%.4f", g.predicted))")
+            + "\(String(format: "%.4f", g.measured)), predicted \(String(format: "%.4f", g.predicted))"
+        )
       }
     }
-    lines.append("  Chaotic phase: depth where test accuracy falls half-way to chance, in xi_* and xi_c*")
+    lines.append(
+      "  Chaotic phase: depth where test accuracy falls half-way to chance, in xi_* and xi_c*")
     for panel in panels {
       for w in weightVariances {
         guard let s = scale(weightVariance: w), s.phase == .chaotic else { continue }
         for time in times {
           let depth = generalisationDepth(panel, weightVariance: w, time: time)
-          let deepest = depths(panel).last.flatMap { record(panel, weightVariance: w, depth: $0, time: time) }
+          let deepest = depths(panel).last.flatMap {
+            record(panel, weightVariance: w, depth: $0, time: time)
+          }
           lines.append(
             "    \(pad(panel.description, 22)) W^2 = \(pad(number(w), 5)) t = \(pad(number(time), 6)) "
               + (depth.map {
                 "L = \(String(format: "%5.1f", $0)) = \(String(format: "%4.1f", $0 / s.xiStar)) xi_* "
                   + "= \(String(format: "%4.1f", $0 / s.xiCStar)) xi_c*"
               } ?? "still generalising at L = \(depths(panel).last ?? 0)")
-              + (deepest.map { String(format: "; train accuracy %.3f at L = %d", $0.trainAccuracy, $0.depth) } ?? ""))
+              + (deepest.map {
+                String(format: "; train accuracy %.3f at L = %d", $0.trainAccuracy, $0.depth)
+              } ?? ""))
         }
       }
     }
     for (other, label) in [("CNN-VEC", "CNN-VEC vs FCN"), ("CNN-GAP", "CNN-GAP vs FCN")] {
       for panel in panels where panel.architecture == other {
-        let reference = Panel(architecture: "FCN", trainCount: panel.trainCount, testCount: panel.testCount)
+        let reference = Panel(
+          architecture: "FCN", trainCount: panel.trainCount, testCount: panel.testCount)
         guard let d = difference(panel, reference) else { continue }
         lines.append(
           "  \(label), n = \(panel.trainCount): over \(d.points) points mean |d train acc| "
-            + String(format: "%.3f, mean |d test acc| %.3f, max |d test acc| %.3f, ", d.meanTrain, d.meanTest, d.maxTest)
+            + String(
+              format: "%.3f, mean |d test acc| %.3f, max |d test acc| %.3f, ", d.meanTrain,
+              d.meanTest, d.maxTest)
             + String(format: "mean |d log10 cond| %.2f", d.meanLogCondition))
         for w in weightVariances {
           guard let s = scale(weightVariance: w), s.phase == .chaotic else { continue }
@@ -134,7 +152,9 @@ extension DepthResults {
             }
             lines.append(
               "    W^2 = \(number(w)) t = \(number(time)): collapse depth "
-                + String(format: "%.1f vs FCN %.1f: shift %+.1f layers = %+.1f xi_*", mine, theirs, mine - theirs, (mine - theirs) / s.xiStar))
+                + String(
+                  format: "%.1f vs FCN %.1f: shift %+.1f layers = %+.1f xi_*", mine, theirs,
+                  mine - theirs, (mine - theirs) / s.xiStar))
           }
         }
       }

@@ -64,7 +64,9 @@ public struct DepthResults: Sendable, Codable {
   }
 
   /// The record at one grid point, if it was run.
-  public func record(_ panel: Panel, weightVariance: Double, depth: Int, time: Double) -> DepthRecord? {
+  public func record(_ panel: Panel, weightVariance: Double, depth: Int, time: Double)
+    -> DepthRecord?
+  {
     records.first {
       Self.panel(of: $0) == panel && $0.weightVariance == weightVariance && $0.depth == depth
         && $0.time == time
@@ -77,7 +79,8 @@ public struct DepthResults: Sendable, Codable {
   }
 
   static func panel(of record: DepthRecord) -> Panel {
-    Panel(architecture: record.architecture, trainCount: record.trainCount, testCount: record.testCount)
+    Panel(
+      architecture: record.architecture, trainCount: record.trainCount, testCount: record.testCount)
   }
 
   // MARK: - Output
@@ -121,11 +124,13 @@ public struct DepthResults: Sendable, Codable {
     for weightVariance in weightVariances {
       guard let s = scale(weightVariance: weightVariance) else { continue }
       lines.append(
-        "  " + [
-          pad(number(s.weightVariance), 8), pad(s.phase.rawValue, 10), pad(s.qStar.map(number) ?? "-", 10),
-          pad(number(s.cStar), 9), pad(number(s.chi1), 9), pad(number(s.chiCStar), 9),
-          pad(number(s.xi1), 9), number(s.xiStar),
-        ].joined(separator: " "))
+        "  "
+          + [
+            pad(number(s.weightVariance), 8), pad(s.phase.rawValue, 10),
+            pad(s.qStar.map(number) ?? "-", 10),
+            pad(number(s.cStar), 9), pad(number(s.chi1), 9), pad(number(s.chiCStar), 9),
+            pad(number(s.xi1), 9), number(s.xiStar),
+          ].joined(separator: " "))
     }
     for panel in panels {
       lines.append("")
@@ -138,13 +143,17 @@ public struct DepthResults: Sendable, Codable {
           + times.map { pad("t=\(number($0))", 12) }.joined(separator: " "))
       for weightVariance in weightVariances {
         for depth in depths(panel) {
-          let row = times.compactMap { record(panel, weightVariance: weightVariance, depth: depth, time: $0) }
+          let row = times.compactMap {
+            record(panel, weightVariance: weightVariance, depth: depth, time: $0)
+          }
           guard let first = row.first else { continue }
           lines.append(
-            "  " + [
-              pad(number(weightVariance), 8), pad(String(depth), 6), pad(number(first.conditionNumber), 10),
-              pad(number(first.lambdaMax), 11), pad(number(first.lambdaMin), 11),
-            ].joined(separator: " ") + " "
+            "  "
+              + [
+                pad(number(weightVariance), 8), pad(String(depth), 6),
+                pad(number(first.conditionNumber), 10),
+                pad(number(first.lambdaMax), 11), pad(number(first.lambdaMin), 11),
+              ].joined(separator: " ") + " "
               + row.map { pad(String(format: "%.3f/%.3f", $0.trainAccuracy, $0.testAccuracy), 12) }
               .joined(separator: " "))
         }

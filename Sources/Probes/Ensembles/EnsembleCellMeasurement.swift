@@ -44,7 +44,8 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
     looks: Int = 1, familySize: Int = 1
   ) throws(ProbeError) {
     try self.init(
-      moved: moved, originals: Array(repeating: original, count: moved.count), targets: targets, margin: margin,
+      moved: moved, originals: Array(repeating: original, count: moved.count), targets: targets,
+      margin: margin,
       alpha: alpha, looks: looks, familySize: familySize)
   }
 
@@ -55,14 +56,16 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
     looks: Int = 1, familySize: Int = 1
   ) throws(ProbeError) {
     guard originals.count == moved.count else {
-      throw .mismatch("\(moved.count) g.S arms but \(originals.count) S arms: one S arm per element")
+      throw .mismatch(
+        "\(moved.count) g.S arms but \(originals.count) S arms: one S arm per element")
     }
     guard !moved.isEmpty else { throw .invalidOption("a cell needs at least one group element") }
     guard looks >= 1, familySize >= 1 else {
       throw .invalidOption("looks (\(looks)) and cells (\(familySize)) must be at least 1")
     }
     guard alpha > 0, alpha < 1 else {
-      throw .invalidOption("the family-wise error rate must lie strictly between 0 and 1, got \(alpha)")
+      throw .invalidOption(
+        "the family-wise error rate must lie strictly between 0 and 1, got \(alpha)")
     }
     let count = Double(moved.count)
     let simultaneous = 1 - alpha / (Double(familySize * looks) * count)
@@ -98,5 +101,7 @@ public struct EnsembleCellMeasurement: Sendable, Hashable, Codable {
   public var isSettled: Bool { min(pEqual, pDiffer) <= alpha / Double(2 * familySize) }
 
   /// The verdict of this cell decided alone (a family of one).
-  public var verdict: DistributionalVerdict { DistributionalVerdict.decide([self], alpha: alpha)[0] }
+  public var verdict: DistributionalVerdict {
+    DistributionalVerdict.decide([self], alpha: alpha)[0]
+  }
 }

@@ -56,16 +56,19 @@ public struct EnsembleComparison: Sendable, Hashable, Encodable {
     guard reference.count == transformed.count else {
       throw .mismatch(
         "\(reference.count) reference runs but \(transformed.count) transformed runs: the jackknife leaves out one "
-          + "pair at a time, so both ensembles need the same number of runs (drop the extra runs of the larger one)")
+          + "pair at a time, so both ensembles need the same number of runs (drop the extra runs of the larger one)"
+      )
     }
     guard let first = reference.first, !first.isEmpty else {
-      throw .invalidOption("no predictions: each ensemble needs at least 3 runs of at least one output")
+      throw .invalidOption(
+        "no predictions: each ensemble needs at least 3 runs of at least one output")
     }
     if let (arm, run) = Self.firstNonFinite(reference, transformed) {
       throw .mismatch("run \(run) of the \(arm) ensemble holds a NaN or infinite prediction")
     }
     let cell = try EnsembleCellMeasurement(
-      moved: [transformed], original: reference, targets: [Double](repeating: 0, count: first.count),
+      moved: [transformed], original: reference,
+      targets: [Double](repeating: 0, count: first.count),
       margin: margin, alpha: alpha)
     self.paired = paired
     runs = reference.count
@@ -78,16 +81,23 @@ public struct EnsembleComparison: Sendable, Hashable, Encodable {
     if paired {
       let deviation = zip(transformed, reference).map { relativeDeviation($0, $1) }.max() ?? 0
       pairedDeviation = deviation
-      exact = Verdict(deviation: deviation, thresholds: .prediction) == .invariant ? .invariant : .unknown
+      exact =
+        Verdict(deviation: deviation, thresholds: .prediction) == .invariant ? .invariant : .unknown
     } else {
       pairedDeviation = nil
       exact = .unknown
     }
   }
 
-  private static func firstNonFinite(_ reference: [[Double]], _ transformed: [[Double]]) -> (String, Int)? {
-    if let run = reference.firstIndex(where: { $0.contains { !$0.isFinite } }) { return ("reference", run) }
-    if let run = transformed.firstIndex(where: { $0.contains { !$0.isFinite } }) { return ("transformed", run) }
+  private static func firstNonFinite(_ reference: [[Double]], _ transformed: [[Double]]) -> (
+    String, Int
+  )? {
+    if let run = reference.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+      return ("reference", run)
+    }
+    if let run = transformed.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+      return ("transformed", run)
+    }
     return nil
   }
 

@@ -113,14 +113,19 @@ public struct EnsembleInvarianceProbe: Sendable {
   ) throws -> EnsembleCellMeasurement {
     guard seeds >= 3 else {
       throw ProbeError.invalidOption(
-        "an ensemble needs at least 3 seeds (its spread, with one left out for the jackknife), got \(seeds)")
+        "an ensemble needs at least 3 seeds (its spread, with one left out for the jackknife), got \(seeds)"
+      )
     }
     guard maxSeeds >= seeds else {
-      throw ProbeError.invalidOption("the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
+      throw ProbeError.invalidOption(
+        "the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
     }
-    guard !elements.isEmpty else { throw ProbeError.invalidOption("a cell needs at least one group element") }
+    guard !elements.isEmpty else {
+      throw ProbeError.invalidOption("a cell needs at least one group element")
+    }
     guard familySize >= 1 else {
-      throw ProbeError.invalidOption("the family of cells must hold at least this one, got \(familySize)")
+      throw ProbeError.invalidOption(
+        "the family of cells must hold at least this one, got \(familySize)")
     }
     let sizes = looks
     let alpha = 1 - confidence
@@ -134,16 +139,22 @@ public struct EnsembleInvarianceProbe: Sendable {
       let sample = try EnsembleSample.train(
         architecture: architecture, width: width, optimizer: optimizer, steps: steps, runs: runs,
         seed: seed, under: elements, train: train, targets: targets, test: test,
-        testTargets: testTargets, centred: centred, nullArm: nullArm, transportPaired: transportPaired,
+        testTargets: testTargets, centred: centred, nullArm: nullArm,
+        transportPaired: transportPaired,
         parameterisation: parameterisation, workers: workers, progress: progress)
       try samples?(sample, runs)
       for element in elements.indices { moved[element] += sample.moved[element] }
       original += sample.original
-      for element in sample.transported.indices { transported[element] += sample.transported[element] }
+      for element in sample.transported.indices {
+        transported[element] += sample.transported[element]
+      }
       pairsDone = size
       cell = try EnsembleCellMeasurement(
-        moved: moved, originals: transportPaired ? transported : Array(repeating: original, count: elements.count),
-        targets: testTargets.storage, margin: margin, alpha: alpha, looks: sizes.count, familySize: familySize)
+        moved: moved,
+        originals: transportPaired
+          ? transported : Array(repeating: original, count: elements.count),
+        targets: testTargets.storage, margin: margin, alpha: alpha, looks: sizes.count,
+        familySize: familySize)
       let worst = cell.worst
       progress(
         "ensembles of \(size): worst of \(elements.count) elements rho \(worst.effect), interval \(worst.interval); "

@@ -74,7 +74,9 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     confidence: Double = 0.95
   ) throws(ProbeError) {
     guard moved.count == original.count else {
-      throw .mismatch("\(moved.count) networks trained on g.S but \(original.count) on S: the ensembles pair run for run")
+      throw .mismatch(
+        "\(moved.count) networks trained on g.S but \(original.count) on S: the ensembles pair run for run"
+      )
     }
     guard moved.count >= 3 else {
       throw .invalidOption("rho's jackknife needs at least 3 pairs, got \(moved.count)")
@@ -82,7 +84,8 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     guard !targets.isEmpty else { throw .invalidOption("no test targets: nothing to compare") }
     if let wrong = (moved + original).first(where: { $0.count != targets.count }) {
       throw .mismatch(
-        "a network has \(wrong.count) test outputs but there are \(targets.count) targets (m test images x k classes)")
+        "a network has \(wrong.count) test outputs but there are \(targets.count) targets (m test images x k classes)"
+      )
     }
     guard margin > 0, margin.isFinite else {
       throw .invalidOption("the margin must be a positive number, got \(margin)")
@@ -120,7 +123,8 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
     squaredEffect = corrected
     squaredStandardError = standardError
     if standardError > 0 {
-      let below = StudentT.distribution((corrected - threshold) / standardError, degreesOfFreedom: k - 1)
+      let below = StudentT.distribution(
+        (corrected - threshold) / standardError, degreesOfFreedom: k - 1)
       (pBelowMargin, pAboveMargin) = (below, 1 - below)
     } else {
       // Identical leave-one-out values (e.g. identical ensembles): the estimate is exact.
@@ -151,7 +155,8 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
       throw .invalidOption("an interval needs at least 2 pairs, this measurement has \(pairs)")
     }
     let halfWidth =
-      StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(pairs - 1)) * squaredStandardError
+      StudentT.quantile((1 + confidence) / 2, degreesOfFreedom: Double(pairs - 1))
+      * squaredStandardError
     func root(_ value: Double) -> Double { value > 0 ? value.squareRoot() : 0 }
     return [root(squaredEffect - halfWidth), root(squaredEffect + halfWidth)]
   }
@@ -216,7 +221,8 @@ public struct EnsembleMeasurement: Sendable, Hashable, Codable {
                   }
                   let sigmaA = (squaresA / (k - 1)).squareRoot()
                   let sigmaB = (squaresB / (k - 1)).squareRoot()
-                  numerator += (meanA - meanB) * (meanA - meanB) + (sigmaA - sigmaB) * (sigmaA - sigmaB)
+                  numerator +=
+                    (meanA - meanB) * (meanA - meanB) + (sigmaA - sigmaB) * (sigmaA - sigmaB)
                   denominator += meanB * meanB + sigmaB * sigmaB
                   for run in 0..<count {
                     let (a, b) = (deviationsA[run], deviationsB[run])

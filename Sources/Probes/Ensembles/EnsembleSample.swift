@@ -57,9 +57,12 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> EnsembleSample {
     guard !elements.isEmpty, !runs.isEmpty else {
-      throw ProbeError.invalidOption("an ensemble sample needs at least one group element and one run")
+      throw ProbeError.invalidOption(
+        "an ensemble sample needs at least one group element and one run")
     }
-    let movedData = try elements.map { (train: try $0.apply(to: train), test: try $0.apply(to: test)) }
+    let movedData = try elements.map {
+      (train: try $0.apply(to: train), test: try $0.apply(to: test))
+    }
     // Job j: arm j / K (0..<E: element e on g_e.S; then the S arm, or E transport-paired S
     // arms; then the null arm), run j % K.
     let seeds = runs.count
@@ -84,12 +87,15 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
         let (images, testImages) = arm < count0 ? movedData[arm] : (train, test)
         let transport = transportPaired && arm >= count0 && !isNull ? elements[arm - count0] : nil
         let result = Result {
-          try inputs.predictions(on: images, at: testImages, seed: runSeed, transportedBy: transport)
+          try inputs.predictions(
+            on: images, at: testImages, seed: runSeed, transportedBy: transport)
         }
         results.withLock { $0[job] = result }
         let done = finished.wrappingAdd(1, ordering: .relaxed).newValue
         let label =
-          arm < count0 ? "g\(arm + 1).S" : isNull ? "S, null arm" : transport != nil ? "S from T_g\(arm - count0 + 1)(theta)" : "S"
+          arm < count0
+          ? "g\(arm + 1).S"
+          : isNull ? "S, null arm" : transport != nil ? "S from T_g\(arm - count0 + 1)(theta)" : "S"
         progress("network \(done)/\(count) trained (\(label), run \(run))")
       }
     }
@@ -116,7 +122,8 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
     /// Trains on `images` from the parameters of `seed` (transported by `transport`, if
     /// given) and predicts at `testImages`.
     func predictions(
-      on images: ImageBatch, at testImages: ImageBatch, seed: UInt64, transportedBy transport: (any GroupAction)?
+      on images: ImageBatch, at testImages: ImageBatch, seed: UInt64,
+      transportedBy transport: (any GroupAction)?
     ) throws -> [Double] {
       var network = try FiniteNetwork(
         architecture: architecture, inputShape: images.shape, width: width,
@@ -124,7 +131,8 @@ public struct EnsembleSample: Sendable, Hashable, Codable {
       if let transport {
         guard let transported = try network.transported(by: transport).network else {
           throw ProbeError.invalidOption(
-            "transport-paired ensembles need every element to lift into the architecture's parameters; \(transport) does not")
+            "transport-paired ensembles need every element to lift into the architecture's parameters; \(transport) does not"
+          )
         }
         network = transported
       }

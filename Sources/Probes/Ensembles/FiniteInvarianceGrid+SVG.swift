@@ -21,10 +21,13 @@ extension FiniteInvarianceGrid {
           effect: report.ensembleEffect, interval: report.ensembleInterval,
           otherEffects: report.ensembleElementEffects.sorted().dropLast(), verdict: report.verdict,
           detail: "\(report.verdict) (distributions \(report.distributional)), worst rho "
-            + String(format: "%.3f [%.3f, %.3f]", report.ensembleEffect, report.ensembleInterval[0], report.ensembleInterval[1])
+            + String(
+              format: "%.3f [%.3f, %.3f]", report.ensembleEffect, report.ensembleInterval[0],
+              report.ensembleInterval[1])
             + ", \(report.ensembleSeeds) pairs",
           side: report.lifts
-            ? "\(report.exact), runs part by " + String(format: "%.1e", report.transportDeviation ?? .nan)
+            ? "\(report.exact), runs part by "
+              + String(format: "%.1e", report.transportDeviation ?? .nan)
             : "\(report.exact): does not lift")
       },
       margin: reports.first?.ensembleMargin

@@ -61,18 +61,23 @@ public struct FiniteInvarianceGrid: Sendable {
     let jobs = jobs
     var reports = try jobs.enumerated().map { index, job in
       let start = Date()
-      let label = "[cell \(index + 1)/\(jobs.count)] \(job.architectureName) / \(job.action.name) / \(job.optimizer.name)"
+      let label =
+        "[cell \(index + 1)/\(jobs.count)] \(job.architectureName) / \(job.action.name) / \(job.optimizer.name)"
       progress(label)
       let report = try job.run(
-        progress: { progress("  " + $0) }, samples: samples.map { sink in { try sink(job, $0, $1) } })
+        progress: { progress("  " + $0) },
+        samples: samples.map { sink in { try sink(job, $0, $1) } })
       progress(
         label + ": exact \(report.exact), worst rho "
-          + String(format: "%.3f, p(equal) %.2g, p(differ) %.2g, ", report.ensembleEffect, report.ensemblePEqual, report.ensemblePDiffer)
+          + String(
+            format: "%.3f, p(equal) %.2g, p(differ) %.2g, ", report.ensembleEffect,
+            report.ensemblePEqual, report.ensemblePDiffer)
           + report.testLossLine + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
       return report
     }
     let verdicts = DistributionalVerdict.decide(
-      pValues: reports.map { ($0.ensemblePEqual, $0.ensemblePDiffer) }, alpha: reports.first?.alpha ?? 0.05)
+      pValues: reports.map { ($0.ensemblePEqual, $0.ensemblePDiffer) },
+      alpha: reports.first?.alpha ?? 0.05)
     // A cell without signal keeps that verdict: its p-values are those of equal arms.
     for index in reports.indices where reports[index].distributional != .noSignal {
       reports[index].distributional = verdicts[index]
@@ -94,10 +99,12 @@ public struct FiniteInvarianceGrid: Sendable {
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | \(report.verdict) | "
           + "\(report.exact) | \(deviation) | \(report.distributional) | "
-          + String(format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | ", report.ensembleEffect,
+          + String(
+            format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | ", report.ensembleEffect,
             report.ensembleInterval[0], report.ensembleInterval[1], report.elements,
             report.ensembleSeeds, report.ensembleDifferenceDetected ? "yes" : "no")
-          + "\(report.probes) | \(report.ensembleTestLoss.map { String(format: "%.4f", $0) } ?? "-") |")
+          + "\(report.probes) | \(report.ensembleTestLoss.map { String(format: "%.4f", $0) } ?? "-") |"
+      )
     }
     if let first = reports.first {
       lines.append("")

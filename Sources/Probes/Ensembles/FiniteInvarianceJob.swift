@@ -96,7 +96,9 @@ public struct FiniteInvarianceJob: Sendable {
   /// weight by at most about the rate, so at 0.001 the first layer of an NTK-parameterised
   /// network hardly leaves its initialisation in 100 steps, and a per-coordinate optimiser that
   /// does not move its coordinates cannot show what it breaks (docs/finite-networks.md).
-  public static func defaultOptimizer(named name: String, batchSize: Int? = nil) throws(ProbeError) -> Optimizer {
+  public static func defaultOptimizer(named name: String, batchSize: Int? = nil) throws(ProbeError)
+    -> Optimizer
+  {
     switch name {
     case "gd": return .gradientDescent(learningRate: 1)
     case "sgd": return .sgd(learningRate: 0.5, batchSize: batchSize ?? 32)
@@ -106,20 +108,26 @@ public struct FiniteInvarianceJob: Sendable {
   }
 
   /// The seed every stream derives from: `seed` on the tuning images, its hash held out.
-  public var rootSeed: UInt64 { heldOut ? derivedSeed(seed, stream: .confirmation, index: 0) : seed }
+  public var rootSeed: UInt64 {
+    heldOut ? derivedSeed(seed, stream: .confirmation, index: 0) : seed
+  }
 
   /// The distinct group elements of the cell: `elements` draws from the `.element` stream,
   /// duplicates (same action on the training images) dropped.
   public func groupElements(for images: ImageBatch) throws -> [any GroupAction] {
-    try Self.distinctElements(of: action, count: elements, parameters: parameters, seed: rootSeed, images: images)
+    try Self.distinctElements(
+      of: action, count: elements, parameters: parameters, seed: rootSeed, images: images)
   }
 
   /// `count` elements of `family` drawn from the `.element` stream of `seed`, those that act like
   /// an earlier one on `images` dropped (a fixed `--shift` gives one).
   public static func distinctElements(
-    of family: any ActionFamily, count: Int, parameters: ActionParameters, seed: UInt64, images: ImageBatch
+    of family: any ActionFamily, count: Int, parameters: ActionParameters, seed: UInt64,
+    images: ImageBatch
   ) throws -> [any GroupAction] {
-    guard count >= 1 else { throw ProbeError.invalidOption("a cell needs at least one group element, got \(count)") }
+    guard count >= 1 else {
+      throw ProbeError.invalidOption("a cell needs at least one group element, got \(count)")
+    }
     var generator = SeededGenerator(seed: derivedSeed(seed, stream: .element, index: 0))
     var chosen: [(any GroupAction, [Double])] = []
     for _ in 0..<count {
@@ -143,19 +151,25 @@ public struct FiniteInvarianceJob: Sendable {
       selection: heldOut ? .heldOut(seed: root) : .first)
     let targets = data.train.centredOneHotTargets
     let shape = data.train.images.shape
-    let layers = try customLayers ?? architecture.architecture(depth: depth, activation: activation, padding: padding)
+    let layers =
+      try customLayers
+      ?? architecture.architecture(depth: depth, activation: activation, padding: padding)
     let group = try groupElements(for: data.train.images)
-    progress("\(centred ? "centred " : "")\(customLayers == nil ? "\(architecture) (\(layers))" : "\(layers)"), width \(width), \(parameterisation) parameterisation, \(optimizer), \(steps) steps, on "
-      + "\(trainCount) \(heldOut ? "held-out " : "")\(dataSet.rawValue) images of \(shape); \(group.count) elements: "
-      + group.map(\.description).joined(separator: "; "))
+    progress(
+      "\(centred ? "centred " : "")\(customLayers == nil ? "\(architecture) (\(layers))" : "\(layers)"), width \(width), \(parameterisation) parameterisation, \(optimizer), \(steps) steps, on "
+        + "\(trainCount) \(heldOut ? "held-out " : "")\(dataSet.rawValue) images of \(shape); \(group.count) elements: "
+        + group.map(\.description).joined(separator: "; "))
     let start = Date()
     let transports = try group.enumerated().map { index, element in
       let transportSeed = derivedSeed(root, stream: .transport, index: index)
       let network = try FiniteNetwork(
-        architecture: layers, inputShape: shape, width: width, outputs: targets.columns, seed: transportSeed,
+        architecture: layers, inputShape: shape, width: width, outputs: targets.columns,
+        seed: transportSeed,
         parameterisation: parameterisation)
-      return try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: transportSeed).measure(
-        network, under: element, train: data.train.images, targets: targets, test: data.test.images)
+      return try TransportProbe(optimizer: optimizer, steps: steps, batchSeed: transportSeed)
+        .measure(
+          network, under: element, train: data.train.images, targets: targets,
+          test: data.test.images)
     }
     let lifted = transports.compactMap(\.deviation)
     progress(
@@ -165,20 +179,27 @@ public struct FiniteInvarianceJob: Sendable {
           + lifted.map { String(format: "%.1e", $0) }.joined(separator: ", ")
           + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
     var probe = EnsembleInvarianceProbe(
-      architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds, seed: root)
+      architecture: layers, width: width, optimizer: optimizer, steps: steps, seeds: seeds,
+      seed: root)
     probe.maxSeeds = maxSeeds ?? 4 * seeds
     probe.centred = centred
     probe.nullArm = nullArm
     probe.familySize = familySize
     if transportPaired, let reason = transports.first(where: { !$0.lifts })?.reason {
       throw ProbeError.invalidOption(
-        "transport-paired ensembles need every element to lift into \(architectureName)'s parameters, but: \(reason)")
+        "transport-paired ensembles need every element to lift into \(architectureName)'s parameters, but: \(reason)"
+      )
     }
     probe.transportPaired = transportPaired
     probe.parameterisation = parameterisation
     let probes = self.probes
-    let (probeImages, testTargets) = try probes.inputs(test: data.test.images, targets: data.test.centredOneHotTargets)
-    if probes != .natural { progress("probes: \(probeImages.count) \(probes) probes instead of the \(data.test.images.count) test images") }
+    let (probeImages, testTargets) = try probes.inputs(
+      test: data.test.images, targets: data.test.centredOneHotTargets)
+    if probes != .natural {
+      progress(
+        "probes: \(probeImages.count) \(probes) probes instead of the \(data.test.images.count) test images"
+      )
+    }
     let cell = try probe.measure(
       under: group, train: data.train.images, targets: targets, test: probeImages,
       testTargets: testTargets, progress: progress, samples: samples)
@@ -197,8 +218,11 @@ public struct FiniteInvarianceJob: Sendable {
       ensemblePEqual: cell.pEqual, ensemblePDiffer: cell.pDiffer, familySize: familySize,
       alpha: cell.alpha, ensembleMargin: worst.margin, ensembleSeeds: cell.pairs,
       ensembleDifferenceDetected: cell.differenceDetected, centred: centred,
-      ensembleLossChange: labelled ? worst.lossChange : nil, ensembleTestLoss: labelled ? worst.originalTestLoss : nil,
-      zeroPredictorLoss: labelled ? testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count) : nil)
+      ensembleLossChange: labelled ? worst.lossChange : nil,
+      ensembleTestLoss: labelled ? worst.originalTestLoss : nil,
+      zeroPredictorLoss: labelled
+        ? testTargets.storage.reduce(0) { $0 + $1 * $1 } / Double(2 * testTargets.storage.count)
+        : nil)
     report.transportPaired = transportPaired
     report.probes = probes.rawValue
     report.parameterisation = parameterisation.rawValue
@@ -369,8 +393,11 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
 
   /// "test loss 0.0520 (zero predictor 0.0450)", or why there is none.
   var testLossLine: String {
-    guard let ensembleTestLoss, let zeroPredictorLoss else { return "test loss: none (coordinate probes carry no labels)" }
-    return "test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))"
+    guard let ensembleTestLoss, let zeroPredictorLoss else {
+      return "test loss: none (coordinate probes carry no labels)"
+    }
+    return
+      "test loss \(String(format: "%.4f", ensembleTestLoss)) (zero predictor \(String(format: "%.4f", zeroPredictorLoss)))"
   }
 
   /// The report as a few lines of text.
@@ -379,7 +406,9 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
       lifts
       ? "\(exact) (largest deviation of two transported runs \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-"))"
       : "\(exact): does not lift (\(transportReason ?? ""))"
-    func interval(_ bounds: [Double]) -> String { String(format: "[%.4f, %.4f]", bounds[0], bounds[1]) }
+    func interval(_ bounds: [Double]) -> String {
+      String(format: "[%.4f, %.4f]", bounds[0], bounds[1])
+    }
     let perElement = zip(ensembleElementEffects, ensembleElementIntervals).map {
       String(format: "%.4f ", $0) + interval($1)
     }.joined(separator: ", ")

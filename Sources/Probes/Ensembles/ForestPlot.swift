@@ -71,7 +71,8 @@ public struct ForestPlot: Sendable {
     let height = top + rowHeight * Double(rows.count) + 96
     // Only finite ends set the axis: an infinite interval end (too few pairs) is drawn clipped,
     // and would otherwise make the tick loop below endless.
-    let largest = (rows.flatMap { $0.interval + [$0.effect] } + [margin ?? 0]).filter(\.isFinite).max() ?? 1
+    let largest =
+      (rows.flatMap { $0.interval + [$0.effect] } + [margin ?? 0]).filter(\.isFinite).max() ?? 1
     // Axis end: the next tenth above every interval, so the margin and the ticks fall on
     // round numbers.
     let axisEnd = max(0.2, (largest * 10).rounded(.up) / 10)
@@ -101,7 +102,8 @@ public struct ForestPlot: Sendable {
       let y = top + rowHeight * (Double(index) + 0.5)
       let colour = Self.colour(row.verdict)
       svg.append(
-        "<text x=\(quoted(labelWidth - 10)) y=\(quoted(y + 4)) text-anchor=\"end\">\(escaped(row.label))</text>")
+        "<text x=\(quoted(labelWidth - 10)) y=\(quoted(y + 4)) text-anchor=\"end\">\(escaped(row.label))</text>"
+      )
       svg.append(
         "<line x1=\(quoted(x(row.interval[0]))) y1=\(quoted(y)) x2=\(quoted(x(row.interval[1]))) "
           + "y2=\(quoted(y)) stroke=\"\(colour)\" stroke-width=\"3\"/>")
@@ -109,20 +111,27 @@ public struct ForestPlot: Sendable {
         "<circle cx=\(quoted(x(row.effect))) cy=\(quoted(y)) r=\"4.5\" fill=\"\(colour)\">"
           + "<title>\(escaped(row.label)): \(escaped(row.detail))</title></circle>")
       for effect in row.otherEffects {
-        svg.append("<circle cx=\(quoted(x(effect))) cy=\(quoted(y)) r=\"3\" fill=\"none\" stroke=\"\(colour)\"/>")
+        svg.append(
+          "<circle cx=\(quoted(x(effect))) cy=\(quoted(y)) r=\"3\" fill=\"none\" stroke=\"\(colour)\"/>"
+        )
       }
-      svg.append("<text x=\(quoted(labelWidth + plotWidth + 14)) y=\(quoted(y + 4))>\(escaped(row.side))</text>")
+      svg.append(
+        "<text x=\(quoted(labelWidth + plotWidth + 14)) y=\(quoted(y + 4))>\(escaped(row.side))</text>"
+      )
     }
     if let margin {
       svg.append(
         "<line x1=\(quoted(x(margin))) y1=\(quoted(top - 4)) x2=\(quoted(x(margin))) "
           + "y2=\(quoted(bottom)) stroke=\"black\" stroke-dasharray=\"4 3\"/>")
-      svg.append("<text x=\(quoted(x(margin) + 4)) y=\(quoted(bottom + 32))>margin \(margin)</text>")
+      svg.append(
+        "<text x=\(quoted(x(margin) + 4)) y=\(quoted(bottom + 32))>margin \(margin)</text>")
     }
     for (index, verdict) in FiniteVerdict.allCases.enumerated() {
       let x0 = 10 + Double(index % 2) * (width / 2)
       let legendY = bottom + 50 + 16 * Double(index / 2)
-      svg.append("<circle cx=\(quoted(x0)) cy=\(quoted(legendY - 4)) r=\"4.5\" fill=\"\(Self.colour(verdict))\"/>")
+      svg.append(
+        "<circle cx=\(quoted(x0)) cy=\(quoted(legendY - 4)) r=\"4.5\" fill=\"\(Self.colour(verdict))\"/>"
+      )
       svg.append("<text x=\(quoted(x0 + 10)) y=\(quoted(legendY))>\(verdict)</text>")
     }
     svg.append("</svg>")

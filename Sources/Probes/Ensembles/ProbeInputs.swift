@@ -42,22 +42,28 @@ public enum ProbeInputs: String, Sendable, Hashable, CaseIterable, CustomStringC
   /// - Throws: `ProbeError.invalidOption` for an empty test set or one of all-zero images (no
   ///   size c to give the probes).
   /// - Complexity: O(d^2) for coordinate probes, O(1) for natural ones.
-  public func inputs(test: ImageBatch, targets: Matrix) throws -> (images: ImageBatch, targets: Matrix) {
+  public func inputs(test: ImageBatch, targets: Matrix) throws -> (
+    images: ImageBatch, targets: Matrix
+  ) {
     switch self {
     case .natural:
       return (test, targets)
     case .coordinates:
-      guard test.count > 0 else { throw ProbeError.invalidOption("coordinate probes need test images to take their size from") }
+      guard test.count > 0 else {
+        throw ProbeError.invalidOption("coordinate probes need test images to take their size from")
+      }
       let size = (test.values.reduce(0) { $0 + $1 * $1 } / Double(test.count)).squareRoot()
       guard size > 0 else {
-        throw ProbeError.invalidOption("the test images are all zero: coordinate probes would have size 0; use natural probes")
+        throw ProbeError.invalidOption(
+          "the test images are all zero: coordinate probes would have size 0; use natural probes")
       }
       let dimension = test.shape.dimension
       var values = [Double](repeating: 0, count: dimension * dimension)
       for coordinate in 0..<dimension { values[coordinate * dimension + coordinate] = size }
       return (
         try ImageBatch(shape: test.shape, values: values),
-        try Matrix(rows: dimension, columns: targets.columns))
+        try Matrix(rows: dimension, columns: targets.columns)
+      )
     }
   }
 }

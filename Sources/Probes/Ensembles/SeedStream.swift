@@ -34,7 +34,8 @@ public enum SeedStream: UInt64, Sendable, CaseIterable {
 public func derivedSeed(_ seed: UInt64, stream: SeedStream, index: Int) -> UInt64 {
   var state = mix(seed &+ 0x9E37_79B9_7F4A_7C15)
   state = mix(state ^ (stream.rawValue &* 0xD1B5_4A32_D192_ED03))
-  return mix(state ^ (UInt64(truncatingIfNeeded: index) &* 0x8CB9_2BA7_2F3D_8DD7 &+ 0x632B_E59B_D9B4_E019))
+  return mix(
+    state ^ (UInt64(truncatingIfNeeded: index) &* 0x8CB9_2BA7_2F3D_8DD7 &+ 0x632B_E59B_D9B4_E019))
 }
 
 /// The SplitMix64 output function (Steele, Lea & Flood, "Fast splittable pseudorandom number

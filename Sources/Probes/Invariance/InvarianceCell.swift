@@ -46,8 +46,12 @@ public struct InvarianceCell: Sendable, Hashable, Codable {
     self.functionalDeviation = functionalDeviation
     self.algorithmic = algorithmic
     self.functional = functional
-    self.expectedAlgorithmic = prediction.map { $0.algorithmic.invariant ? .invariant : .notInvariant }
-    self.expectedFunctional = prediction.map { $0.functional.invariant ? .invariant : .notInvariant }
+    self.expectedAlgorithmic = prediction.map {
+      $0.algorithmic.invariant ? .invariant : .notInvariant
+    }
+    self.expectedFunctional = prediction.map {
+      $0.functional.invariant ? .invariant : .notInvariant
+    }
     self.algorithmicReason = prediction?.algorithmic.reason
     self.functionalReason = prediction?.functional.reason
     self.trivial = trivial || (prediction?.trivial ?? false)

@@ -53,13 +53,15 @@ extension InvarianceTable {
               entries.append("")
               continue
             }
-            let (verdict, expected, _, value) = cell.reading(algorithmic: invariance == "algorithmic")
+            let (verdict, expected, _, value) = cell.reading(
+              algorithmic: invariance == "algorithmic")
             var entry = "\(symbol(verdict)) \(format(value))"
             if cell.trivial { entry += " (trivial)" }
             if let expected, expected != verdict { entry += " (!)" }
             entries.append(entry)
           }
-          lines.append("| \(architecture) \(activation) | " + entries.joined(separator: " | ") + " |")
+          lines.append(
+            "| \(architecture) \(activation) | " + entries.joined(separator: " | ") + " |")
         }
       }
     }
@@ -83,7 +85,8 @@ extension InvarianceTable {
               row.append("")
               continue
             }
-            let (verdict, expected, _, value) = cell.reading(algorithmic: invariance == "algorithmic")
+            let (verdict, expected, _, value) = cell.reading(
+              algorithmic: invariance == "algorithmic")
             row.append(
               symbol(verdict) + " " + format(value)
                 + ((expected.map { $0 != verdict } ?? false) ? "!" : ""))
@@ -111,11 +114,14 @@ extension InvarianceTable {
     for (architecture, activation) in rowKeys {
       lines.append("\(architecture) \(activation):")
       for action in actions {
-        guard let cell = cell(architecture, activation, action, .nngp), cell.expectedAlgorithmic != nil
+        guard let cell = cell(architecture, activation, action, .nngp),
+          cell.expectedAlgorithmic != nil
         else { continue }
         lines.append("  \(action):")
-        lines.append("    algorithmic \(cell.expectedAlgorithmic!.rawValue): \(cell.algorithmicReason ?? "")")
-        lines.append("    functional \(cell.expectedFunctional!.rawValue): \(cell.functionalReason ?? "")")
+        lines.append(
+          "    algorithmic \(cell.expectedAlgorithmic!.rawValue): \(cell.algorithmicReason ?? "")")
+        lines.append(
+          "    functional \(cell.expectedFunctional!.rawValue): \(cell.functionalReason ?? "")")
       }
     }
     return lines.joined(separator: "\n")
@@ -180,7 +186,8 @@ func alignColumns(_ rows: [[String]]) -> String {
   var widths = [Int](repeating: 0, count: columns)
   for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
   return rows.map { row in
-    row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-      .joined(separator: "  ")
+    row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+    }
+    .joined(separator: "  ")
   }.joined(separator: "\n")
 }

@@ -7,7 +7,9 @@ extension InvarianceTable {
   /// (blue at round-off, red at order one), each cell labelled with its verdict symbol, and
   /// outlined in black where it contradicts the prediction (the reason in its tooltip).
   public func svg() -> String {
-    let keys = rowKeys.flatMap { key in KernelKind.allCases.map { (key.architecture, key.activation, $0) } }
+    let keys = rowKeys.flatMap { key in
+      KernelKind.allCases.map { (key.architecture, key.activation, $0) }
+    }
     let cellSize = 34.0
     let labelWidth = 150.0
     let headerHeight = 175.0
@@ -28,7 +30,8 @@ extension InvarianceTable {
       for (column, action) in actions.enumerated() {
         let cx = x0 + labelWidth + cellSize * (Double(column) + 0.5)
         svg.append(
-          "<text transform=\"translate(\(cx + 4),\(headerHeight - 6)) rotate(-60)\">\(action)</text>")
+          "<text transform=\"translate(\(cx + 4),\(headerHeight - 6)) rotate(-60)\">\(action)</text>"
+        )
       }
       for (row, key) in keys.enumerated() {
         let y = headerHeight + cellSize * Double(row)
@@ -63,7 +66,8 @@ extension InvarianceTable {
         "<rect x=\"\(10 + Double(step) * 22)\" y=\"\(legendY)\" width=\"22\" height=\"14\" "
           + "fill=\"\(heatColour(value))\"/>")
       if step % 4 == 0 {
-        svg.append("<text x=\"\(10 + Double(step) * 22)\" y=\"\(legendY + 28)\">\(step - 16)</text>")
+        svg.append(
+          "<text x=\"\(10 + Double(step) * 22)\" y=\"\(legendY + 28)\">\(step - 16)</text>")
       }
     }
     svg.append(

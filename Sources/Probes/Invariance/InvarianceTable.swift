@@ -33,7 +33,9 @@ public struct InvarianceRow: Sendable {
 
   /// The layers' predicted verdicts under `action` on `shape`, nil for a kernel that is not an
   /// `Architecture`.
-  func prediction(under action: any GroupAction, on shape: ImageShape) throws -> InvariancePrediction? {
+  func prediction(under action: any GroupAction, on shape: ImageShape) throws
+    -> InvariancePrediction?
+  {
     guard let architecture = kernel as? Architecture else { return nil }
     return try architecture.predictedInvariance(under: action, on: shape)
   }

@@ -58,10 +58,12 @@ public struct InvarianceTableJob: Sendable {
 
   /// Loads the images and measures the table.
   public func run(progress: (String) -> Void = { _ in }) throws -> InvarianceTable {
-    let data = try ExperimentData.load(dataSet, size: size, trainCount: trainCount, testCount: testCount)
+    let data = try ExperimentData.load(
+      dataSet, size: size, trainCount: trainCount, testCount: testCount)
     let probe = try KernelInvarianceProbe(train: data.train.images, test: data.test.images)
     progress(
-      "probing on \(trainCount) train + \(testCount) test \(dataSet.rawValue) images of \(probe.train.shape)")
+      "probing on \(trainCount) train + \(testCount) test \(dataSet.rawValue) images of \(probe.train.shape)"
+    )
     return try InvarianceTable.measure(
       rows: rows(), families: actions, probe: probe, seed: seed, parameters: parameters,
       progress: progress)

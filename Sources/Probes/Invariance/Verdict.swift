@@ -45,14 +45,16 @@ public struct VerdictThresholds: Sendable, Hashable, Codable {
     guard roundOff >= 0, effectFloor.isFinite, roundOff < effectFloor else {
       throw .invalidOption(
         "verdict thresholds need 0 <= round-off < effect floor < infinity, got round-off "
-          + "\(roundOff) and effect floor \(effectFloor); pass a round-off threshold below the floor")
+          + "\(roundOff) and effect floor \(effectFloor); pass a round-off threshold below the floor"
+      )
     }
     self.init(uncheckedRoundOff: roundOff, effectFloor: effectFloor)
   }
 
   /// The package's own thresholds, fixed constants that satisfy the order above.
   init(uncheckedRoundOff roundOff: Double, effectFloor: Double) {
-    precondition(roundOff < effectFloor, "internal: the round-off threshold must lie below the effect floor")
+    precondition(
+      roundOff < effectFloor, "internal: the round-off threshold must lie below the effect floor")
     self.roundOff = roundOff
     self.effectFloor = effectFloor
   }

@@ -37,7 +37,8 @@ public struct KernelCache: Sendable {
     public var description: String {
       switch self {
       case .truncated(let path, let bytes, let expected):
-        return "cache entry \(path) is truncated (\(bytes) bytes, expected \(expected)): recomputing"
+        return
+          "cache entry \(path) is truncated (\(bytes) bytes, expected \(expected)): recomputing"
       case .corrupt(let path):
         return "cache entry \(path) fails its checksum (corrupt): recomputing"
       case .mismatchedKey(let path):
@@ -88,7 +89,8 @@ public struct KernelCache: Sendable {
       try AtomicFileWriter.write(Self.encode(gram, key: key), to: file)
     } catch {
       throw ProbeError.invalidOption(
-        "cannot write the kernel cache entry \(file.path) (\(error)); choose a writable --cache folder")
+        "cannot write the kernel cache entry \(file.path) (\(error)); choose a writable --cache folder"
+      )
     }
     return (gram, outcome)
   }
@@ -105,7 +107,9 @@ public struct KernelCache: Sendable {
     data.append(contentsOf: text)
     append(UInt64(gram.poolCount), to: &data)
     append(UInt64(gram.testCount), to: &data)
-    for matrix in [gram.trainTrain.nngp, gram.trainTrain.ntk, gram.testTrain.nngp, gram.testTrain.ntk] {
+    for matrix in [
+      gram.trainTrain.nngp, gram.trainTrain.ntk, gram.testTrain.nngp, gram.testTrain.ntk,
+    ] {
       matrix.storage.map(\.bitPattern.littleEndian).withUnsafeBytes { data.append(contentsOf: $0) }
     }
     let checksum = data.withUnsafeBytes { SHA256.hexDigest(of: $0) }
@@ -137,21 +141,30 @@ public struct KernelCache: Sendable {
     offset += 16
     let (square, squareOverflow) = u.multipliedReportingOverflow(by: u)
     let (rectangle, rectangleOverflow) = t.multipliedReportingOverflow(by: u)
-    guard !squareOverflow, !rectangleOverflow, square <= Int.max / 32, rectangle <= Int.max / 32 else {
+    guard !squareOverflow, !rectangleOverflow, square <= Int.max / 32, rectangle <= Int.max / 32
+    else {
       throw .corrupt(path: path)
     }
     let expected = offset + 16 * (square + rectangle) + checksumLength
     guard bytes.count == expected else {
-      if bytes.count < expected { throw .truncated(path: path, bytes: bytes.count, expected: expected) }
+      if bytes.count < expected {
+        throw .truncated(path: path, bytes: bytes.count, expected: expected)
+      }
       throw .corrupt(path: path)
     }
     let body = bytes.count - checksumLength
-    let checksum = bytes.withUnsafeBytes { SHA256.hexDigest(of: UnsafeRawBufferPointer(rebasing: $0[0..<body])) }
+    let checksum = bytes.withUnsafeBytes {
+      SHA256.hexDigest(of: UnsafeRawBufferPointer(rebasing: $0[0..<body]))
+    }
     guard Array(checksum.utf8) == Array(bytes[body...]) else { throw .corrupt(path: path) }
     func matrix(rows: Int, columns: Int) -> Matrix {
       let count = rows * columns
       let values = bytes.withUnsafeBytes { raw in
-        (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8 * $0, as: UInt64.self))) }
+        (0..<count).map {
+          Double(
+            bitPattern: UInt64(
+              littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8 * $0, as: UInt64.self)))
+        }
       }
       offset += 8 * count
       return try! Matrix(rows: rows, columns: columns, storage: values)
@@ -170,6 +183,8 @@ public struct KernelCache: Sendable {
   }
 
   private static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
-    bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    bytes.withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
   }
 }

@@ -21,7 +21,9 @@ public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
 
   /// The average over the listed elements.
   public init(_ base: Base, elements: [any GroupAction], isExact: Bool) throws(ProbeError) {
-    guard !elements.isEmpty else { throw .invalidOption("a group average needs at least one element") }
+    guard !elements.isEmpty else {
+      throw .invalidOption("a group average needs at least one element")
+    }
     self.base = base
     self.elements = elements
     self.isExact = isExact
@@ -39,11 +41,14 @@ public struct GroupAveragedKernel<Base: KernelFunction>: KernelFunction {
   public static func monteCarlo(
     _ base: Base, family: any ActionFamily, shape: ImageShape, draws: Int, seed: UInt64
   ) throws -> Self {
-    try Self(base, elements: drawElements(family, shape: shape, draws: draws, seed: seed), isExact: false)
+    try Self(
+      base, elements: drawElements(family, shape: shape, draws: draws, seed: seed), isExact: false)
   }
 
   public func kernels(_ x1: ImageBatch, _ x2: ImageBatch?) throws -> KernelMatrices {
     let second = x2 ?? x1
-    return try averaged(count: elements.count) { try base.kernels(x1, elements[$0].apply(to: second)) }
+    return try averaged(count: elements.count) {
+      try base.kernels(x1, elements[$0].apply(to: second))
+    }
   }
 }

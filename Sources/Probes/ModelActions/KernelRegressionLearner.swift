@@ -25,7 +25,8 @@ public struct KernelRegressionLearner<Kernel: KernelFunction>: Learner {
 
   public func fit(_ images: ImageBatch, targets: Matrix) throws -> any Predictor {
     guard targets.rows == images.count else {
-      throw ProbeError.mismatch("\(images.count) training images but \(targets.rows) rows of targets")
+      throw ProbeError.mismatch(
+        "\(images.count) training images but \(targets.rows) rows of targets")
     }
     return KernelRegressionPredictor(
       learner: self, train: images, targets: targets,

@@ -19,7 +19,9 @@ public struct SymmetrisedKernel<Base: KernelFunction>: KernelFunction {
 
   /// E_g K(g x, g x') over `elements` for K = `base`; throws when `elements` is empty.
   public init(_ base: Base, elements: [any GroupAction]) throws(ProbeError) {
-    guard !elements.isEmpty else { throw .invalidOption("a symmetrised kernel needs at least one element") }
+    guard !elements.isEmpty else {
+      throw .invalidOption("a symmetrised kernel needs at least one element")
+    }
     self.base = base
     self.elements = elements
   }

@@ -47,7 +47,8 @@ public struct CommandLearner: RandomLearner {
       throw ExternalLearnerError.missingPlaceholder(name, template: template)
     }
     guard timeout > 0, timeout.isFinite else {
-      throw ProbeError.invalidOption("the timeout must be a positive number of seconds, got \(timeout)")
+      throw ProbeError.invalidOption(
+        "the timeout must be a positive number of seconds, got \(timeout)")
     }
     self.template = template
     self.cache = cache
@@ -62,31 +63,41 @@ public struct CommandLearner: RandomLearner {
       let after = rest[rest.index(after: open)...]
       guard let close = after.firstIndex(of: "}") else { break }
       let name = after[..<close]
-      if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { names.append(String(name)) }
+      if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+        names.append(String(name))
+      }
       rest = after[after.index(after: close)...]
     }
     return names
   }
 
   /// The folder of the run with these inputs, whether or not it has run.
-  public func runFolder(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64) throws -> URL {
+  public func runFolder(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64) throws
+    -> URL
+  {
     try prepare(train: train, targets: targets, test: test, seed: seed).folder
   }
 
   /// Whether the run with these inputs has finished (its checked predictions are in the cache).
-  public func isCached(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64) throws -> Bool {
+  public func isCached(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64) throws
+    -> Bool
+  {
     let folder = try prepare(train: train, targets: targets, test: test, seed: seed).folder
-    return FileManager.default.fileExists(atPath: folder.appendingPathComponent("predictions.npy").path)
+    return FileManager.default.fileExists(
+      atPath: folder.appendingPathComponent("predictions.npy").path)
   }
 
-  public func predictions(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun)
+  public func predictions(
+    train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun
+  )
     throws -> Matrix
   {
     let inputs = try prepare(train: train, targets: targets, test: test, seed: seed)
     let expected = [test.count, targets.columns]
     let final = inputs.folder.appendingPathComponent("predictions.npy")
     if FileManager.default.fileExists(atPath: final.path),
-      let cached = try? NumPyArray(npyAt: final), let matrix = try? Self.check(cached, expected: expected)
+      let cached = try? NumPyArray(npyAt: final),
+      let matrix = try? Self.check(cached, expected: expected)
     {
       return matrix
     }
@@ -94,40 +105,56 @@ public struct CommandLearner: RandomLearner {
     let output = inputs.folder.appendingPathComponent("output.npy")
     let errorFile = inputs.folder.appendingPathComponent("stderr.txt")
     try? FileManager.default.removeItem(at: output)
-    let command = template
+    let command =
+      template
       .replacingOccurrences(of: "{train_x}", with: Self.quoted(inputs.train.path))
       .replacingOccurrences(of: "{train_y}", with: Self.quoted(inputs.targets.path))
       .replacingOccurrences(of: "{test_x}", with: Self.quoted(inputs.test.path))
       .replacingOccurrences(of: "{predictions}", with: Self.quoted(output.path))
       .replacingOccurrences(of: "{seed}", with: "\(seed)")
     func failure(_ reason: ExternalLearnerError.RunFailure) -> ExternalLearnerError {
-      .runFailed(run: run, reason: reason, standardError: Self.lastLines(of: errorFile), runsKept: 0, cache: nil)
+      .runFailed(
+        run: run, reason: reason, standardError: Self.lastLines(of: errorFile), runsKept: 0,
+        cache: nil)
     }
     let status = try Self.execute(
-      command, standardOutput: inputs.folder.appendingPathComponent("stdout.txt"), standardError: errorFile,
+      command, standardOutput: inputs.folder.appendingPathComponent("stdout.txt"),
+      standardError: errorFile,
       timeout: timeout)
     switch status {
     case .exited(0): break
     case .exited(let code): throw failure(.exitStatus(code))
     case .signalled(let signal): throw failure(.signal(signal))
     case .timedOut: throw failure(.timedOut(timeout))
-    case .notStarted(let reason): throw failure(.failed("the command could not be started: \(reason)"))
+    case .notStarted(let reason):
+      throw failure(.failed("the command could not be started: \(reason)"))
     }
-    guard FileManager.default.fileExists(atPath: output.path) else { throw failure(.noPredictions(path: output.path)) }
+    guard FileManager.default.fileExists(atPath: output.path) else {
+      throw failure(.noPredictions(path: output.path))
+    }
     let array: NumPyArray
-    do { array = try NumPyArray(npyAt: output) } catch { throw failure(.unreadable(error.description)) }
+    do { array = try NumPyArray(npyAt: output) } catch {
+      throw failure(.unreadable(error.description))
+    }
     let matrix: Matrix
-    do { matrix = try Self.check(array, expected: expected) } catch let reason { throw failure(reason) }
+    do { matrix = try Self.check(array, expected: expected) } catch let reason {
+      throw failure(reason)
+    }
     try DataFile.write(try matrix.npyData(for: final), to: final)
     try? FileManager.default.removeItem(at: output)
     return matrix
   }
 
   /// The predictions as a matrix, if their shape is `expected` and every value is finite.
-  private static func check(_ array: NumPyArray, expected: [Int]) throws(ExternalLearnerError.RunFailure) -> Matrix {
-    guard array.shape == expected else { throw .wrongShape(expected: expected, actual: array.shape) }
+  private static func check(_ array: NumPyArray, expected: [Int]) throws(ExternalLearnerError
+    .RunFailure) -> Matrix
+  {
+    guard array.shape == expected else {
+      throw .wrongShape(expected: expected, actual: array.shape)
+    }
     if let index = array.values.firstIndex(where: { !$0.isFinite }) {
-      throw .nonFinite(row: index / expected[1], column: index % expected[1], value: array.values[index])
+      throw .nonFinite(
+        row: index / expected[1], column: index % expected[1], value: array.values[index])
     }
     do { return try Matrix(rows: expected[0], columns: expected[1], storage: array.values) } catch {
       throw .unreadable("\(error)")
@@ -155,19 +182,24 @@ public struct CommandLearner: RandomLearner {
     let (testURL, testDigest) = try store(test.npyData(for: placeholder))
     let key = Array("\(template)\n\(trainDigest)\n\(targetsDigest)\n\(testDigest)\n\(seed)".utf8)
       .withUnsafeBytes { SHA256.hexDigest(of: $0) }
-    let folder = cache.appendingPathComponent("runs", isDirectory: true).appendingPathComponent(key, isDirectory: true)
+    let folder = cache.appendingPathComponent("runs", isDirectory: true).appendingPathComponent(
+      key, isDirectory: true)
     return (trainURL, targetsURL, testURL, folder)
   }
 
   private static let inputLock = Mutex<Void>(())
 
   /// `text` single-quoted for `/bin/sh`.
-  static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+  static func quoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
 
   /// The last `count` non-empty lines of a text file (empty if unreadable).
   static func lastLines(of url: URL, count: Int = 8) -> [String] {
     guard let data = try? DataFile.read(url) else { return [] }
-    return Array(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).suffix(count).map(String.init))
+    return Array(
+      String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).suffix(count).map(
+        String.init))
   }
 
   /// How a command ended.
@@ -180,12 +212,14 @@ public struct CommandLearner: RandomLearner {
 
   /// Runs `command` under `/bin/sh -c`, its output streams into files (a pipe a grandchild
   /// keeps open would never reach end of file), stopping it after `timeout` seconds.
-  static func execute(_ command: String, standardOutput: URL, standardError: URL, timeout: Double) throws
+  static func execute(_ command: String, standardOutput: URL, standardError: URL, timeout: Double)
+    throws
     -> Termination
   {
     for url in [standardOutput, standardError] {
       guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-        throw DataFileError.unwritable(path: url.path, reason: FileSystemReason.current(writing: true))
+        throw DataFileError.unwritable(
+          path: url.path, reason: FileSystemReason.current(writing: true))
       }
     }
     let output = try FileHandle(forWritingTo: standardOutput)

@@ -7,7 +7,8 @@ public enum ExternalLearnerError: Error, Equatable, Sendable, CustomStringConver
   /// The template lacks a placeholder the learner cannot do without.
   case missingPlaceholder(String, template: String)
   /// A run failed; `runsKept` runs had finished (in `cache`, reused by the next probe).
-  case runFailed(run: LearnerRun, reason: RunFailure, standardError: [String], runsKept: Int, cache: String?)
+  case runFailed(
+    run: LearnerRun, reason: RunFailure, standardError: [String], runsKept: Int, cache: String?)
 
   /// Why one run failed.
   public enum RunFailure: Error, Equatable, Sendable, CustomStringConvertible {
@@ -33,15 +34,19 @@ public enum ExternalLearnerError: Error, Equatable, Sendable, CustomStringConver
       case .exitStatus(let status): return "the command exited with status \(status)"
       case .signal(let signal): return "the command was killed by signal \(signal)"
       case .timedOut(let seconds):
-        return "the command ran longer than the timeout of \(seconds) s and was stopped; raise --timeout if it needs longer"
+        return
+          "the command ran longer than the timeout of \(seconds) s and was stopped; raise --timeout if it needs longer"
       case .noPredictions(let path):
-        return "the command exited with status 0 but wrote no predictions to \(path); write an (m, k) float64 .npy there "
+        return
+          "the command exited with status 0 but wrote no predictions to \(path); write an (m, k) float64 .npy there "
           + "(the {predictions} placeholder), e.g. numpy.save(path, predictions)"
       case .wrongShape(let expected, let actual):
-        return "the predictions have shape \(actual) but the probe expects \(expected): one row per image of {test_x}, "
+        return
+          "the predictions have shape \(actual) but the probe expects \(expected): one row per image of {test_x}, "
           + "one column per target column of {train_y}"
       case .nonFinite(let row, let column, let value):
-        return "prediction (\(row), \(column)) is \(value); every prediction must be a finite number (did training diverge?)"
+        return
+          "prediction (\(row), \(column)) is \(value); every prediction must be a finite number (did training diverge?)"
       case .unreadable(let reason): return "the predictions file cannot be read: \(reason)"
       case .failed(let reason): return reason
       }
@@ -51,7 +56,8 @@ public enum ExternalLearnerError: Error, Equatable, Sendable, CustomStringConver
   public var description: String {
     switch self {
     case .unknownPlaceholder(let name, let template):
-      return "unknown placeholder {\(name)} in the learner command '\(template)'; the placeholders are "
+      return
+        "unknown placeholder {\(name)} in the learner command '\(template)'; the placeholders are "
         + CommandLearner.placeholders.map { "{\($0)}" }.joined(separator: ", ")
     case .missingPlaceholder(let name, let template):
       return "the learner command '\(template)' has no {\(name)}: the learner needs it ("
@@ -63,7 +69,8 @@ public enum ExternalLearnerError: Error, Equatable, Sendable, CustomStringConver
         : " The last lines of its standard error:\n    " + standardError.joined(separator: "\n    ")
       let kept =
         "\n\(runsKept) run\(runsKept == 1 ? "" : "s") finished before it"
-        + (cache.map { " and are kept in \($0): run the same probe again to resume from them" } ?? "")
+        + (cache.map { " and are kept in \($0): run the same probe again to resume from them" }
+          ?? "")
       return "\(run): \(reason).\(tail)\(kept)"
     }
   }

@@ -52,7 +52,9 @@ public struct LearnerInvarianceProbe: Sendable {
 
   /// The seed of pair `pair`: `derivedSeed(seed, .pair, pair)` cut to 31 bits, so that every
   /// framework's seed type takes it (NumPy, PyTorch and JAX all accept integers below 2^31).
-  public static func runSeed(_ seed: UInt64, pair: Int) -> UInt64 { derivedSeed(seed, stream: .pair, index: pair) >> 33 }
+  public static func runSeed(_ seed: UInt64, pair: Int) -> UInt64 {
+    derivedSeed(seed, stream: .pair, index: pair) >> 33
+  }
 
   /// The pair counts at which the rule looks: K, 2K, 4K, ... while at most `maxSeeds`.
   public var looks: [Int] {
@@ -78,20 +80,31 @@ public struct LearnerInvarianceProbe: Sendable {
   ///   learner's error is wrapped into one). Runs in flight when one fails still finish.
   /// - Complexity: (E + 1) K to (E + 1) `maxSeeds` runs of the learner.
   public func measure(
-    _ learner: some RandomLearner, under elements: [any GroupAction], train: ImageBatch, targets: Matrix,
-    test: ImageBatch, testTargets: Matrix? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+    _ learner: some RandomLearner, under elements: [any GroupAction], train: ImageBatch,
+    targets: Matrix,
+    test: ImageBatch, testTargets: Matrix? = nil,
+    progress: @escaping @Sendable (String) -> Void = { _ in }
   ) throws -> LearnerInvarianceMeasurement {
-    guard seeds >= 3 else { throw ProbeError.invalidOption("the probe needs at least 3 seeds per arm, got \(seeds)") }
-    guard maxSeeds >= seeds else {
-      throw ProbeError.invalidOption("the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
+    guard seeds >= 3 else {
+      throw ProbeError.invalidOption("the probe needs at least 3 seeds per arm, got \(seeds)")
     }
-    guard !elements.isEmpty else { throw ProbeError.invalidOption("the probe needs at least one group element") }
-    guard jobs >= 1 else { throw ProbeError.invalidOption("--jobs must be at least 1, got \(jobs)") }
+    guard maxSeeds >= seeds else {
+      throw ProbeError.invalidOption(
+        "the largest ensemble (\(maxSeeds)) must be at least the first (\(seeds))")
+    }
+    guard !elements.isEmpty else {
+      throw ProbeError.invalidOption("the probe needs at least one group element")
+    }
+    guard jobs >= 1 else {
+      throw ProbeError.invalidOption("--jobs must be at least 1, got \(jobs)")
+    }
     guard targets.rows == train.count else {
-      throw ProbeError.mismatch("\(train.count) training images but \(targets.rows) rows of targets")
+      throw ProbeError.mismatch(
+        "\(train.count) training images but \(targets.rows) rows of targets")
     }
     guard train.shape == test.shape else {
-      throw ProbeError.mismatch("training images are \(train.shape) but test images are \(test.shape)")
+      throw ProbeError.mismatch(
+        "training images are \(train.shape) but test images are \(test.shape)")
     }
     if let testTargets, testTargets.rows != test.count || testTargets.columns != targets.columns {
       throw ProbeError.mismatch(
@@ -122,10 +135,12 @@ public struct LearnerInvarianceProbe: Sendable {
       let results = try execute(runs, runsBefore: runsDone, progress: progress) { run, index in
         let arm = index % arms
         if arm == 0 {
-          return try learner.predictions(train: train, targets: targets, test: stacked, seed: run.seed, run: run)
+          return try learner.predictions(
+            train: train, targets: targets, test: stacked, seed: run.seed, run: run)
         }
         return try learner.predictions(
-          train: moved[arm - 1].train, targets: targets, test: moved[arm - 1].test, seed: run.seed, run: run)
+          train: moved[arm - 1].train, targets: targets, test: moved[arm - 1].test, seed: run.seed,
+          run: run)
       }
       runsDone += runs.count
       for (index, result) in results.enumerated() {
@@ -134,7 +149,8 @@ public struct LearnerInvarianceProbe: Sendable {
         if arm == 0 {
           original.append(Array(values[0..<(m * k)]))
           for element in elements.indices {
-            functional[element].append(Array(values[((element + 1) * m * k)..<((element + 2) * m * k)]))
+            functional[element].append(
+              Array(values[((element + 1) * m * k)..<((element + 2) * m * k)]))
           }
         } else {
           algorithmic[arm - 1].append(values)
@@ -142,10 +158,12 @@ public struct LearnerInvarianceProbe: Sendable {
       }
       cells = (
         try EnsembleCellMeasurement(
-          moved: algorithmic, original: original, targets: targetValues, margin: margin, alpha: alpha,
+          moved: algorithmic, original: original, targets: targetValues, margin: margin,
+          alpha: alpha,
           looks: sizes.count, familySize: 2),
         try EnsembleCellMeasurement(
-          moved: functional, original: original, targets: targetValues, margin: margin, alpha: alpha,
+          moved: functional, original: original, targets: targetValues, margin: margin,
+          alpha: alpha,
           looks: sizes.count, familySize: 2)
       )
       progress(
@@ -157,7 +175,8 @@ public struct LearnerInvarianceProbe: Sendable {
       arms.flatMap { arm in zip(arm, original).map { relativeDeviation($0, $1) } }.max() ?? 0
     }
     return LearnerInvarianceMeasurement(
-      algorithmic: cells.algorithmic, functional: cells.functional, algorithmicDeviation: deviation(algorithmic),
+      algorithmic: cells.algorithmic, functional: cells.functional,
+      algorithmicDeviation: deviation(algorithmic),
       functionalDeviation: deviation(functional), runs: runsDone)
   }
 
@@ -199,7 +218,8 @@ public struct LearnerInvarianceProbe: Sendable {
         throw error
       default:
         throw ExternalLearnerError.runFailed(
-          run: runs[index], reason: .failed("the learner threw: \(error)"), standardError: [], runsKept: kept,
+          run: runs[index], reason: .failed("the learner threw: \(error)"), standardError: [],
+          runsKept: kept,
           cache: nil)
       }
     }
@@ -223,15 +243,18 @@ public struct LearnerInvarianceMeasurement: Sendable, Hashable {
   public var runs: Int
 
   /// The distributional verdicts of the family {algorithmic, functional} (Holm).
-  public var distributional: (algorithmic: DistributionalVerdict, functional: DistributionalVerdict) {
-    let verdicts = DistributionalVerdict.decide([algorithmic, functional], alpha: algorithmic.alpha)
+  public var distributional: (algorithmic: DistributionalVerdict, functional: DistributionalVerdict)
+  {
+    let verdicts = DistributionalVerdict.decide(
+      [algorithmic, functional], alpha: algorithmic.alpha)
     return (verdicts[0], verdicts[1])
   }
 
   /// Exact evidence for algorithmic invariance: the pairs share a seed, which need not be a
   /// transport, so only agreement counts.
   public var algorithmicExact: ExactVerdict {
-    Verdict(deviation: algorithmicDeviation, thresholds: .prediction) == .invariant ? .invariant : .unknown
+    Verdict(deviation: algorithmicDeviation, thresholds: .prediction) == .invariant
+      ? .invariant : .unknown
   }
 
   /// Exact evidence for functional invariance: one predictor at x* and at g x*.

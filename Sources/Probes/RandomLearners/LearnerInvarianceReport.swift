@@ -29,7 +29,10 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
     /// Whether some interval of rho^2 excludes 0: the laws differ, by however little.
     public var differenceDetected: Bool
 
-    init(_ cell: EnsembleCellMeasurement, exact: ExactVerdict, distributional: DistributionalVerdict, deviation: Double) {
+    init(
+      _ cell: EnsembleCellMeasurement, exact: ExactVerdict, distributional: DistributionalVerdict,
+      deviation: Double
+    ) {
       self.exact = exact
       self.distributional = distributional
       verdict = FiniteVerdict(exact: exact, distributional: distributional)
@@ -75,7 +78,8 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
 
   /// The report of `measurement` of `learner` under `action` on `data`.
   public init(
-    learner: String, action: String, data: String, seed: UInt64, measurement: LearnerInvarianceMeasurement
+    learner: String, action: String, data: String, seed: UInt64,
+    measurement: LearnerInvarianceMeasurement
   ) {
     self.learner = learner
     self.action = action
@@ -94,7 +98,8 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
       + "\(elements == 1 ? "" : "s"), not equal: Bonferroni over them; Bonferroni over the sequential rule's \(cell.looks) looks"
     let verdicts = measurement.distributional
     functional = Part(
-      measurement.functional, exact: measurement.functionalExact, distributional: verdicts.functional,
+      measurement.functional, exact: measurement.functionalExact,
+      distributional: verdicts.functional,
       deviation: measurement.functionalDeviation)
     algorithmic = Part(
       cell, exact: measurement.algorithmicExact, distributional: verdicts.algorithmic,
@@ -103,7 +108,8 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case learner, action, data, elements, seed, pairs, runs, margin, alpha, confidence, multiplicity, testLoss
+    case learner, action, data, elements, seed, pairs, runs, margin, alpha, confidence,
+      multiplicity, testLoss
     case functionalVerdict, algorithmicVerdict, functional, algorithmic
   }
 
@@ -137,17 +143,25 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
     return String(decoding: try encoder.encode(self), as: UTF8.self)
   }
 
-  private var parts: [(String, Part)] { [("functional", functional), ("algorithmic", algorithmic)] }
+  private var parts: [(String, Part)] {
+    [("functional", functional), ("algorithmic", algorithmic)]
+  }
 
   /// A few lines of text.
   public func text() -> String {
-    var lines = ["\(learner)", "action \(action), \(elements) element\(elements == 1 ? "" : "s"), \(pairs) pairs (\(runs) runs), seed \(seed); \(data)"]
+    var lines = [
+      "\(learner)",
+      "action \(action), \(elements) element\(elements == 1 ? "" : "s"), \(pairs) pairs (\(runs) runs), seed \(seed); \(data)",
+    ]
     for (name, part) in parts {
       lines.append(
         "\(name): \(part.verdict) (exact: \(part.exact), pairs part by \(String(format: "%.2e", part.pairedDeviation)); "
-          + "distributions: \(part.distributional), worst rho \(String(format: "%.4f [%.4f, %.4f]", part.effect, part.interval[0], part.interval[1])))")
+          + "distributions: \(part.distributional), worst rho \(String(format: "%.4f [%.4f, %.4f]", part.effect, part.interval[0], part.interval[1])))"
+      )
     }
-    lines.append("margin \(margin) on rho, intervals at \(String(format: "%.4g", confidence * 100))% simultaneous confidence")
+    lines.append(
+      "margin \(margin) on rho, intervals at \(String(format: "%.4g", confidence * 100))% simultaneous confidence"
+    )
     lines.append("multiplicity: \(multiplicity)")
     return lines.joined(separator: "\n")
   }
@@ -163,7 +177,9 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
       lines.append(
         "| `\(label)` | \(action) | \(name) | \(part.verdict) | \(part.exact) | "
           + String(format: "%.1e | ", part.pairedDeviation) + "\(part.distributional) | "
-          + String(format: "%.3f | [%.3f, %.3f] | %d | %d |", part.effect, part.interval[0], part.interval[1], elements, pairs))
+          + String(
+            format: "%.3f | [%.3f, %.3f] | %d | %d |", part.effect, part.interval[0],
+            part.interval[1], elements, pairs))
     }
     lines.append("")
     lines.append(
@@ -181,7 +197,9 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
           label: "\(name) / \(action)", effect: part.effect, interval: part.interval,
           otherEffects: part.elementEffects.sorted().dropLast(), verdict: part.verdict,
           detail: "\(part.verdict) (distributions \(part.distributional)), worst rho "
-            + String(format: "%.3f [%.3f, %.3f], %d pairs", part.effect, part.interval[0], part.interval[1], pairs),
+            + String(
+              format: "%.3f [%.3f, %.3f], %d pairs", part.effect, part.interval[0],
+              part.interval[1], pairs),
           side: "\(part.exact), pairs part by " + String(format: "%.1e", part.pairedDeviation))
       },
       margin: margin

@@ -21,7 +21,9 @@ public protocol RandomLearner: Sendable {
   /// - Parameter test: the images to predict at (m of them).
   /// - Parameter seed: the seed of the learner's randomness.
   /// - Parameter run: which run of a probe this is, for messages and caches.
-  func predictions(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun) throws
+  func predictions(
+    train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun
+  ) throws
     -> Matrix
 }
 
@@ -57,7 +59,9 @@ public struct SeededLearner: RandomLearner {
     self.make = make
   }
 
-  public func predictions(train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun)
+  public func predictions(
+    train: ImageBatch, targets: Matrix, test: ImageBatch, seed: UInt64, run: LearnerRun
+  )
     throws -> Matrix
   {
     try make(seed).fit(train, targets: targets).predict(test)

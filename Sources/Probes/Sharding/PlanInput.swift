@@ -58,7 +58,8 @@ struct PlanInput {
     } catch let error as DataFileError {
       throw .dataFile(error)
     } catch {
-      throw .dataFile(.unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
+      throw .dataFile(
+        .unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
     }
     do {
       return try ImageBatch(shape: shape, values: values)
@@ -77,7 +78,8 @@ struct PlanInput {
         chunk.withUnsafeBytes { hasher.update($0) }
       }
     } catch {
-      throw .dataFile(.unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
+      throw .dataFile(
+        .unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
     }
     return hasher.finalize()
   }
@@ -89,7 +91,8 @@ struct PlanInput {
     do {
       return try FileHandle(forReadingFrom: url)
     } catch {
-      throw .dataFile(.unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
+      throw .dataFile(
+        .unreadable(path: url.path, reason: FileSystemReason.of(error, writing: false)))
     }
   }
 }

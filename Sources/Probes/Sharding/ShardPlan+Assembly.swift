@@ -32,7 +32,9 @@ extension ShardPlan {
   public func assemble(
     nngp nngpURL: URL, ntk ntkURL: URL, progress: (String) -> Void = { _ in }
   ) throws(ShardingError) {
-    let planFiles = [directory.appendingPathComponent(Self.manifestName), inputs.first.url, inputs.second.url] + blocks.map(url(of:))
+    let planFiles =
+      [directory.appendingPathComponent(Self.manifestName), inputs.first.url, inputs.second.url]
+      + blocks.map(url(of:))
     try Self.wrap { () throws(DataFileError) in
       try OutputPath.check([nngpURL, ntkURL], inputs: planFiles)
     }
@@ -89,7 +91,9 @@ extension ShardPlan {
           try ntkWriter.write(Self.littleEndianBytes(ntkBand))
         }
       }
-      try Self.wrap { () throws(DataFileError) in try AtomicFileWriter.commit([nngpWriter, ntkWriter]) }
+      try Self.wrap { () throws(DataFileError) in
+        try AtomicFileWriter.commit([nngpWriter, ntkWriter])
+      }
     } catch {
       nngpWriter.discard()
       ntkWriter.discard()

@@ -39,14 +39,17 @@ public struct ClaimHypothesis: Sendable, Hashable, Codable {
   public static func equivalent(within margin: Double) throws(ProbeError) -> ClaimHypothesis {
     guard margin >= 0, margin.isFinite else {
       throw .invalidOption(
-        "an equivalence margin of \(margin) cannot decide a claim; pass a finite margin >= 0 in the effect's units")
+        "an equivalence margin of \(margin) cannot decide a claim; pass a finite margin >= 0 in the effect's units"
+      )
     }
     return equivalent(fixedMargin: margin)
   }
 
   /// `equivalent(within:)` for the package's catalogue, whose margins are named constants.
   package static func equivalent(fixedMargin margin: Double) -> ClaimHypothesis {
-    precondition(margin >= 0 && margin.isFinite, "internal: an equivalence margin is a finite non-negative number")
+    precondition(
+      margin >= 0 && margin.isFinite,
+      "internal: an equivalence margin is a finite non-negative number")
     return ClaimHypothesis(direction: .equivalent, margin: margin)
   }
 

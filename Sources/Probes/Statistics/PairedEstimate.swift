@@ -45,7 +45,8 @@ public struct PairedEstimate: Sendable, Hashable, Codable {
         "a paired interval needs at least 2 repeats, got \(values.count); run more repeats")
     }
     guard confidence > 0, confidence < 1 else {
-      throw ProbeError.invalidOption("the confidence level must lie strictly between 0 and 1, got \(confidence)")
+      throw ProbeError.invalidOption(
+        "the confidence level must lie strictly between 0 and 1, got \(confidence)")
     }
     guard values.allSatisfy(\.isFinite) else {
       throw ProbeError.invalidOption("paired values must be finite, got \(values)")

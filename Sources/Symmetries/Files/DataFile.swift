@@ -33,7 +33,9 @@ public enum DataFile {
     var data = Data()
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while true {
-      let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, $0.count) }
+      let count = chunk.withUnsafeMutableBytes {
+        Foundation.read(descriptor, $0.baseAddress!, $0.count)
+      }
       if count == 0 { return data }
       if count < 0 {
         if errno == EINTR { continue }
@@ -55,7 +57,9 @@ public enum DataFile {
   /// when all are staged are they renamed into place.
   ///
   /// - Complexity: O(total size).
-  public static func write(_ files: [(url: URL, data: Data)], inputs: [URL] = []) throws(DataFileError) {
+  public static func write(_ files: [(url: URL, data: Data)], inputs: [URL] = [])
+    throws(DataFileError)
+  {
     try OutputPath.check(files.map(\.url), inputs: inputs)
     var writers: [AtomicFileWriter] = []
     do throws(DataFileError) {
@@ -79,6 +83,7 @@ public enum DataFile {
       files.map { folder.appendingPathComponent($0.name) }, inputs: inputs, creatingFolders: true)
     try OutputPath.createFolder(folder)
     try write(
-      files.map { (folder.appendingPathComponent($0.name), Data($0.contents.utf8)) }, inputs: inputs)
+      files.map { (folder.appendingPathComponent($0.name), Data($0.contents.utf8)) }, inputs: inputs
+    )
   }
 }

@@ -50,7 +50,9 @@ extension FileSystemReason {
   /// names the problem without the `NSCocoaErrorDomain` code and user-info dump.
   public static func of(_ error: any Error, writing: Bool) -> String {
     let nsError = error as NSError
-    if nsError.domain == NSPOSIXErrorDomain { return describe(Int32(nsError.code), writing: writing) }
+    if nsError.domain == NSPOSIXErrorDomain {
+      return describe(Int32(nsError.code), writing: writing)
+    }
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain
     {

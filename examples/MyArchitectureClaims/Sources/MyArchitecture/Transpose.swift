@@ -26,7 +26,8 @@ public struct Transpose: GroupAction {
     for image in 0..<batch.count {
       for p in 0..<pixels {
         for c in 0..<channels {
-          values[(image * pixels + p) * channels + c] = batch.values[(image * pixels + source[p]) * channels + c]
+          values[(image * pixels + p) * channels + c] =
+            batch.values[(image * pixels + source[p]) * channels + c]
         }
       }
     }
@@ -35,7 +36,8 @@ public struct Transpose: GroupAction {
 
   public func structure(on shape: ImageShape) throws(SymmetryError) -> ActionStructure {
     try validate(shape)
-    return .pixelMap(motion: PixelMotion(kind: .permutation, source: Self.source(shape)), channels: .none)
+    return .pixelMap(
+      motion: PixelMotion(kind: .permutation, source: Self.source(shape)), channels: .none)
   }
 
   /// Output pixel (y, x) reads (x, y).
@@ -53,6 +55,8 @@ public struct TransposeFamily: ActionFamily {
   public func element(
     for shape: ImageShape, parameters: ActionParameters, using generator: inout SeededGenerator
   ) throws(SymmetryError) -> any GroupAction { Transpose() }
-  public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] { [Transpose()] }
+  public func testingElements(for shape: ImageShape) throws(SymmetryError) -> [any GroupAction] {
+    [Transpose()]
+  }
   public func groupOrder(for shape: ImageShape) -> Int? { shape.width > 1 ? 2 : 1 }
 }

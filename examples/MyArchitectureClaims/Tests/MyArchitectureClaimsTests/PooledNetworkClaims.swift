@@ -9,7 +9,8 @@ import Testing
 struct PooledNetworkClaims {
   @Test("The transpose is a group action the symmetry rules can trust")
   func transposeIsAnAction() throws {
-    try expectActionFamilyLaws(TransposeFamily(), on: try ImageShape(height: 6, width: 6, channels: 2))
+    try expectActionFamilyLaws(
+      TransposeFamily(), on: try ImageShape(height: 6, width: 6, channels: 2))
   }
 
   @Test(
@@ -19,11 +20,16 @@ struct PooledNetworkClaims {
     try expectPredictedVerdicts(LayerSpec(pooledNetwork), under: family)
   }
 
-  @Test("Pooling by 2 keeps even translations and breaks odd ones and the spurious pixel permutations")
+  @Test(
+    "Pooling by 2 keeps even translations and breaks odd ones and the spurious pixel permutations")
   func poolingBreaksSymmetries() throws {
     let mine = try pooledArchitecture()
-    try expectInvariant(mine, .algorithmic, under: TranslationFamily(), parameters: ActionParameters(shift: PixelShift(dy: 2, dx: 0)))
-    try expectNotInvariant(mine, .algorithmic, under: TranslationFamily(), parameters: ActionParameters(shift: PixelShift(dy: 1, dx: 0)))
+    try expectInvariant(
+      mine, .algorithmic, under: TranslationFamily(),
+      parameters: ActionParameters(shift: PixelShift(dy: 2, dx: 0)))
+    try expectNotInvariant(
+      mine, .algorithmic, under: TranslationFamily(),
+      parameters: ActionParameters(shift: PixelShift(dy: 1, dx: 0)))
     try expectNotInvariant(mine, .algorithmic, under: PixelPermutationFamily())
   }
 
@@ -31,20 +37,26 @@ struct PooledNetworkClaims {
     "Gradient descent keeps the transpose at finite width (exact weight transport), for this network and CNN-GAP",
     arguments: [LayerSpec(pooledNetwork), "conv(3) relu conv(3) relu gap readout"])
   func finiteNetworkKeepsTranspose(spec: LayerSpec) throws {
-    try expectInvariant(FiniteSubject(try spec.architecture()), .algorithmic, under: TransposeFamily())
+    try expectInvariant(
+      FiniteSubject(try spec.architecture()), .algorithmic, under: TransposeFamily())
   }
 
-  @Test("On CIFAR-10 at 4 x 4 the pooled network is as accurate as CNN-GAP (within 0.01), kernel regression, 5 paired repeats")
+  @Test(
+    "On CIFAR-10 at 4 x 4 the pooled network is as accurate as CNN-GAP (within 0.01), kernel regression, 5 paired repeats"
+  )
   func accuracyTiesWithGap() throws {
     let data = try ExperimentData.load(.cifar10, size: 4, trainCount: 5 * 16, testCount: 100)
     let mine = KernelRegressionLearner(try pooledArchitecture(), kind: .nngp, diagReg: 1e-4)
     let gap = KernelRegressionLearner(
-      try NamedArchitecture.cnnGap.architecture(depth: 2, activation: .relu), kind: .nngp, diagReg: 1e-4)
+      try NamedArchitecture.cnnGap.architecture(depth: 2, activation: .relu), kind: .nngp,
+      diagReg: 1e-4)
     let effects = try (0..<5).map { r in
       let subset = try data.train.images.selecting(16 * r..<16 * (r + 1))
       let targets = try Matrix(
-        rows: 16, columns: 10, storage: Array(data.train.centredOneHotTargets.storage[160 * r..<160 * (r + 1)]))
-      return try accuracy(mine, subset, targets, data.test) - accuracy(gap, subset, targets, data.test)
+        rows: 16, columns: 10,
+        storage: Array(data.train.centredOneHotTargets.storage[160 * r..<160 * (r + 1)]))
+      return try accuracy(mine, subset, targets, data.test)
+        - accuracy(gap, subset, targets, data.test)
     }
     // Measured once (swift test, 2026-12-05: +0.0040 [-0.0071, +0.0151], minimum detectable
     // effect 0.0149) and recorded: 5 repeats of 16 images cannot confirm a tie to one point, so
@@ -52,7 +64,8 @@ struct PooledNetworkClaims {
     try expectClaim(
       "pooled network ties with CNN-GAP", effects: effects, hypothesis: .equivalent(within: 0.01),
       known: KnownVerdict(.inconclusive, effect: 0.0040, interval: -0.0071...0.0151),
-      reproduce: "swift test --package-path examples/MyArchitectureClaims --filter accuracyTiesWithGap")
+      reproduce:
+        "swift test --package-path examples/MyArchitectureClaims --filter accuracyTiesWithGap")
   }
 }
 
