@@ -58,6 +58,13 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
     .init(
       name: "both parts at once, paired", kind: .both, correlation: 0.5, sigma: 0.044,
       meanScale: 0.085, gridRho: 0.15, outputs: 230),
+    // FCN + Adam under O(d) at coordinate probes (`train` defaults, seed 0, 16 pairs): rms mean
+    // 0.218, spread 0.36, median pair correlation 0.01, jackknife se(rho^2) 0.0080 to 0.0088 per
+    // element, matched by n = 850. Its break is mostly the mean's (the spread rises by 9-12%,
+    // a kind this simulation does not draw), so it is simulated as a mean shift.
+    .init(
+      name: "like FCN + Adam under O(d) at coordinate probes", kind: .mean, correlation: 0.01,
+      sigma: 0.36, meanScale: 0.218, gridRho: 0.237, outputs: 850),
   ]
 
   /// What the simulation of one true rho found.
@@ -142,9 +149,13 @@ struct CalibrationScenario: Sendable, CustomStringConvertible {
 private let replications = isFullScaleRun ? 2_000 : 100
 
 /// The outputs of the error-rate simulations: the scenario's own n at full scale, at most 60 in
-/// the default suite (the cost is in drawing the ensembles; more noise only widens intervals).
+/// the default suite (the cost is in drawing the ensembles; more noise only widens intervals),
+/// except where the spread exceeds the mean (the Adam coordinate-probe case, sigma 0.36 against
+/// 0.218): at 60 outputs its interval never falls below the margin within 64 pairs (measured:
+/// "equal" 0% with no effect), which tests the noise, not the rule; at its own n = 850, 100%.
 private func errorRateOutputs(_ scenario: CalibrationScenario) -> Int {
-  isFullScaleRun ? scenario.outputs : min(scenario.outputs, 60)
+  isFullScaleRun || scenario.sigma > scenario.meanScale
+    ? scenario.outputs : min(scenario.outputs, 60)
 }
 
 @Suite("Ensemble probe: calibration of the decision rule by seeded simulation")
