@@ -58,10 +58,14 @@ public enum GEMM {
   ///   - m: Rows of op(A) and of C.
   ///   - n: Columns of op(B) and of C.
   ///   - k: Columns of op(A), rows of op(B).
+  ///   - alpha: The scale of the product op(A) op(B).
   ///   - a: A, row-major: m x k (`transposeA == false`) or k x m.
   ///   - lda: The row stride of A as stored.
+  ///   - transposeA: Whether op(A) is A transposed (A stored k x m).
   ///   - b: B, row-major: k x n (`transposeB == false`) or n x k.
   ///   - ldb: The row stride of B as stored.
+  ///   - transposeB: Whether op(B) is B transposed (B stored n x k).
+  ///   - beta: The scale of C's previous contents (0: C is write-only).
   ///   - c: C, row-major m x n.
   ///   - ldc: The row stride of C.
   ///   - threads: Worker threads (at least 1); the result does not depend on it.

@@ -45,7 +45,6 @@ struct FiniteKernelTests {
     let samples = 8
     let coarse = try errors(architecture, images: images, width: narrow, samples: samples)
     let fine = try errors(architecture, images: images, width: wide, samples: samples)
-    let predicted = (Double(narrow) / Double(wide)).squareRoot()
     let scale = 1 / Double(wide * samples).squareRoot()
     #expect(fine.nngp < convergenceRatioCeiling * coarse.nngp)
     #expect(fine.ntk < convergenceRatioCeiling * coarse.ntk)

@@ -98,10 +98,18 @@ public struct EnsembleInvarianceProbe: Sendable {
   /// and looks again. Multiplying each look's p-values by L keeps them valid whichever look
   /// the cell stops at, so Holm's procedure over a grid's cells can use them as they are.
   ///
-  /// - Parameter progress: called with a line after each trained network.
-  /// - Parameter samples: called with each look's newly trained sample (its networks' test
-  ///   predictions) and the pairs it covers, for a caller that keeps the raw material
-  ///   (`symmetry-probe train --samples`).
+  /// - Parameters:
+  ///   - elements: The group elements g_1 ... g_E whose transformed-data ensembles are compared
+  ///     with the natural-data ensemble.
+  ///   - train: The training images (natural; each element acts on them for its arm).
+  ///   - targets: The training targets, one row per training image.
+  ///   - test: The images the ensembles' predictions are compared at.
+  ///   - testTargets: The test targets (for the report's accuracies; the decision does not use
+  ///     them).
+  ///   - progress: Called with a line after each trained network.
+  ///   - samples: Called with each look's newly trained sample (its networks' test
+  ///     predictions) and the pairs it covers, for a caller that keeps the raw material
+  ///     (`symmetry-probe train --samples`).
   /// - Throws: `ProbeError.invalidOption` for fewer than 3 seeds, `maxSeeds` below `seeds`,
   ///   no elements or a family size below 1, `FiniteError` for bad data or a diverging run,
   ///   `SymmetryError` when an element cannot act on the images.

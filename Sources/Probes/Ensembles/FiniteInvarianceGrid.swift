@@ -53,7 +53,10 @@ public struct FiniteInvarianceGrid: Sendable {
 
   /// Runs every cell, saying on `progress` which cell is running and how long each took.
   /// - Complexity: the sum of the cells' costs.
-  /// - Parameter samples: called with each cell's job and each of its looks' samples and pairs.
+  /// - Parameters:
+  ///   - progress: Called with each cell's label, its job's lines (indented), then its result
+  ///     and how long it took.
+  ///   - samples: Called with each cell's job and each of its looks' samples and pairs.
   public func run(
     progress: @escaping @Sendable (String) -> Void = { _ in },
     samples: ((FiniteInvarianceJob, EnsembleSample, Range<Int>) throws -> Void)? = nil

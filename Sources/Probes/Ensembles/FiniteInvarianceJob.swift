@@ -140,7 +140,10 @@ public struct FiniteInvarianceJob: Sendable {
 
   /// Loads the data, draws the elements, and runs both probes.
   /// - Complexity: 2 E transport trainings and (E + 1) K to (E + 1) `maxSeeds` ensemble ones.
-  /// - Parameter samples: called with each look's sample of test predictions and its pairs.
+  /// - Parameters:
+  ///   - progress: Called with the job's setup, the transport result and the ensemble probe's
+  ///     lines (one after each trained network).
+  ///   - samples: Called with each look's sample of test predictions and its pairs.
   public func run(
     progress: @escaping @Sendable (String) -> Void = { _ in },
     samples: ((EnsembleSample, Range<Int>) throws -> Void)? = nil
