@@ -16,7 +16,8 @@ struct BenchCommand: Command {
       reference_seconds, reference_size, speedup_vs_reference (the last
       three null without a reference), arithmetic_limit_seconds,
       fraction_of_arithmetic_limit, peak_gflops (null except for the
-      gap, vec and fcn kernels)
+      gap, vec and fcn kernels), claims_gap_pool_seconds (null except
+      for the CNN-GAP kernels)
       """),
   ]
   static let help = """
@@ -29,7 +30,9 @@ struct BenchCommand: Command {
     rate. For the unstaged kernel workloads the last column is the arithmetic limit: the
     engine's floating-point operations, square roots and divisions (counted from its source)
     at the multiply-add, square-root and division rates measured on the cores in the same run,
-    and the fraction of it the workload reached. The training workload has no reference (its rate is images per second through forward
+    and the fraction of it the workload reached. For the CNN-GAP workloads a last line projects
+    the rate onto the claims' CNN-GAP pool Grams at that image size (8 Grams of 1,024 pool and
+    1,000 test images, as `claims --scale large` computes at 16x16). The training workload has no reference (its rate is images per second through forward
     and backward passes); the cache workload's reference is the same learning-curve run with an
     empty kernel cache (cold), its time the warm rerun. Build with -c release: unoptimised timings mean nothing.
 
@@ -93,6 +96,16 @@ struct BenchCommand: Command {
       print(
         row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
           .joined(separator: "  "))
+    }
+    let projections = results.compactMap { r in
+      r.claimsPoolSeconds.map { String(format: "%@ %.2f h", r.workload, $0 / 3600) }
+    }
+    if !projections.isEmpty {
+      let work = ClaimsGapPool.large
+      print(
+        "claims' CNN-GAP pool Grams (\(work.grams) x (U(U+1)/2 + T U), U = \(work.poolImages), "
+          + "T = \(work.testImages): \(String(format: "%.4g", work.imagePairs)) image pairs) "
+          + "at these rates: " + projections.joined(separator: ", "))
     }
   }
 }

@@ -16,11 +16,12 @@ struct NullIfAbsentTests {
       Set(object.keys) == [
         "workload", "seconds", "rate", "rate_unit", "peak_memory_bytes", "reference_seconds",
         "reference_size", "speedup_vs_reference", "arithmetic_limit_seconds",
-        "fraction_of_arithmetic_limit", "peak_gflops",
+        "fraction_of_arithmetic_limit", "peak_gflops", "claims_gap_pool_seconds",
       ])
     for key in [
       "peak_memory_bytes", "reference_seconds", "reference_size", "speedup_vs_reference",
       "arithmetic_limit_seconds", "fraction_of_arithmetic_limit", "peak_gflops",
+      "claims_gap_pool_seconds",
     ] {
       #expect(object[key] is NSNull, "\(key)")
     }

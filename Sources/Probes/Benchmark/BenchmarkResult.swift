@@ -28,6 +28,10 @@ public struct BenchmarkResult: Sendable, Codable {
   @NullIfAbsent public var fractionOfArithmeticLimit: Double? = nil
   /// The measured multiply-add peak of the cores used, GFLOP/s (a fused multiply-add is two).
   @NullIfAbsent public var peakGFLOPS: Double? = nil
+  /// For the CNN-GAP workloads: the time the CNN-GAP pool Grams of the claims' design
+  /// (`ClaimsGapPool.large`: 8 Grams of 1,024 pool and 1,000 test images) would take at this
+  /// workload's image size and rate, seconds; nil for other workloads.
+  @NullIfAbsent public var claimsPoolSeconds: Double? = nil
 
   enum CodingKeys: String, CodingKey {
     case workload, seconds, rate
@@ -39,5 +43,6 @@ public struct BenchmarkResult: Sendable, Codable {
     case arithmeticLimitSeconds = "arithmetic_limit_seconds"
     case fractionOfArithmeticLimit = "fraction_of_arithmetic_limit"
     case peakGFLOPS = "peak_gflops"
+    case claimsPoolSeconds = "claims_gap_pool_seconds"
   }
 }
