@@ -1,4 +1,4 @@
-#if SYMMETRY_PROBES_AVX2
+#if SYMMETRY_PROBES_AVX2 && !SYMMETRY_PROBES_AVX512
   extension GEMM {
     /// The 6 x 8 register tile for AVX2 + FMA: C_tile <- alpha (A_panel B_panel) + beta C_tile.
     ///

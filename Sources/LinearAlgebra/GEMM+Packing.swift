@@ -2,8 +2,8 @@ extension GEMM {
   /// Packs rows `row ..< row + height` (height <= MR) and columns `column ..< column + depth` of
   /// op(A) as one micro-panel: for each p, the MR entries of column p, zero past `height` so the
   /// micro-kernel never branches. Each entry is written `aCopies` times: twice for the SSE2
-  /// micro-kernel (a row's multiplier is then one aligned `SIMD2` load), once for AVX2, which
-  /// broadcasts from memory.
+  /// micro-kernel (a row's multiplier is then one aligned `SIMD2` load), once for AVX2 and
+  /// AVX-512, which broadcast from memory.
   ///
   /// - Complexity: O(MR depth).
   @inline(__always)
@@ -15,7 +15,7 @@ extension GEMM {
     let rs = a.rowStride
     let cs = a.columnStride
     let step = aCopies * mr
-    if height == mr && aCopies == 1 {
+    if height == mr && aCopies == 1 && mr == 6 {
       for p in 0..<depth {
         let s = source + p * cs
         let t = target + p * step
@@ -28,7 +28,15 @@ extension GEMM {
       }
       return
     }
-    if height == mr && aCopies == 2 {
+    if height == mr && aCopies == 1 {
+      for p in 0..<depth {
+        let s = source + p * cs
+        let t = target + p * step
+        for i in 0..<mr { t[i] = s[i * rs] }
+      }
+      return
+    }
+    if height == mr && aCopies == 2 && mr == 6 {
       for p in 0..<depth {
         let s = source + p * cs
         let t = UnsafeMutableRawPointer(target + p * step)

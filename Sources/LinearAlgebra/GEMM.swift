@@ -8,15 +8,30 @@ import Foundation
 ///
 /// The product is blocked for the cache hierarchy (GotoBLAS style: panels of B of KC x NC, blocks
 /// of A of MC x KC, both packed into contiguous micro-panels) and computed by a register tile of
-/// accumulators (see `microkernel`: 6 x 8 in `SIMD4<Double>` with fused multiply-add when built
-/// for AVX2 + FMA, 6 x 4 in `SIMD2<Double>` for baseline x86-64). Threads share out the MC x NC
+/// accumulators (see `microkernel`: 12 x 16 in `SIMD8<Double>` with fused multiply-add when
+/// built for AVX-512, 6 x 8 in `SIMD4<Double>` for AVX2 + FMA, 6 x 4 in `SIMD2<Double>` for
+/// baseline x86-64). Threads share out the MC x NC
 /// output blocks only; the k dimension is never split, so every entry of C is summed in the
 /// same order whatever the thread count, and results are bit-identical for any `threads`.
 ///
 /// Reference: K. Goto and R. van de Geijn, "Anatomy of high-performance matrix multiplication",
 /// ACM TOMS 34 (2008).
 public enum GEMM {
-  #if SYMMETRY_PROBES_AVX2
+  #if SYMMETRY_PROBES_AVX512
+    /// Rows of the register tile.
+    static let mr = 12
+    /// Columns of the register tile (two `SIMD8<Double>`).
+    static let nr = 16
+    /// Copies of each entry of A in its packed micro-panel (broadcast from memory).
+    static let aCopies = 1
+    /// Depth of a packed panel: a KC x NR micro-panel of B (32 KiB) stays in a 48 KiB L1
+    /// while the MR x KC micro-panels of A (24 KiB each) stream from L2.
+    static let kc = 256
+    /// Rows of a packed block of A: MC x KC (288 KiB) stays in a 2 MiB L2.
+    static let mc = 144
+    /// Columns of a packed panel of B: KC x NC (4 MiB) stays in the shared L3.
+    static let nc = 2048
+  #elseif SYMMETRY_PROBES_AVX2
     /// Rows of the register tile.
     static let mr = 6
     /// Columns of the register tile (two `SIMD4<Double>`).

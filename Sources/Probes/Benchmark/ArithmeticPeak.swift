@@ -1,13 +1,15 @@
 import Dispatch
 
-/// The machine's arithmetic rates on `threads` threads, measured: multiply-adds on 256-bit
-/// vectors (10 independent accumulators, enough to fill both pipelines past their latency),
-/// and square roots and divisions on 4 independent 4-lane chains each. Measured in the same
-/// run as a workload, so other load on the machine slows both alike.
+/// The machine's arithmetic rates on `threads` threads, measured: multiply-adds on the widest
+/// vectors the build targets (`PeakVector`: 512-bit with AVX-512, else 256-bit; 10 independent
+/// accumulators, enough to fill both pipelines past their latency), and square roots and
+/// divisions on 4 independent chains of such vectors each. Measured in the same run as a
+/// workload, so other load on the machine slows both alike.
 ///
-/// A Zen 3 core (this project's machine) retires two 4-lane fused multiply-adds per cycle,
-/// 16 operations: 48.8 GFLOP/s per core measured at its 3.05 GHz; a 4-lane square root
-/// every 9 cycles and a division every 4.5.
+/// A Zen 3 core (this project's machine until session 8) retires two 4-lane fused multiply-adds
+/// per cycle, 16 operations: 48.8 GFLOP/s per core measured at its 3.05 GHz; a 4-lane square
+/// root every 9 cycles and a division every 4.5. The session-9 machine is an Intel Xeon with
+/// AVX-512 (family 6 model 207), whose 8-lane multiply-adds double that per cycle.
 struct ArithmeticPeak: Sendable {
   /// Floating-point operations per second on all threads (a fused multiply-add is two).
   let operationsPerSecond: Double
@@ -25,13 +27,17 @@ struct ArithmeticPeak: Sendable {
   static func measure(threads: Int) -> ArithmeticPeak {
     let fmaIterations = 20_000_000
     let rootIterations = 2_000_000
-    let operations = rate(threads: threads, count: Double(fmaIterations * 10 * 8)) {
+    let operations = rate(
+      threads: threads, count: Double(fmaIterations * 10 * 2 * PeakVector.scalarCount)
+    ) {
       multiplyAdds(fmaIterations)
     }
-    let roots = rate(threads: threads, count: Double(rootIterations * 16)) {
+    let roots = rate(threads: threads, count: Double(rootIterations * 4 * PeakVector.scalarCount)) {
       squareRoots(rootIterations)
     }
-    let divisions = rate(threads: threads, count: Double(rootIterations * 16)) {
+    let divisions = rate(
+      threads: threads, count: Double(rootIterations * 4 * PeakVector.scalarCount)
+    ) {
       divisionChains(rootIterations)
     }
     return ArithmeticPeak(
@@ -53,7 +59,7 @@ struct ArithmeticPeak: Sendable {
 
   @inline(never)
   private static func multiplyAdds(_ iterations: Int) -> Double {
-    typealias V = SIMD4<Double>
+    typealias V = PeakVector
     var a0 = V(repeating: 1)
     var a1 = a0
     var a2 = a0
@@ -84,9 +90,7 @@ struct ArithmeticPeak: Sendable {
   /// a m + b: one instruction where the build targets FMA; otherwise a multiply and an add
   /// (still two operations, so the rate stays comparable).
   @inline(__always)
-  private static func fused(_ a: SIMD4<Double>, _ m: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<
-    Double
-  > {
+  private static func fused(_ a: PeakVector, _ m: PeakVector, _ b: PeakVector) -> PeakVector {
     #if SYMMETRY_PROBES_AVX2
       return b.addingProduct(a, m)
     #else
@@ -96,7 +100,7 @@ struct ArithmeticPeak: Sendable {
 
   @inline(never)
   private static func squareRoots(_ iterations: Int) -> Double {
-    typealias V = SIMD4<Double>
+    typealias V = PeakVector
     var a0 = V(repeating: 2)
     var a1 = V(repeating: 3)
     var a2 = V(repeating: 5)
@@ -113,15 +117,15 @@ struct ArithmeticPeak: Sendable {
 
   /// sqrt lane-wise as the engine writes it (the root of a magnitude compiles to `vsqrtpd`).
   @inline(__always)
-  private static func root(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    var result = SIMD4<Double>()
-    for lane in 0..<4 { result[lane] = x[lane].magnitude.squareRoot() }
+  private static func root(_ x: PeakVector) -> PeakVector {
+    var result = PeakVector()
+    for lane in 0..<PeakVector.scalarCount { result[lane] = x[lane].magnitude.squareRoot() }
     return result
   }
 
   @inline(never)
   private static func divisionChains(_ iterations: Int) -> Double {
-    typealias V = SIMD4<Double>
+    typealias V = PeakVector
     var a0 = V(repeating: 2)
     var a1 = V(repeating: 3)
     var a2 = V(repeating: 5)
@@ -136,3 +140,11 @@ struct ArithmeticPeak: Sendable {
     return (a0 + a1 + a2 + a3).sum()
   }
 }
+
+/// The widest vector the build targets: 512 bits with AVX-512, 256 otherwise (the engine's
+/// 8-lane vectors fill one register, or two), so the peak is the one the engine can reach.
+#if SYMMETRY_PROBES_AVX512
+  private typealias PeakVector = SIMD8<Double>
+#else
+  private typealias PeakVector = SIMD4<Double>
+#endif
