@@ -69,6 +69,22 @@ struct KernelEngineTests {
     #expect(try one.kernels(x, y) == two.kernels(x, y))
   }
 
+  @Test(
+    "Dense input: the fused one-batch form equals the two-batch form bit for bit across Gram blocks"
+  )
+  func denseFusedEqualsTwoBatch() throws {
+    // 269 images: three of DenseSymmetricPairs' 128-row Gram blocks, the last octet partial,
+    // so the diagonal tiles, the mirrored tiles and the partial edges are all exercised; the
+    // two-batch form computes every entry from the whole product and mirrors nothing.
+    let program = engineProgram(.fcn, depth: 2, activation: .relu)
+    let x = randomBatch(shape(3, 3, 2), count: 269, seed: 9)
+    let one = try KernelEngine(program: program, threads: 1)
+    let two = try KernelEngine(program: program, threads: 2)
+    let fused = try two.kernels(x)
+    #expect(fused == (try two.kernels(x, x)))
+    #expect(fused == (try one.kernels(x)))
+  }
+
   @Test("Blocks assemble to the whole matrix bit for bit", arguments: cases.indices)
   func blocksAssemble(_ index: Int) throws {
     let (_, program, shape) = cases[index]

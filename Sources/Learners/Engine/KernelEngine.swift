@@ -305,7 +305,8 @@ public struct KernelEngine: Sendable {
     }
   }
 
-  /// Flatten readout or dense input: one item per row and 8-column group. The diagonal
+  /// Flatten readout or dense input: one item per row and 8-column group (a dense diagonal
+  /// block goes to `DenseSymmetricPairs`, which fuses the Gram into the recursion). The diagonal
   /// recursion (and the Gram entry) is symmetric in its two images bit for bit (factor products
   /// are formed before they meet a covariance), so in the symmetric case a group lying wholly
   /// below the diagonal, with its mirror in the block, is skipped and mirrored.
@@ -313,6 +314,10 @@ public struct KernelEngine: Sendable {
     _ compiled: CompiledProgram, _ x: ImageBatch, _ rows: Range<Int>, _ y: ImageBatch,
     _ columns: Range<Int>, _ symmetric: Bool, _ output: OutputStorage
   ) {
+    if compiled.isDense && symmetric && rows == columns {
+      DenseSymmetricPairs.compute(compiled, x, rows: rows, threads: threads, output: output)
+      return
+    }
     let rowTables = BatchTables(x, range: rows, program: compiled)
     let columnTables = BatchTables(y, range: columns, program: compiled)
     let gram: [Double] =
