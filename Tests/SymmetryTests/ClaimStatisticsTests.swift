@@ -135,12 +135,23 @@ struct ClaimStatisticsTests {
     #expect(throws: ProbeError.self) { try PairedEstimate([0.1, 0.2], confidence: 1) }
   }
 
+  @Test("A repeat without one loss per size is a typed error, not a fit over the sizes it shares")
+  func exponentLossesMismatch() throws {
+    let sizes = [16, 32, 64]
+    for losses in [[[1.0, 0.5, 0.25], [1.0, 0.6]], [[1.0, 0.5, 0.25, 0.1], [1.0, 0.6, 0.36]]] {
+      #expect(throws: ProbeError.self) { try ScalingFit.fit(sizes: sizes, losses: losses) }
+      #expect(throws: ProbeError.self) { try ScalingFit.exponents(sizes: sizes, losses: losses) }
+    }
+    #expect(throws: ProbeError.self) { try ScalingFit.fit(sizes: sizes, losses: [[1.0, 0.5]]) }
+    #expect(try ScalingFit.fit(sizes: [16], losses: [[1.0]]) == nil, "one size: no fit, no error")
+  }
+
   @Test("Exponent intervals use t: two repeats give mean +- 12.71 standard errors")
   func exponentInterval() throws {
     let sizes = [16, 32, 64]
     let losses = [[1.0, 0.5, 0.25], [1.0, 0.6, 0.36]]
-    let fit = try #require(ScalingFit.fit(sizes: sizes, losses: losses))
-    let alphas = ScalingFit.exponents(sizes: sizes, losses: losses)
+    let fit = try #require(try ScalingFit.fit(sizes: sizes, losses: losses))
+    let alphas = try ScalingFit.exponents(sizes: sizes, losses: losses)
     let estimate = try PairedEstimate(alphas)
     #expect(abs(fit.alpha - estimate.mean) < 1e-12)
     #expect(abs((fit.upper - fit.alpha) / estimate.standardError - 12.7062) < 1e-3)

@@ -209,7 +209,8 @@ extension LearningCurves {
     func exponents(_ key: CurveKey) -> [Double] {
       let losses = sizes.map { repeats(key, trainSize: $0).map(\.mse) }
       let byRepeat = (0..<(losses.first?.count ?? 0)).map { r in losses.map { $0[r] } }
-      return ScalingFit.exponents(sizes: sizes, losses: byRepeat)
+      // One loss per shared size in every row, by construction.
+      return try! ScalingFit.exponents(sizes: sizes, losses: byRepeat)
     }
     let x = exponents(a)
     let y = exponents(b)

@@ -80,9 +80,11 @@ public struct ClaimResult: Sendable, Codable {
     case minimumDetectableEffect = "minimum_detectable_effect"
   }
 
-  /// "+0.012 [+0.004, +0.020]".
+  /// "+0.0120 [+0.0040, +0.0200]": signed, four decimals or as many more as it takes for an
+  /// interval of nonzero width not to print as a point, or an exact claim's nonzero bound (a
+  /// point interval) as zero ("+1.20e-14 [+1.20e-14, +1.20e-14]").
   public var summary: String {
-    String(format: "%+.4f [%+.4f, %+.4f]", effect, interval[0], interval[1])
+    intervalText(effect, lower: interval[0], upper: interval[1], decimals: 4, signed: true)
   }
 }
 

@@ -69,7 +69,7 @@ extension LearningCurves {
         }
       }
       if let fit = scaling(key) {
-        row.append(String(format: "%.3f [%.3f, %.3f]", fit.alpha, fit.lower, fit.upper))
+        row.append(fit.summary)
       } else {
         row.append("")
       }

@@ -76,7 +76,8 @@ public struct LearningCurves: Sendable {
     let losses = repeatIndices.map { r in
       sizes.map { m in mine.first { $0.repeat == r && $0.trainSize == m }!.mse }
     }
-    return ScalingFit.fit(sizes: sizes, losses: losses)
+    // One loss per size and repeat by construction (every repeat is measured at every size).
+    return try! ScalingFit.fit(sizes: sizes, losses: losses)
   }
 }
 

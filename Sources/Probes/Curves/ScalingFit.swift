@@ -16,9 +16,13 @@ public struct ScalingFit: Sendable, Hashable, Codable {
   public var upper: Double
 
   /// The fit to per-repeat curves: `losses[r][i]` is repeat r's loss at `sizes[i]`.
-  /// Returns nil with fewer than two sizes.
-  public static func fit(sizes: [Int], losses: [[Double]]) -> ScalingFit? {
+  /// Returns nil with fewer than two sizes or no repeats.
+  ///
+  /// - Throws: `ProbeError.mismatch` when a repeat has not exactly one loss per size (a repeat
+  ///   cut short would otherwise be fitted over the sizes it happens to share, silently).
+  public static func fit(sizes: [Int], losses: [[Double]]) throws(ProbeError) -> ScalingFit? {
     guard sizes.count >= 2, !losses.isEmpty else { return nil }
+    try checkOneLossPerSize(sizes: sizes, losses: losses)
     let x = sizes.map { log(Double($0)) }
     if losses.count >= 2,
       let estimate = try? PairedEstimate(exponents(sizes: sizes, losses: losses))
@@ -34,9 +38,27 @@ public struct ScalingFit: Sendable, Hashable, Codable {
 
   /// Each repeat's exponent alpha_r = -slope of log loss on log m (for paired comparisons of
   /// two learners' exponents, repeat by repeat).
-  public static func exponents(sizes: [Int], losses: [[Double]]) -> [Double] {
+  ///
+  /// - Throws: `ProbeError.mismatch` when a repeat has not exactly one loss per size.
+  public static func exponents(sizes: [Int], losses: [[Double]]) throws(ProbeError) -> [Double] {
+    try checkOneLossPerSize(sizes: sizes, losses: losses)
     let x = sizes.map { log(Double($0)) }
     return losses.map { -slope(x, $0.map(log)).slope }
+  }
+
+  /// Throws unless every repeat has exactly one loss per size.
+  private static func checkOneLossPerSize(sizes: [Int], losses: [[Double]]) throws(ProbeError) {
+    for (r, repeatLosses) in losses.enumerated() where repeatLosses.count != sizes.count {
+      throw .mismatch(
+        "repeat \(r) has \(repeatLosses.count) losses for \(sizes.count) training-set sizes "
+          + "(\(sizes)); pass one loss per size for every repeat, or fit the sizes it has")
+    }
+  }
+
+  /// "0.163 [0.131, 0.195]": the exponent and its interval, with three decimals or as many more
+  /// as it takes for an interval of nonzero width not to print as a point.
+  public var summary: String {
+    intervalText(alpha, lower: lower, upper: upper, decimals: 3)
   }
 }
 
