@@ -36,64 +36,135 @@ enum DenseSymmetricPairs {
     let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * n)
     defer { scratch.deallocate() }
     let gram = SharedScratch(base: scratch)
-    x.values.withUnsafeBufferPointer { values in
-      tables.rowFactors.withUnsafeBufferPointer { rowFactors in
-        tables.columnFactors.withUnsafeBufferPointer { columnFactors in
-          let images = values.baseAddress! + rows.lowerBound * depth
-          for r0 in stride(from: 0, to: n, by: blockRows) {
-            let r1 = min(n, r0 + blockRows)
-            let width = n - r0
-            // G[r0 ..< r1, r0 ..< n]; with depth 0 the product writes zeros.
-            GEMM.uncheckedMultiply(
-              m: r1 - r0, n: width, k: depth, a: images + r0 * depth, lda: depth,
-              b: images + r0 * depth, ldb: depth, transposeB: true, c: scratch, ldc: width,
-              threads: threads)
-            let firstOctet = r0 / laneCount
-            let blockOctets = (r1 - r0 + laneCount - 1) / laneCount
-            ParallelItems.run(
-              count: blockOctets * octets, threads: threads, pixels: compiled.pixelCount,
-              taps: compiled.taps
-            ) { workspace, item in
-              let octet = firstOctet + item / octets
-              let group = item % octets
-              if group < octet { return }
-              let i0 = octet * laneCount
-              let j0 = group * laneCount
-              let tileRows = min(laneCount, n - i0)
-              var nngpTile = (
-                Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes()
-              )
-              var ntkTile = nngpTile
-              var valid = laneCount
-              withUnsafeMutableBytes(of: &nngpTile) { nngpBytes in
-                withUnsafeMutableBytes(of: &ntkTile) { ntkBytes in
-                  let nngpRows = nngpBytes.baseAddress!.assumingMemoryBound(to: Lanes.self)
-                  let ntkRows = ntkBytes.baseAddress!.assumingMemoryBound(to: Lanes.self)
-                  for r in 0..<tileRows {
-                    let i = i0 + r
-                    DiagonalGroups.kernels(
-                      row: rows.lowerBound + i, firstColumn: rows.lowerBound + j0,
-                      rowTables: tables, rowValues: values.baseAddress!,
-                      rowFactors: rowFactors.baseAddress!, columnTables: tables,
-                      columnData: nil, columnFactors: columnFactors.baseAddress!,
-                      gramRow: gram.base + (i - r0) * width + (j0 - r0), workspace: workspace
-                    ) { nngp, ntk, count in
-                      output.store(row: i, firstColumn: j0, nngp: nngp, ntk: ntk, valid: count)
-                      nngpRows[r] = nngp
-                      ntkRows[r] = ntk
-                      valid = count
-                    }
-                  }
-                  // Off the diagonal, the tile's transpose is the mirrored tile below it.
-                  if group > octet {
-                    storeTransposed(
-                      nngpRows, ntkRows, rows: tileRows, columns: valid, at: i0, firstRow: j0,
-                      output: output)
-                  }
-                }
+    let programSteps = steps(compiled)
+    programSteps.withUnsafeBufferPointer { steps in
+      x.values.withUnsafeBufferPointer { values in
+        tables.rowFactors.withUnsafeBufferPointer { rowFactors in
+          tables.columnFactors.withUnsafeBufferPointer { columnFactors in
+            let images = values.baseAddress! + rows.lowerBound * depth
+            for r0 in stride(from: 0, to: n, by: blockRows) {
+              let r1 = min(n, r0 + blockRows)
+              let width = n - r0
+              // G[r0 ..< r1, r0 ..< n]; with depth 0 the product writes zeros.
+              GEMM.uncheckedMultiply(
+                m: r1 - r0, n: width, k: depth, a: images + r0 * depth, lda: depth,
+                b: images + r0 * depth, ldb: depth, transposeB: true, c: scratch, ldc: width,
+                threads: threads)
+              let firstOctet = r0 / laneCount
+              let blockOctets = (r1 - r0 + laneCount - 1) / laneCount
+              ParallelItems.run(count: blockOctets * octets, threads: threads, pixels: 1) {
+                _, item in
+                let octet = firstOctet + item / octets
+                let group = item % octets
+                if group < octet { return }
+                let i0 = octet * laneCount
+                let j0 = group * laneCount
+                let factorBase =
+                  rowFactors.baseAddress! + tables.rowFactorOffset(rows.lowerBound + i0)
+                tile(
+                  rows: min(laneCount, n - i0), columns: min(laneCount, n - j0),
+                  gram: gram.base + (i0 - r0) * width + (j0 - r0), gramStride: width,
+                  steps: steps, program: compiled, rowFactors: factorBase,
+                  rowFactorStride: tables.factorCount * compiled.pixelCount,
+                  columnFactors: columnFactors.baseAddress! + j0, columnStride: tables.columnStride,
+                  output: output, at: (i0, j0), mirrored: group > octet)
               }
             }
           }
+        }
+      }
+    }
+  }
+
+  /// One activation or affine step of a dense program, as the tile loop reads it: no filter
+  /// tables (a dense layer's filter is 1 x 1, its window the entry itself).
+  enum Step {
+    /// S <- b^2 + W^2 S; T <- S (first) or S + W^2 T.
+    case affine(weightVariance: Double, biasVariance: Double)
+    /// (S, T) <- (K, Kdot T) with the activation's factors at `index`.
+    case activation(relu: Bool, index: Int)
+  }
+
+  /// The program's operations as `Step`s (dense input: every filter 1 x 1 and circular).
+  static func steps(_ compiled: CompiledProgram) -> [Step] {
+    compiled.operations.map { operation in
+      switch operation {
+      case .affine(let filter), .clippedAffine(let filter):
+        return .affine(weightVariance: filter.scale, biasVariance: filter.biasVariance)
+      case .activation(let activation, let index, _, _):
+        return .activation(relu: activation == .relu, index: index)
+      }
+    }
+  }
+
+  /// The kernels of tile rows i0 ..< i0 + rows with columns j0 ..< j0 + columns (`at`), one lane
+  /// vector per row, the recursion in registers: the arithmetic of `DiagonalGroups` (and of
+  /// `FieldOperations` and `BoxFilter` on a one-pixel field) in the same order, so the same
+  /// bits, without a workspace or a call per step. Stored as rows, and with `mirrored` also as
+  /// the transposed tile at (j0, i0).
+  @inline(never)
+  private static func tile(
+    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
+    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
+    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
+    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
+  ) {
+    var nngpTile = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
+    var ntkTile = nngpTile
+    let divisor = Double(program.channels)
+    let activations = program.activationCount
+    let count = Lanes(repeating: Double(program.finalPixelCount))
+    withUnsafeMutableBytes(of: &nngpTile) { nngpBytes in
+      withUnsafeMutableBytes(of: &ntkTile) { ntkBytes in
+        let nngpRows = nngpBytes.baseAddress!.assumingMemoryBound(to: Lanes.self)
+        let ntkRows = ntkBytes.baseAddress!.assumingMemoryBound(to: Lanes.self)
+        for r in 0..<rows {
+          let gramRow = gram + r * gramStride
+          var covariance = Lanes(repeating: 0)
+          if columns == laneCount {
+            covariance = gramRow.loadLanes()
+          } else {
+            for lane in 0..<columns { covariance[lane] = gramRow[lane] }
+          }
+          var s = covariance / divisor
+          var t = Lanes(repeating: 0)
+          var hasTangent = false
+          let factors = rowFactors + r * rowFactorStride
+          for step in steps {
+            switch step {
+            case .affine(let scale, let bias):
+              let sum = s
+              s = bias + scale * sum
+              t = hasTangent ? s + scale * t : s
+              hasTangent = true
+            case .activation(let relu, let index):
+              let uu =
+                Lanes(repeating: factors[index])
+                * (columnFactors + index * columnStride).loadLanes()
+              let vv =
+                Lanes(repeating: factors[activations + index])
+                * (columnFactors + (activations + index) * columnStride).loadLanes()
+              let (k, kdot) = relu ? reluKernels(s, uu, vv) : erfKernels(s, uu, vv)
+              s = k
+              t = kdot * t
+            }
+          }
+          var sumK = Lanes(repeating: 0)
+          var sumT = Lanes(repeating: 0)
+          sumK += s
+          sumT += t
+          let nngp = program.readoutBiasVariance + program.readoutWeightVariance * (sumK / count)
+          let ntk = nngp + program.readoutWeightVariance * (sumT / count)
+          output.store(
+            row: origin.row + r, firstColumn: origin.column, nngp: nngp, ntk: ntk, valid: columns)
+          nngpRows[r] = nngp
+          ntkRows[r] = ntk
+        }
+        // Off the diagonal, the tile's transpose is the mirrored tile below it.
+        if mirrored {
+          storeTransposed(
+            nngpRows, ntkRows, rows: rows, columns: columns, at: origin.row,
+            firstRow: origin.column, output: output)
         }
       }
     }
