@@ -31,10 +31,11 @@ struct BatchTables {
   /// Tables of `range` of `batch` for `program`; `variances[i]`, when given, are image
   /// `range.lowerBound + i`'s variances at the program's activations (a later stage of a
   /// `StagedProgram`, whose variances come from the stages before it), otherwise they follow
-  /// from the image (`CompiledProgram.activationVariances(of:)`).
+  /// from the image (`CompiledProgram.activationVariances(of:)`). The images' row factors are
+  /// computed on `threads` threads (each image's by one thread: the bits do not depend on it).
   init(
     _ batch: ImageBatch, range: Range<Int>, program: CompiledProgram,
-    variances given: [[Double]]? = nil
+    variances given: [[Double]]? = nil, threads: Int = 1
   ) {
     self.range = range
     self.program = program
@@ -53,19 +54,23 @@ struct BatchTables {
       return nil
     }
     batch.values.withUnsafeBufferPointer { values in
-      for (offset, image) in range.enumerated() {
-        let start = image * pixels * channels
-        let variances =
-          given?[offset]
-          ?? program.activationVariances(
-            of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
-        for (a, (activation, gridHeight, gridWidth)) in activations.enumerated() {
-          for y in 0..<gridHeight {
-            for x in 0..<gridWidth {
-              let p = y * program.width + x
-              let (u, v) = activation.factors(variance: variances[a * pixels + p])
-              rowFactors[(offset * factorCount + a) * pixels + p] = u
-              rowFactors[(offset * factorCount + program.activationCount + a) * pixels + p] = v
+      rowFactors.withUnsafeMutableBufferPointer { rowFactors in
+        // Each image writes its own block; one thread when there is too little to share.
+        ParallelItems.run(count: count, threads: count >= 32 ? threads : 1, pixels: 0) {
+          _, offset in
+          let start = (range.lowerBound + offset) * pixels * channels
+          let variances =
+            given?[offset]
+            ?? program.activationVariances(
+              of: UnsafeBufferPointer(rebasing: values[start..<(start + pixels * channels)]))
+          for (a, (activation, gridHeight, gridWidth)) in activations.enumerated() {
+            for y in 0..<gridHeight {
+              for x in 0..<gridWidth {
+                let p = y * program.width + x
+                let (u, v) = activation.factors(variance: variances[a * pixels + p])
+                rowFactors[(offset * factorCount + a) * pixels + p] = u
+                rowFactors[(offset * factorCount + program.activationCount + a) * pixels + p] = v
+              }
             }
           }
         }
@@ -123,28 +128,42 @@ struct BatchTables {
       // Padding images have zero data and zero factors: finite lanes whose results are dropped.
       let padded = (count + laneCount - 1) / laneCount * laneCount
       columnStride = padded
-      var factors = [Double](repeating: 0, count: factorCount * pixels * padded)
-      for offset in 0..<count {
-        for f in 0..<factorCount {
-          for p in 0..<pixels {
-            factors[(f * pixels + p) * padded + offset] =
-              rowFactors[(offset * factorCount + f) * pixels + p]
-          }
-        }
+      columnFactors = rowFactors.withUnsafeBufferPointer { source in
+        Self.transposed(source, images: count, entries: factorCount * pixels, padded: padded)
       }
-      columnFactors = factors
       if program.isDense {
         // Dense input reads its covariance from the Gram matrix instead.
         columnData = []
       } else {
-        var data = [Double](repeating: 0, count: pixels * channels * padded)
-        for (offset, image) in range.enumerated() {
-          for pc in 0..<(pixels * channels) {
-            data[pc * padded + offset] = batch.values[image * pixels * channels + pc]
-          }
+        columnData = batch.values.withUnsafeBufferPointer { values in
+          let image = pixels * channels
+          return Self.transposed(
+            UnsafeBufferPointer(
+              rebasing: values[(range.lowerBound * image)..<(range.upperBound * image)]),
+            images: count, entries: image, padded: padded)
         }
-        columnData = data
       }
+    }
+  }
+
+  /// `source`'s `images` rows of `entries` doubles transposed to `entries` rows of `padded`
+  /// (image-minor), the padding lanes zero: a copy, so the bits do not depend on its order.
+  /// Eight images at a time, so each cache line written is filled by one pass over 8 rows.
+  private static func transposed(
+    _ source: UnsafeBufferPointer<Double>, images: Int, entries: Int, padded: Int
+  ) -> [Double] {
+    guard entries * padded > 0 else { return [] }
+    return [Double](unsafeUninitializedCapacity: entries * padded) { target, initialised in
+      let target = target.baseAddress!
+      for first in stride(from: 0, to: padded, by: laneCount) {
+        let valid = min(laneCount, images - first)
+        for e in 0..<entries {
+          var lanes = Lanes(repeating: 0)
+          for lane in 0..<valid { lanes[lane] = source[(first + lane) * entries + e] }
+          (target + e * padded + first).storeLanes(lanes)
+        }
+      }
+      initialised = entries * padded
     }
   }
 
