@@ -22,6 +22,9 @@ enum DenseSymmetricPairs {
   /// Rows per Gram block: 128 x 2,048 doubles (2 MiB) at the FCN workload's n.
   static let blockRows = 16 * laneCount
 
+  /// Tiles of one tile row per work item.
+  static let tilesPerItem = 8
+
   /// Fills `output` (n x n, n = `rows.count`) with the kernels of images `rows` of `x` with
   /// themselves.
   static func compute(
@@ -37,6 +40,18 @@ enum DenseSymmetricPairs {
     defer { scratch.deallocate() }
     let gram = SharedScratch(base: scratch)
     let programSteps = steps(compiled)
+    // The tile loop is compiled once per activation (`tileReLU`, `tileErf`), so the ReLU
+    // kernel is inlined into it; a program mixing activations takes the general loop.
+    let relu: Bool? =
+      compiled.operations.allSatisfy {
+        if case .activation(let activation, _, _, _) = $0 { return activation == .relu }
+        return true
+      }
+      ? true
+      : compiled.operations.allSatisfy {
+        if case .activation(let activation, _, _, _) = $0 { return activation == .erf }
+        return true
+      } ? false : nil
     programSteps.withUnsafeBufferPointer { steps in
       x.values.withUnsafeBufferPointer { values in
         tables.rowFactors.withUnsafeBufferPointer { rowFactors in
@@ -52,22 +67,31 @@ enum DenseSymmetricPairs {
                 threads: threads)
               let firstOctet = r0 / laneCount
               let blockOctets = (r1 - r0 + laneCount - 1) / laneCount
-              ParallelItems.run(count: blockOctets * octets, threads: threads, pixels: 1) {
+              // An item is a run of `tilesPerItem` tiles of one tile row: a tile alone was so
+              // little work that claiming it (an atomic add on a line both threads write) took
+              // 7% of the FCN workload's samples.
+              let runs = (octets + tilesPerItem - 1) / tilesPerItem
+              ParallelItems.run(count: blockOctets * runs, threads: threads, pixels: 1) {
                 _, item in
-                let octet = firstOctet + item / octets
-                let group = item % octets
-                if group < octet { return }
+                let octet = firstOctet + item / runs
+                let firstGroup = (item % runs) * tilesPerItem
                 let i0 = octet * laneCount
-                let j0 = group * laneCount
                 let factorBase =
                   rowFactors.baseAddress! + tables.rowFactorOffset(rows.lowerBound + i0)
-                tile(
-                  rows: min(laneCount, n - i0), columns: min(laneCount, n - j0),
-                  gram: gram.base + (i0 - r0) * width + (j0 - r0), gramStride: width,
-                  steps: steps, program: compiled, rowFactors: factorBase,
-                  rowFactorStride: tables.factorCount * compiled.pixelCount,
-                  columnFactors: columnFactors.baseAddress! + j0, columnStride: tables.columnStride,
-                  output: output, at: (i0, j0), mirrored: group > octet)
+                let lastGroup = min(octets, firstGroup + tilesPerItem)
+                // Runs wholly below the diagonal are the mirrored tiles: nothing to do.
+                guard lastGroup > octet else { return }
+                for group in max(octet, firstGroup)..<lastGroup {
+                  let j0 = group * laneCount
+                  tile(
+                    relu: relu, rows: min(laneCount, n - i0), columns: min(laneCount, n - j0),
+                    gram: gram.base + (i0 - r0) * width + (j0 - r0), gramStride: width,
+                    steps: steps, program: compiled, rowFactors: factorBase,
+                    rowFactorStride: tables.factorCount * compiled.pixelCount,
+                    columnFactors: columnFactors.baseAddress! + j0,
+                    columnStride: tables.columnStride, output: output, at: (i0, j0),
+                    mirrored: group > octet)
+                }
               }
             }
           }
@@ -102,12 +126,87 @@ enum DenseSymmetricPairs {
   /// `FieldOperations` and `BoxFilter` on a one-pixel field) in the same order, so the same
   /// bits, without a workspace or a call per step. Stored as rows, and with `mirrored` also as
   /// the transposed tile at (j0, i0).
-  @inline(never)
+  @inline(__always)
   private static func tile(
+    relu: Bool?, rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
+    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
+    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
+    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
+  ) {
+    switch relu {
+    case true?:
+      tileReLU(
+        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+        mirrored: mirrored)
+    case false?:
+      tileErf(
+        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+        mirrored: mirrored)
+    case nil:
+      tileMixed(
+        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+        mirrored: mirrored)
+    }
+  }
+
+  @inline(never)
+  private static func tileReLU(
     rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
     steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
     rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
     output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
+  ) {
+    tileBody(
+      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+      mirrored: mirrored
+    ) { _, s, uu, vv in reluKernels(s, uu, vv) }
+  }
+
+  @inline(never)
+  private static func tileErf(
+    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
+    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
+    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
+    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
+  ) {
+    tileBody(
+      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+      mirrored: mirrored
+    ) { _, s, uu, vv in erfKernels(s, uu, vv) }
+  }
+
+  @inline(never)
+  private static func tileMixed(
+    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
+    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
+    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
+    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
+  ) {
+    tileBody(
+      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
+      mirrored: mirrored
+    ) { relu, s, uu, vv in relu ? reluKernels(s, uu, vv) : erfKernels(s, uu, vv) }
+  }
+
+  @inline(__always)
+  private static func tileBody(
+    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
+    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
+    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
+    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool,
+    _ kernels: (Bool, Lanes, Lanes, Lanes) -> (k: Lanes, kdot: Lanes)
   ) {
     var nngpTile = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
     var ntkTile = nngpTile
@@ -144,7 +243,7 @@ enum DenseSymmetricPairs {
               let vv =
                 Lanes(repeating: factors[activations + index])
                 * (columnFactors + (activations + index) * columnStride).loadLanes()
-              let (k, kdot) = relu ? reluKernels(s, uu, vv) : erfKernels(s, uu, vv)
+              let (k, kdot) = kernels(relu, s, uu, vv)
               s = k
               t = kdot * t
             }
