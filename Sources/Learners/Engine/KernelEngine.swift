@@ -167,6 +167,8 @@ public struct KernelEngine: Sendable {
     let nngpStorage = [Double](unsafeUninitializedCapacity: count) { nngpBuffer, nngpCount in
       ntkStorage = [Double](unsafeUninitializedCapacity: count) { ntkBuffer, ntkCount in
         if let nngpBase = nngpBuffer.baseAddress, let ntkBase = ntkBuffer.baseAddress, count > 0 {
+          HugePages.advise(nngpBase, bytes: count * MemoryLayout<Double>.stride)
+          HugePages.advise(ntkBase, bytes: count * MemoryLayout<Double>.stride)
           fill(OutputStorage(nngp: nngpBase, ntk: ntkBase, columns: columns.count))
         }
         ntkCount = count
