@@ -78,4 +78,15 @@ struct ClaimsReportTests {
     #expect(held.hasPrefix("<svg") && held.contains("HELD") && !held.contains("margin"))
     #expect(failed.contains("FAILED") && failed.contains("+margin"))
   }
+
+  @Test(
+    "A finite-only claims report lists only the sizes its networks were trained at, not the learning curves' sizes"
+  )
+  func finiteOnlyProtocolLine() throws {
+    // The small scale's finite claims train at m = 16 only; its kernel curves run m = 16 ... 64.
+    let report = try ClaimsReport.run(scale: .small, finite: true, kernelClaims: false)
+    #expect(report.metadata.trainSizes == [16])
+    #expect(report.metadata.gapMaxTrainSize == nil)
+    #expect(report.table(markdown: true).contains("m = 16 from a pool"))
+  }
 }

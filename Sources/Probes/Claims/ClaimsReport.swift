@@ -53,6 +53,7 @@ public struct ClaimsReport: Sendable {
       try curves.map { try ClaimCatalogue.evaluate($0, scale: scale, kinds: experiment.kinds) }
       ?? []
     var recipes: [String] = []
+    var finiteTrainSizes: [Int] = []
     var shape = curves?.shape
     for (include, finiteExperiment, claims) in [
       (finite, scale.finiteExperiment, ClaimCatalogue.finiteClaims),
@@ -62,6 +63,7 @@ public struct ClaimsReport: Sendable {
       finiteExperiment.seed = seed
       finiteExperiment.cache = cache
       let recipe = finiteExperiment.finite?.recipe ?? ""
+      finiteTrainSizes += finiteExperiment.finite?.trainSizes ?? []
       recipes.append("\(claims.map(\.id).joined(separator: ", ")): \(recipe)")
       progress("finite-network claims: CNN-VEC by SGD, \(recipe)")
       let finiteCurves = try finiteExperiment.run(progress: progress)
@@ -73,7 +75,11 @@ public struct ClaimsReport: Sendable {
       try curves.map { try RidgeVerdict.evaluate($0, scale: scale, kinds: experiment.kinds) } ?? []
     let metadata = ClaimsRunMetadata(
       dataset: experiment.dataSet.rawValue, imageShape: shape?.description ?? "",
-      trainSizes: experiment.trainSizes, gapMaxTrainSize: experiment.gapMaxTrainSize,
+      // Without the kernel claims only the finite networks' sizes were used: the protocol line
+      // should not list the learning curves' m = 16 ... 1,024.
+      trainSizes: kernelClaims
+        ? experiment.trainSizes : Array(Set(finiteTrainSizes)).sorted(),
+      gapMaxTrainSize: kernelClaims ? experiment.gapMaxTrainSize : nil,
       poolSize: experiment.poolSize, testCount: experiment.testCount, repeats: experiment.repeats,
       kernels: experiment.kinds.map(\.rawValue),
       modelActions: experiment.modelActions.map(\.rawValue), depth: experiment.depth,

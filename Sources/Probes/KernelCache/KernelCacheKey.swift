@@ -19,7 +19,7 @@ public struct KernelCacheKey: Sendable, Hashable {
     self.description = description
     var hasher = SHA256.Hasher()
     for batch in [pool, test] {
-      var header = [batch.count, batch.shape.height, batch.shape.width, batch.shape.channels].map {
+      let header = [batch.count, batch.shape.height, batch.shape.width, batch.shape.channels].map {
         UInt64($0).littleEndian
       }
       header.withUnsafeBytes { hasher.update($0) }
