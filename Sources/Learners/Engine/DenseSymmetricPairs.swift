@@ -133,81 +133,60 @@ enum DenseSymmetricPairs {
     rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
     output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
   ) {
+    let tile = Tile(
+      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
+      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
+      columnFactors: columnFactors, columnStride: columnStride, output: output, origin: origin,
+      mirrored: mirrored)
     switch relu {
-    case true?:
-      tileReLU(
-        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-        mirrored: mirrored)
-    case false?:
-      tileErf(
-        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-        mirrored: mirrored)
-    case nil:
-      tileMixed(
-        rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-        program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-        columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-        mirrored: mirrored)
+    case true?: tileReLU(tile)
+    case false?: tileErf(tile)
+    case nil: tileMixed(tile)
     }
   }
 
+  /// What one call of the tile loop reads and writes (the arguments of `tile`).
+  private struct Tile {
+    let rows: Int
+    let columns: Int
+    let gram: UnsafePointer<Double>
+    let gramStride: Int
+    let steps: UnsafeBufferPointer<Step>
+    let program: CompiledProgram
+    let rowFactors: UnsafePointer<Double>
+    let rowFactorStride: Int
+    let columnFactors: UnsafePointer<Double>
+    let columnStride: Int
+    let output: OutputStorage
+    let origin: (row: Int, column: Int)
+    let mirrored: Bool
+  }
+
+  // One non-inlined copy of the loop per activation, so each has its kernel inlined.
+
   @inline(never)
-  private static func tileReLU(
-    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
-    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
-    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
-    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
-  ) {
-    tileBody(
-      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-      mirrored: mirrored
-    ) { _, s, uu, vv in reluKernels(s, uu, vv) }
+  private static func tileReLU(_ tile: Tile) {
+    tileBody(tile) { _, s, uu, vv in reluKernels(s, uu, vv) }
   }
 
   @inline(never)
-  private static func tileErf(
-    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
-    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
-    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
-    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
-  ) {
-    tileBody(
-      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-      mirrored: mirrored
-    ) { _, s, uu, vv in erfKernels(s, uu, vv) }
+  private static func tileErf(_ tile: Tile) {
+    tileBody(tile) { _, s, uu, vv in erfKernels(s, uu, vv) }
   }
 
   @inline(never)
-  private static func tileMixed(
-    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
-    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
-    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
-    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool
-  ) {
-    tileBody(
-      rows: rows, columns: columns, gram: gram, gramStride: gramStride, steps: steps,
-      program: program, rowFactors: rowFactors, rowFactorStride: rowFactorStride,
-      columnFactors: columnFactors, columnStride: columnStride, output: output, at: origin,
-      mirrored: mirrored
-    ) { relu, s, uu, vv in relu ? reluKernels(s, uu, vv) : erfKernels(s, uu, vv) }
+  private static func tileMixed(_ tile: Tile) {
+    tileBody(tile) { relu, s, uu, vv in relu ? reluKernels(s, uu, vv) : erfKernels(s, uu, vv) }
   }
 
   @inline(__always)
   private static func tileBody(
-    rows: Int, columns: Int, gram: UnsafePointer<Double>, gramStride: Int,
-    steps: UnsafeBufferPointer<Step>, program: CompiledProgram, rowFactors: UnsafePointer<Double>,
-    rowFactorStride: Int, columnFactors: UnsafePointer<Double>, columnStride: Int,
-    output: OutputStorage, at origin: (row: Int, column: Int), mirrored: Bool,
-    _ kernels: (Bool, Lanes, Lanes, Lanes) -> (k: Lanes, kdot: Lanes)
+    _ tile: Tile, _ kernels: (Bool, Lanes, Lanes, Lanes) -> (k: Lanes, kdot: Lanes)
   ) {
+    let (rows, columns, gram, gramStride) = (tile.rows, tile.columns, tile.gram, tile.gramStride)
+    let (steps, program, origin, mirrored) = (tile.steps, tile.program, tile.origin, tile.mirrored)
+    let (rowFactors, rowFactorStride) = (tile.rowFactors, tile.rowFactorStride)
+    let (columnFactors, columnStride, output) = (tile.columnFactors, tile.columnStride, tile.output)
     var nngpTile = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
     var ntkTile = nngpTile
     let divisor = Double(program.channels)
