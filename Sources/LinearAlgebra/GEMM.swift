@@ -24,11 +24,16 @@ public enum GEMM {
     static let nr = 16
     /// Copies of each entry of A in its packed micro-panel (broadcast from memory).
     static let aCopies = 1
-    /// Depth of a packed panel: a KC x NR micro-panel of B (32 KiB) stays in a 48 KiB L1
-    /// while the MR x KC micro-panels of A (24 KiB each) stream from L2.
-    static let kc = 256
-    /// Rows of a packed block of A: MC x KC (288 KiB) stays in a 2 MiB L2.
-    static let mc = 144
+    /// Depth of a packed panel. Deeper than the L1 rule of thumb (a KC x NR micro-panel of B,
+    /// 64 KiB, no longer fits a 48 KiB L1 and streams from L2 with the A micro-panels): every
+    /// pass over k reads and writes each tile of C once, and C (32 MiB at n = 2048) lives in L3,
+    /// so halving the passes saves more than L2 streaming costs. Measured on a Xeon with 48 KiB
+    /// L1 and 2 MiB L2 (docs/benchmarks.md, session 11): KC 512 ran at 68-73 GFLOP/s on one
+    /// core where KC 256 ran at 64-69.
+    static let kc = 512
+    /// Rows of a packed block of A: MC x KC (288 KiB) stays in a 2 MiB L2 beside the
+    /// streaming B micro-panels.
+    static let mc = 72
     /// Columns of a packed panel of B: KC x NC (4 MiB) stays in the shared L3.
     static let nc = 2048
   #elseif SYMMETRY_PROBES_AVX2
@@ -167,8 +172,8 @@ public enum GEMM {
     m: Int, n: Int, k: Int, alpha: Double, a aOperand: Operand, b bOperand: Operand,
     beta: Double, output: Output, lowerOnly: Bool, workers: Int
   ) {
-    let panelB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
-    defer { panelB.deallocate() }
+    let panelB = allocatePacked(kc * (nc + nr))
+    defer { UnsafeMutableRawPointer(panelB).deallocate() }
 
     for jc in stride(from: 0, to: n, by: nc) {
       let ncBlock = min(nc, n - jc)
@@ -210,6 +215,16 @@ public enum GEMM {
     }
   }
 
+  /// A packing buffer of `count` doubles on a 64-byte boundary. The micro-kernels load B's
+  /// packed rows as whole vectors; from `allocate(capacity:)`'s 16-byte alignment every 64-byte
+  /// load would straddle two cache lines, which cost the AVX-512 kernel about a tenth of its
+  /// rate with its panels in L1 (82-84 against 87-92 GFLOP/s on one core, session 11).
+  static func allocatePacked(_ count: Int) -> UnsafeMutablePointer<Double> {
+    UnsafeMutableRawPointer.allocate(
+      byteCount: count * MemoryLayout<Double>.stride, alignment: 64
+    ).bindMemory(to: Double.self, capacity: count)
+  }
+
   /// C <- beta C, with beta == 0 meaning "overwrite with zeros".
   static func scale(m: Int, n: Int, c: UnsafeMutablePointer<Double>, ldc: Int, by beta: Double) {
     for i in 0..<m {
@@ -230,8 +245,8 @@ public enum GEMM {
   ) {
     let rowPanels = (rows + mr - 1) / mr
     let panelSize = aCopies * mr * depth
-    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: rowPanels * panelSize)
-    defer { packedA.deallocate() }
+    let packedA = allocatePacked(rowPanels * panelSize)
+    defer { UnsafeMutableRawPointer(packedA).deallocate() }
     for panel in 0..<rowPanels {
       let i = panel * mr
       packA(

@@ -28,11 +28,11 @@ extension Matrix {
         "cannot multiply \(m) x \(k) by \(kb) x \(n) (after transposition): "
           + "the inner dimensions \(k) and \(kb) must agree")
     }
-    var result = Matrix(uncheckedRows: m, columns: n)
-    if m == 0 || n == 0 || k == 0 { return result }
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        result.storage.withUnsafeMutableBufferPointer { pc in
+    if m == 0 || n == 0 || k == 0 { return Matrix(uncheckedRows: m, columns: n) }
+    // With beta = 0 the product writes every entry of C without reading it.
+    return Matrix(uncheckedRows: m, columns: n) { pc in
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
           GEMM.uncheckedMultiply(
             m: m, n: n, k: k,
             a: pa.baseAddress!, lda: a.columns,
@@ -43,7 +43,6 @@ extension Matrix {
         }
       }
     }
-    return result
   }
 }
 

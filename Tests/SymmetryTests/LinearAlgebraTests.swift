@@ -55,11 +55,11 @@ struct MatrixProductTests {
   static func tolerance(depth k: Int) -> Double { Double(k * k) * Double.ulpOfOne }
 
   /// Edges of every register tile (6 x 4 for SSE2, 6 x 8 for AVX2, 12 x 16 for AVX-512) and
-  /// cache block (MC = 72, 120 or 144 rows, KC = 256 deep): partial tiles in both directions,
-  /// two row blocks, two depth blocks.
+  /// cache block (MC = 72 or 120 rows, KC = 256 or 512 deep): partial tiles in both directions,
+  /// two row blocks, two depth blocks (three at KC = 256).
   static let shapes: [(Int, Int, Int)] = [
     (37, 53, 29), (1, 1, 1), (6, 4, 257), (6, 8, 7), (80, 9, 3), (5, 300, 70), (125, 13, 259),
-    (12, 16, 9), (150, 35, 260),
+    (12, 16, 9), (150, 35, 260), (13, 17, 515), (150, 35, 530),
   ]
 
   @Test(
@@ -88,8 +88,8 @@ struct MatrixProductTests {
   @Test("The product is bit-identical with one and two threads")
   func threadIndependent() throws {
     // Several row blocks, several column panels and two depth blocks, so both threads work.
-    let a = uniformMatrix(80, 270, seed: 5)
-    let b = uniformMatrix(270, 70, seed: 6)
+    let a = uniformMatrix(80, 530, seed: 5)
+    let b = uniformMatrix(530, 70, seed: 6)
     let one = try a.multiplied(by: b, threads: 1)
     let two = try a.multiplied(by: b, threads: 2)
     #expect(one.storage == two.storage)
@@ -165,7 +165,7 @@ struct MatrixProductTests {
 struct SymmetricProductTests {
   /// Shapes of op(a) (n x k): a single entry, partial tiles, and n > MC, k > KC (two row blocks
   /// of tiles on and below the diagonal, two depth blocks).
-  static let shapes: [(Int, Int)] = [(1, 1), (7, 3), (13, 40), (126, 260)]
+  static let shapes: [(Int, Int)] = [(1, 1), (7, 3), (13, 40), (126, 260), (126, 530)]
 
   @Test(
     "The symmetric product a a^T equals the general product bit for bit, transposed or not",
@@ -185,7 +185,7 @@ struct SymmetricProductTests {
 
   @Test("The symmetric product is bit-identical with one and two threads")
   func threadIndependent() {
-    let a = uniformMatrix(126, 260, seed: 12)
+    let a = uniformMatrix(126, 530, seed: 12)
     let one = Matrix.symmetricProduct(a, threads: 1)
     let two = Matrix.symmetricProduct(a, threads: 2)
     #expect(one.storage == two.storage)
