@@ -31,9 +31,10 @@ public enum GEMM {
     /// L1 and 2 MiB L2 (docs/benchmarks.md, session 11): KC 512 ran at 68-73 GFLOP/s on one
     /// core where KC 256 ran at 64-69.
     static let kc = 512
-    /// Rows of a packed block of A: MC x KC (288 KiB) stays in a 2 MiB L2 beside the
-    /// streaming B micro-panels.
-    static let mc = 72
+    /// Rows of a packed block of A: MC x KC (576 KiB) stays in a 2 MiB L2 beside the
+    /// streaming B micro-panels. On two threads (5 rounds alternated with OpenBLAS, session 11)
+    /// MC 144 ran at 79-103% of OpenBLAS, MC 96 at 75-91%, MC 72 at 51-101%.
+    static let mc = 144
     /// Columns of a packed panel of B: KC x NC (4 MiB) stays in the shared L3.
     static let nc = 2048
   #elseif SYMMETRY_PROBES_AVX2

@@ -60,6 +60,9 @@ public struct Matrix: Sendable, Equatable {
     self.rows = rows
     self.columns = columns
     entries = Array(unsafeUninitializedCapacity: rows * columns) { buffer, count in
+      if let base = buffer.baseAddress {
+        HugePages.advise(base, bytes: buffer.count * MemoryLayout<Double>.stride)
+      }
       fill(buffer)
       count = rows * columns
     }

@@ -55,7 +55,7 @@ struct MatrixProductTests {
   static func tolerance(depth k: Int) -> Double { Double(k * k) * Double.ulpOfOne }
 
   /// Edges of every register tile (6 x 4 for SSE2, 6 x 8 for AVX2, 12 x 16 for AVX-512) and
-  /// cache block (MC = 72 or 120 rows, KC = 256 or 512 deep): partial tiles in both directions,
+  /// cache block (MC = 72, 120 or 144 rows, KC = 256 or 512 deep): partial tiles in both directions,
   /// two row blocks, two depth blocks (three at KC = 256).
   static let shapes: [(Int, Int, Int)] = [
     (37, 53, 29), (1, 1, 1), (6, 4, 257), (6, 8, 7), (80, 9, 3), (5, 300, 70), (125, 13, 259),

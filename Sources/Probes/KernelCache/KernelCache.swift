@@ -76,10 +76,10 @@ public struct KernelCache: Sendable {
     let file = url(for: key)
     var outcome = Outcome.miss
     if let data = FileManager.default.contents(atPath: file.path) {
-      do {
+      do throws(Problem) {
         return (try Self.decode(data, key: key, path: file.path), .hit)
-      } catch let problem as Problem {
-        report(problem.description)
+      } catch {
+        report(error.description)
         outcome = .replaced
       }
     }
