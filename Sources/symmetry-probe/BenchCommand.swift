@@ -17,7 +17,9 @@ struct BenchCommand: Command {
       three null without a reference), arithmetic_limit_seconds,
       fraction_of_arithmetic_limit, peak_gflops (null except for the
       gap, vec and fcn kernels), claims_gap_pool_seconds (null except
-      for the CNN-GAP kernels)
+      for the CNN-GAP kernels), neural_tangents_seconds and
+      speedup_vs_neural_tangents (null except for gap8, gap16, vec8,
+      vec16 and fcn)
       """),
   ]
   static let help = """
@@ -73,8 +75,7 @@ struct BenchCommand: Command {
         "neural-tangents", "vs nt", "arithmetic limit",
       ]
     ]
-    for (workload, r) in zip(workloads, results) {
-      let nt = workload.neuralTangentsSeconds
+    for r in results {
       rows.append([
         r.workload, String(format: "%.3f", r.seconds),
         String(format: "%.3g %@", r.rate, r.rateUnit),
@@ -84,8 +85,8 @@ struct BenchCommand: Command {
             ?? String(format: "%.3g s (cold)", seconds)
         } ?? "-",
         r.speedupVsReference.map { String(format: "%.1fx", $0) } ?? "-",
-        nt.map { String(format: "%.2f s", $0) } ?? "",
-        nt.map { String(format: "%.1fx", $0 / r.seconds) } ?? "",
+        r.neuralTangentsSeconds.map { String(format: "%.2f s", $0) } ?? "",
+        r.speedupVsNeuralTangents.map { String(format: "%.1fx", $0) } ?? "",
         r.arithmeticLimitSeconds.map { limit in
           String(format: "%.3g s (%.0f%%)", limit, 100 * (r.fractionOfArithmeticLimit ?? 0))
         } ?? "",

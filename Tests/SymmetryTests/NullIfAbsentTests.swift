@@ -17,11 +17,12 @@ struct NullIfAbsentTests {
         "workload", "seconds", "rate", "rate_unit", "peak_memory_bytes", "reference_seconds",
         "reference_size", "speedup_vs_reference", "arithmetic_limit_seconds",
         "fraction_of_arithmetic_limit", "peak_gflops", "claims_gap_pool_seconds",
+        "neural_tangents_seconds", "speedup_vs_neural_tangents",
       ])
     for key in [
       "peak_memory_bytes", "reference_seconds", "reference_size", "speedup_vs_reference",
       "arithmetic_limit_seconds", "fraction_of_arithmetic_limit", "peak_gflops",
-      "claims_gap_pool_seconds",
+      "claims_gap_pool_seconds", "neural_tangents_seconds", "speedup_vs_neural_tangents",
     ] {
       #expect(object[key] is NSNull, "\(key)")
     }

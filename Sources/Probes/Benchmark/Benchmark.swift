@@ -44,8 +44,16 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
     }
   }
 
-  /// Runs the workload `repeats` times (median) and its reference once on a subset.
+  /// Runs the workload `repeats` times (median) and its reference once on a subset, and sets
+  /// neural-tangents' figure beside it where there is one.
   public func run(repeats: Int, progress: (String) -> Void = { _ in }) throws -> BenchmarkResult {
+    var result = try measure(repeats: repeats, progress: progress)
+    result.neuralTangentsSeconds = neuralTangentsSeconds
+    result.speedupVsNeuralTangents = neuralTangentsSeconds.map { $0 / result.seconds }
+    return result
+  }
+
+  private func measure(repeats: Int, progress: (String) -> Void) throws -> BenchmarkResult {
     switch self {
     case .gap8:
       return try kernel(.cnnGap, n: 256, shape: 8, 8, 1, referenceN: 12, repeats: repeats, progress)

@@ -32,6 +32,11 @@ public struct BenchmarkResult: Sendable, Codable {
   /// (`ClaimsGapPool.large`: 8 Grams of 1,024 pool and 1,000 test images) would take at this
   /// workload's image size and rate, seconds; nil for other workloads.
   @NullIfAbsent public var claimsPoolSeconds: Double? = nil
+  /// neural-tangents' time for the same workload (its faster machine's figure, fixed: see
+  /// `Benchmark.neuralTangentsSeconds`), seconds; nil where it has no counterpart.
+  @NullIfAbsent public var neuralTangentsSeconds: Double? = nil
+  /// neuralTangentsSeconds / seconds: how many times faster than neural-tangents' figure.
+  @NullIfAbsent public var speedupVsNeuralTangents: Double? = nil
 
   enum CodingKeys: String, CodingKey {
     case workload, seconds, rate
@@ -44,5 +49,7 @@ public struct BenchmarkResult: Sendable, Codable {
     case fractionOfArithmeticLimit = "fraction_of_arithmetic_limit"
     case peakGFLOPS = "peak_gflops"
     case claimsPoolSeconds = "claims_gap_pool_seconds"
+    case neuralTangentsSeconds = "neural_tangents_seconds"
+    case speedupVsNeuralTangents = "speedup_vs_neural_tangents"
   }
 }
