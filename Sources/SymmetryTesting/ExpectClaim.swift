@@ -18,10 +18,9 @@ public struct EmpiricalVerdict: Sendable, Hashable {
 
   /// "+0.012 [+0.004, +0.020] over 10 paired repeats".
   public var summary: String {
-    String(
-      format: "%+.4f [%+.4f, %+.4f] over %d paired repeats", estimate.mean, estimate.lower,
-      estimate.upper,
-      estimate.repeats)
+    intervalText(
+      estimate.mean, lower: estimate.lower, upper: estimate.upper, decimals: 4, signed: true)
+      + " over \(estimate.repeats) paired repeats"
   }
 }
 

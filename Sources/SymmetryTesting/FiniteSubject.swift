@@ -104,12 +104,12 @@ public struct FiniteSubject: InvarianceSubject {
         functionalDeviation: functional,
         algorithmic: algorithmic, functional: functionalVerdict,
         rule: rule
+          + " (functional); algorithmic: ensemble distance rho "
+          + intervalText(
+            worst.effect, lower: worst.interval[0], upper: worst.interval[1], decimals: 3)
           + String(
-            format:
-              " (functional); algorithmic: ensemble distance rho %.3f, interval [%.3f, %.3f] over %d pairs, "
-              + "equal within margin %.2f or not at alpha %.2f",
-            worst.effect, worst.interval[0], worst.interval[1], cell.pairs, worst.margin, cell.alpha
-          ),
+            format: " over %d pairs, equal within margin %.2f or not at alpha %.2f", cell.pairs,
+            worst.margin, cell.alpha),
         note: "the action does not lift to the parameters: \(transport.reason ?? "")")
     ]
   }

@@ -93,7 +93,7 @@ struct VerdictCommand: Command {
       print(
         """
         verdict: \(comparison.verdict)
-        distributional: \(comparison.distributional) (rho \(String(format: "%.4f [%.4f, %.4f]", m.effect, m.interval[0], m.interval[1])) \
+        distributional: \(comparison.distributional) (rho \(intervalText(m.effect, lower: m.interval[0], upper: m.interval[1], decimals: 4)) \
         at 95%, margin \(m.margin), p(equal) \(String(format: "%.3g", comparison.pEqual)), p(differ) \(String(format: "%.3g", comparison.pDiffer)); \
         \(m.differenceDetected ? "a difference is detected" : "no difference detected"))
         exact: \(comparison.exact)\(comparison.pairedDeviation.map { String(format: " (pairs part by %.2e)", $0) } ?? " (unpaired runs)")

@@ -1,8 +1,11 @@
 import Foundation
+import Learners
 import Probes
+import Symmetries
 import Testing
 
-/// Intervals in the curves and claims reports print as wide as they are: a narrow interval of
+/// Intervals in every report (curves, claims, the probe and ensemble reports, `verdict`, the
+/// SymmetryTesting summaries) print as wide as they are: a narrow interval of
 /// nonzero width never prints as a point, and an exact claim's nonzero bound never as zero.
 @Suite("Interval text: narrow intervals keep distinct ends")
 struct IntervalTextTests {
@@ -86,5 +89,29 @@ struct IntervalTextTests {
       result(effect: 1.2e-14, interval: [1.2e-14, 1.2e-14]).summary
         == "+1.20e-14 [+1.20e-14, +1.20e-14]")
     #expect(result(effect: 0, interval: [0, 0]).summary == "+0.0000 [+0.0000, +0.0000]")
+  }
+
+  @Test(
+    "The probe report prints a rho interval of width 8e-6 with distinct ends in its text, Markdown and forest plot"
+  )
+  func probeReportNarrowInterval() throws {
+    let data = try ExperimentData.load(.cifar10, size: 4, trainCount: 16, testCount: 8)
+    let fcn = try NamedArchitecture.fcn.architecture(depth: 1, activation: .relu)
+    let learner = SeededLearner(name: "FCN NNGP regression") { _ in
+      KernelRegressionLearner(fcn, kind: .nngp, diagReg: 1e-4)
+    }
+    let element = try OrthogonalFamily().element(for: data.train.images.shape, seed: 2)
+    let measurement = try LearnerInvarianceProbe(seeds: 3, maxSeeds: 3, seed: 1, jobs: 1).measure(
+      learner, under: [element], train: data.train.images,
+      targets: data.train.centredOneHotTargets, test: data.test.images)
+    var report = LearnerInvarianceReport(
+      learner: learner.name, action: "\(element)", data: "", seed: 1, measurement: measurement)
+    // At the reports' former fixed decimals (4 in text, 3 in Markdown and the plot) these ends
+    // printed as [0.0851, 0.0851] and [0.085, 0.085].
+    report.algorithmic.effect = 0.085146
+    report.algorithmic.interval = [0.085141, 0.085149]
+    #expect(report.text().contains("worst rho 0.08515 [0.08514, 0.08515]"), "\(report.text())")
+    #expect(report.markdown().contains("| 0.08515 | [0.08514, 0.08515] |"), "\(report.markdown())")
+    #expect(report.svg().contains("0.08515 [0.08514, 0.08515]"))
   }
 }

@@ -21,9 +21,9 @@ extension FiniteInvarianceGrid {
           effect: report.ensembleEffect, interval: report.ensembleInterval,
           otherEffects: report.ensembleElementEffects.sorted().dropLast(), verdict: report.verdict,
           detail: "\(report.verdict) (distributions \(report.distributional)), worst rho "
-            + String(
-              format: "%.3f [%.3f, %.3f]", report.ensembleEffect, report.ensembleInterval[0],
-              report.ensembleInterval[1])
+            + intervalText(
+              report.ensembleEffect, lower: report.ensembleInterval[0],
+              upper: report.ensembleInterval[1], decimals: 3)
             + ", \(report.ensembleSeeds) pairs",
           side: report.lifts
             ? "\(report.exact), runs part by "

@@ -99,13 +99,14 @@ public struct FiniteInvarianceGrid: Sendable {
     ]
     for report in reports {
       let deviation = report.transportDeviation.map { String(format: "%.1e", $0) } ?? "-"
+      let rho = intervalParts(
+        report.ensembleEffect, lower: report.ensembleInterval[0],
+        upper: report.ensembleInterval[1], decimals: 3)
       lines.append(
         "| \(report.architecture) | \(report.action) | \(report.optimizer) | \(report.verdict) | "
           + "\(report.exact) | \(deviation) | \(report.distributional) | "
-          + String(
-            format: "%.3f | [%.3f, %.3f] | %d | %d | %@ | ", report.ensembleEffect,
-            report.ensembleInterval[0], report.ensembleInterval[1], report.elements,
-            report.ensembleSeeds, report.ensembleDifferenceDetected ? "yes" : "no")
+          + "\(rho.estimate) | [\(rho.lower), \(rho.upper)] | \(report.elements) | "
+          + "\(report.ensembleSeeds) | \(report.ensembleDifferenceDetected ? "yes" : "no") | "
           + "\(report.probes) | \(report.ensembleTestLoss.map { String(format: "%.4f", $0) } ?? "-") |"
       )
     }

@@ -409,17 +409,16 @@ public struct FiniteInvarianceReport: Sendable, Hashable, Encodable {
       lifts
       ? "\(exact) (largest deviation of two transported runs \(transportDeviation.map { String(format: "%.2e", $0) } ?? "-"))"
       : "\(exact): does not lift (\(transportReason ?? ""))"
-    func interval(_ bounds: [Double]) -> String {
-      String(format: "[%.4f, %.4f]", bounds[0], bounds[1])
+    func rho(_ effect: Double, _ bounds: [Double]) -> String {
+      intervalText(effect, lower: bounds[0], upper: bounds[1], decimals: 4)
     }
-    let perElement = zip(ensembleElementEffects, ensembleElementIntervals).map {
-      String(format: "%.4f ", $0) + interval($1)
-    }.joined(separator: ", ")
+    let perElement = zip(ensembleElementEffects, ensembleElementIntervals).map(rho)
+      .joined(separator: ", ")
     return """
       \(centred ? "centred " : "")\(architecture) / \(action) / \(optimizer) (width \(width), \(steps) steps, \(ensembleSeeds) seeds per ensemble, \(elements) elements, seed \(seed)\(heldOut ? ", held-out images" : ""))
       verdict: \(verdict)
       exact (weight transport): \(transport)
-      distributional (ensembles): \(distributional) (worst rho \(String(format: "%.4f", ensembleEffect)) \(interval(ensembleInterval)) \
+      distributional (ensembles): \(distributional) (worst rho \(rho(ensembleEffect, ensembleInterval)) \
       at \(String(format: "%.4g", ensembleConfidence * 100))% simultaneous confidence, margin \(ensembleMargin); per element \(perElement); \
       \(ensembleDifferenceDetected ? "a difference is detected" : "no difference detected")\(ensembleLossChange.map { "; mean test loss changes by " + String(format: "%+.3f", $0) } ?? ""))
       probes: \(probes == ProbeInputs.natural.rawValue ? "the test images" : "coordinate probes (c e_k, one per input coordinate)")

@@ -156,7 +156,7 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
     for (name, part) in parts {
       lines.append(
         "\(name): \(part.verdict) (exact: \(part.exact), pairs part by \(String(format: "%.2e", part.pairedDeviation)); "
-          + "distributions: \(part.distributional), worst rho \(String(format: "%.4f [%.4f, %.4f]", part.effect, part.interval[0], part.interval[1])))"
+          + "distributions: \(part.distributional), worst rho \(intervalText(part.effect, lower: part.interval[0], upper: part.interval[1], decimals: 4)))"
       )
     }
     lines.append(
@@ -174,12 +174,12 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
     ]
     let label = learner.replacingOccurrences(of: "|", with: "\\|")
     for (name, part) in parts {
+      let rho = intervalParts(
+        part.effect, lower: part.interval[0], upper: part.interval[1], decimals: 3)
       lines.append(
         "| `\(label)` | \(action) | \(name) | \(part.verdict) | \(part.exact) | "
           + String(format: "%.1e | ", part.pairedDeviation) + "\(part.distributional) | "
-          + String(
-            format: "%.3f | [%.3f, %.3f] | %d | %d |", part.effect, part.interval[0],
-            part.interval[1], elements, pairs))
+          + "\(rho.estimate) | [\(rho.lower), \(rho.upper)] | \(elements) | \(pairs) |")
     }
     lines.append("")
     lines.append(
@@ -197,9 +197,9 @@ public struct LearnerInvarianceReport: Sendable, Encodable {
           label: "\(name) / \(action)", effect: part.effect, interval: part.interval,
           otherEffects: part.elementEffects.sorted().dropLast(), verdict: part.verdict,
           detail: "\(part.verdict) (distributions \(part.distributional)), worst rho "
-            + String(
-              format: "%.3f [%.3f, %.3f], %d pairs", part.effect, part.interval[0],
-              part.interval[1], pairs),
+            + intervalText(
+              part.effect, lower: part.interval[0], upper: part.interval[1], decimals: 3)
+            + ", \(pairs) pairs",
           side: "\(part.exact), pairs part by " + String(format: "%.1e", part.pairedDeviation))
       },
       margin: margin

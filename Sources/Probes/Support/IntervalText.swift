@@ -13,11 +13,23 @@ import Foundation
 /// - Parameters:
 ///   - signed: print a sign on every number ("+0.0120 [+0.0040, +0.0200]").
 /// - Complexity: O(1): at most `maximumFixedDecimals` + 17 formattings of three numbers.
-func intervalText(
+package func intervalText(
   _ estimate: Double, lower: Double, upper: Double, decimals: Int, signed: Bool = false
 ) -> String {
+  let text = intervalParts(estimate, lower: lower, upper: upper, decimals: decimals, signed: signed)
+  return "\(text.estimate) [\(text.lower), \(text.upper)]"
+}
+
+/// The three numbers of `intervalText`, formatted by its rule, for tables that put the estimate
+/// and the interval in separate cells.
+/// - Complexity: O(1), as `intervalText`.
+package func intervalParts(
+  _ estimate: Double, lower: Double, upper: Double, decimals: Int, signed: Bool = false
+) -> (estimate: String, lower: String, upper: String) {
   let values = [estimate, lower, upper]
-  func join(_ text: [String]) -> String { "\(text[0]) [\(text[1]), \(text[2])]" }
+  func join(_ text: [String]) -> (estimate: String, lower: String, upper: String) {
+    (text[0], text[1], text[2])
+  }
   func rendered(_ conversion: String) -> [String] {
     values.map { String(format: "%\(signed ? "+" : "").\(conversion)", $0) }
   }
@@ -41,4 +53,4 @@ func intervalText(
 }
 
 /// The most decimals `intervalText` prints in fixed notation before it switches to scientific.
-let maximumFixedDecimals = 8
+package let maximumFixedDecimals = 8
