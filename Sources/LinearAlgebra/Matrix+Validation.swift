@@ -21,8 +21,29 @@ extension Matrix {
   }
 
   /// Throws `.notSymmetric` at the first pair of mirror entries that differ beyond round-off.
+  ///
+  /// A first pass compares 64 x 64 tiles below the diagonal with their mirror tiles, so both are
+  /// read along rows: the row-by-row scan read the upper triangle down its columns, a cache line
+  /// (and at n = 4096 a page) per entry, and took 13% of `bench --workload cholesky`'s samples.
+  /// Only when it finds a difference does the row-by-row scan run, to name the first pair.
   func requireSymmetric() throws(LinearAlgebraError) {
     let allowed = Matrix.symmetryTolerance * maxAbsoluteEntry
+    let n = rows
+    let tile = 64
+    let symmetric = storage.withUnsafeBufferPointer { buffer in
+      guard let a = buffer.baseAddress else { return true }
+      for i0 in stride(from: 0, to: n, by: tile) {
+        for j0 in stride(from: 0, through: i0, by: tile) {
+          for i in i0..<min(n, i0 + tile) {
+            for j in j0..<min(i, j0 + tile) where abs(a[i * n + j] - a[j * n + i]) > allowed {
+              return false
+            }
+          }
+        }
+      }
+      return true
+    }
+    if symmetric { return }
     for i in 0..<rows {
       for j in 0..<i where abs(self[i, j] - self[j, i]) > allowed {
         throw .notSymmetric(row: i, column: j, difference: self[i, j] - self[j, i])

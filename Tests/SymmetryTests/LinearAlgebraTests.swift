@@ -420,6 +420,29 @@ struct SymmetricEigenTests {
       try Matrix([[1, 1], [0, 1]]).symmetricEigen()
     }
   }
+
+  @Test(
+    "Of several asymmetric pairs in different 64 x 64 tiles, the error names the first in row order"
+  )
+  func firstAsymmetricPair() throws {
+    var a = Self.symmetric(150, seed: 33)
+    // (120, 5) and (100, 90) share a band of 64 rows; a scan tile by tile meets (120, 5) first,
+    // the rows meet (100, 90) first. (70, 3) precedes both.
+    (a[120, 5], a[5, 120]) = (0.75, 0.25)
+    (a[100, 90], a[90, 100]) = (-0.25, 0)
+    (a[70, 3], a[3, 70]) = (0, 1)
+    #expect(throws: LinearAlgebraError.notSymmetric(row: 70, column: 3, difference: -1)) {
+      try a.cholesky()
+    }
+    a[70, 3] = 1
+    #expect(throws: LinearAlgebraError.notSymmetric(row: 100, column: 90, difference: -0.25)) {
+      try a.symmetricEigen()
+    }
+    a[100, 90] = 0
+    #expect(throws: LinearAlgebraError.notSymmetric(row: 120, column: 5, difference: 0.5)) {
+      try a.symmetricEigen()
+    }
+  }
 }
 
 // MARK: - Haar orthogonal matrices
