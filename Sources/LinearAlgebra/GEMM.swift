@@ -35,7 +35,7 @@ public enum GEMM {
     /// streaming B micro-panels. On two threads (5 rounds alternated with OpenBLAS, session 11)
     /// MC 144 ran at 79-103% of OpenBLAS, MC 96 at 75-91%, MC 72 at 51-101%.
     static let mc = 144
-    /// Columns of a packed panel of B: KC x NC (4 MiB) stays in the shared L3.
+    /// Columns of a packed panel of B: KC x NC (8 MiB) stays in the shared L3.
     static let nc = 2048
   #elseif SYMMETRY_PROBES_AVX2
     /// Rows of the register tile.
